@@ -1,0 +1,60 @@
+package io.natt.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code natt} command. */
+@Command(
+    name = "natt",
+    mixinStandardHelpOptions = true,
+    version = "natt-conformance 0.1.0",
+    description = {
+      "Packet-level conformance tests for IPsec NAT traversal (RFC 3947 NAT-T in IKEv1,"
+          + " RFC 3948 UDP encapsulation of ESP).",
+      "",
+      "It plays the IKE/ESP peer of a VPN gateway, puts real NATs (network namespaces with"
+          + " nftables) between itself and the gateway, and records every packet on both sides.",
+      "Needs root for the namespaces; all traffic stays inside namespaces it creates.",
+      ""
+    },
+    subcommands = {DemoCommand.class, CleanupCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the run completed and everything checked passed",
+      "1:the device did not behave as required (a failed exchange or check)",
+      "2:usage or set-up error (missing tool, not root, bad option)"
+    })
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static final int OK = 0;
+  public static final int NONCOMPLIANT = 1;
+  public static final int SETUP_ERROR = 2;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  public static int execute(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExitCodeExceptionMapper(e -> SETUP_ERROR);
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          ex.getCommandLine().getErr().println("natt: " + ex.getMessage());
+          ex.getCommandLine().usage(ex.getCommandLine().getErr());
+          return SETUP_ERROR;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, c, parsed) -> {
+          c.getErr().println("natt: internal error: " + ex);
+          ex.printStackTrace(c.getErr());
+          return SETUP_ERROR;
+        });
+    return cl.execute(args);
+  }
+}

@@ -1,0 +1,130 @@
+package io.natt.esp;
+
+import io.natt.crypto.EspCipher;
+import io.natt.crypto.EspCrypto;
+import io.natt.crypto.EspIntegrity;
+import io.natt.wire.EspPacket;
+import io.natt.wire.EspTrailer;
+import io.natt.wire.MalformedException;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.Arrays;
+
+/**
+ * One direction of an ESP security association (RFC 4303) in tunnel mode: seals inner IP packets
+ * into ESP, opens ESP into inner packets with ICV check and a 64-packet anti-replay window. Used by
+ * one thread at a time.
+ */
+public final class EspSa {
+  /** Next header value of an inner IPv4 packet (tunnel mode). */
+  public static final int NEXT_HEADER_IPV4 = 4;
+
+  private static final int WINDOW = 64;
+
+  private final long spi;
+  private final EspCipher cipher;
+  private final EspIntegrity integrity;
+  private final EspCrypto crypto;
+  private long nextSeq = 1;
+  private long highestSeen;
+  private long window;
+
+  public EspSa(long spi, EspCipher cipher, byte[] encKey, EspIntegrity integrity, byte[] authKey) {
+    this.spi = spi;
+    this.cipher = cipher;
+    this.integrity = integrity;
+    this.crypto = new EspCrypto(cipher, encKey, integrity, authKey);
+  }
+
+  public long spi() {
+    return spi;
+  }
+
+  /** The result of opening one ESP packet. */
+  public record Opened(long sequence, byte[] inner, int nextHeader) {}
+
+  /** Encrypts and authenticates an inner IPv4 packet; returns the ESP packet (header on). */
+  public byte[] seal(byte[] innerPacket, SecureRandom rnd) {
+    byte[] ivBytes = new byte[cipher.ivLength()];
+    rnd.nextBytes(ivBytes);
+    byte[] padded = EspTrailer.pad(innerPacket, NEXT_HEADER_IPV4, cipher.blockSize());
+    byte[] ct = crypto.encrypt(ivBytes, padded);
+    long seq = nextSeq++;
+    byte[] authenticated =
+        ByteBuffer.allocate(8 + ivBytes.length + ct.length)
+            .putInt((int) spi)
+            .putInt((int) seq)
+            .put(ivBytes)
+            .put(ct)
+            .array();
+    byte[] icv = crypto.icv(authenticated);
+    return ByteBuffer.allocate(authenticated.length + icv.length)
+        .put(authenticated)
+        .put(icv)
+        .array();
+  }
+
+  /** Checks SPI, ICV and replay, then decrypts; throws {@link EspException} when not accepted. */
+  public Opened open(byte[] espBytes) {
+    EspPacket p;
+    try {
+      p = EspPacket.decode(espBytes);
+    } catch (MalformedException e) {
+      throw new EspException("not an ESP packet: " + e.getMessage());
+    }
+    if (p.spi() != spi) {
+      throw new EspException(String.format("SPI %08x is not this SA's %08x", p.spi(), spi));
+    }
+    int icvLen = integrity.icvLength();
+    int ivLen = cipher.ivLength();
+    if (espBytes.length < 8 + ivLen + cipher.blockSize() + icvLen) {
+      throw new EspException("ESP packet of " + espBytes.length + " bytes is too short");
+    }
+    byte[] authenticated = Arrays.copyOfRange(espBytes, 0, espBytes.length - icvLen);
+    byte[] icv = Arrays.copyOfRange(espBytes, espBytes.length - icvLen, espBytes.length);
+    if (!crypto.verifyIcv(authenticated, icv)) {
+      throw new EspException("ICV does not verify for seq " + p.sequence());
+    }
+    checkReplay(p.sequence());
+    byte[] iv = Arrays.copyOfRange(espBytes, 8, 8 + ivLen);
+    byte[] ct = Arrays.copyOfRange(espBytes, 8 + ivLen, espBytes.length - icvLen);
+    if (ct.length % cipher.blockSize() != 0) {
+      throw new EspException("ciphertext length " + ct.length + " is not a multiple of the block");
+    }
+    byte[] pt = crypto.decrypt(iv, ct);
+    EspTrailer.Stripped s;
+    try {
+      s = EspTrailer.strip(pt);
+    } catch (MalformedException e) {
+      throw new EspException("bad ESP trailer: " + e.getMessage());
+    }
+    if (!s.padOk()) {
+      throw new EspException("ESP padding is not 1, 2, 3, ... (seq " + p.sequence() + ")");
+    }
+    accept(p.sequence());
+    return new Opened(p.sequence(), s.payload(), s.nextHeader());
+  }
+
+  private void checkReplay(long seq) {
+    if (seq == 0) {
+      throw new EspException("sequence number 0 is never valid");
+    }
+    if (seq > highestSeen) {
+      return;
+    }
+    long diff = highestSeen - seq;
+    if (diff >= WINDOW || (window & (1L << diff)) != 0) {
+      throw new EspException("sequence number " + seq + " replayed or too old");
+    }
+  }
+
+  private void accept(long seq) {
+    if (seq > highestSeen) {
+      long shift = seq - highestSeen;
+      window = shift >= WINDOW ? 1 : (window << shift) | 1;
+      highestSeen = seq;
+    } else {
+      window |= 1L << (highestSeen - seq);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.natt.ike;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Named deviations of the harness's peer from the normal RFC 3947/3948 path. The defaults are the
+ * compliant behaviour; scenarios change one knob to provoke a case.
+ *
+ * @param vendorIds the NAT-T vendor IDs to send in Main Mode message 1, by name (see {@link
+ *     VendorIdChoice})
+ * @param natD how the NAT-D payloads are built
+ * @param floatAt when to move from port 500 to 4500
+ * @param encapsulationMode the encapsulation-mode attribute offered in Quick Mode
+ * @param keepaliveInterval how often to send NAT-keepalives while behind a NAT (zero: never)
+ * @param keepaliveByte the byte a keepalive carries (RFC 3948: 0xFF)
+ */
+public record Knobs(
+    List<VendorIdChoice> vendorIds,
+    NatDMode natD,
+    FloatMode floatAt,
+    int encapsulationMode,
+    Duration keepaliveInterval,
+    int keepaliveByte) {
+
+  /** Which NAT-T vendor IDs the peer announces. */
+  public enum VendorIdChoice {
+    RFC3947,
+    DRAFT_02,
+    DRAFT_02N,
+    DRAFT_03
+  }
+
+  /** How the peer builds its NAT-D payloads. */
+  public enum NatDMode {
+    /** The real addresses and ports, remote first (RFC 3947 section 3.2). */
+    HONEST,
+    /** A local hash that cannot match, to make the IUT believe the harness is behind a NAT. */
+    FORCE_ENCAPSULATION,
+    /** Both hashes with a flipped bit. */
+    CORRUPT,
+    /** No NAT-D at all. */
+    OMIT
+  }
+
+  /** When the peer moves to port 4500. */
+  public enum FloatMode {
+    /** At Main Mode message 5, when a NAT was detected (RFC 3947 section 4). */
+    AT_MESSAGE_5,
+    /** Never: everything stays on port 500. */
+    NEVER
+  }
+
+  /** The compliant RFC 3947 peer. */
+  public static Knobs rfc3947() {
+    return new Knobs(
+        List.of(VendorIdChoice.RFC3947),
+        NatDMode.HONEST,
+        FloatMode.AT_MESSAGE_5,
+        3,
+        Duration.ofSeconds(20),
+        0xFF);
+  }
+
+  public Knobs withKeepaliveInterval(Duration d) {
+    return new Knobs(vendorIds, natD, floatAt, encapsulationMode, d, keepaliveByte);
+  }
+}

@@ -1,0 +1,240 @@
+package io.natt.iut;
+
+import io.natt.nat.Host;
+import io.natt.sys.Exec;
+import io.natt.sys.SetupException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bundled reference IUT: a strongSwan charon started in the IUT's network namespace, in a mount
+ * namespace of its own with a private tmpfs on /run, with its own strongswan.conf and its VICI
+ * socket in its own directory. ESP is done in user space (kernel-libipsec over a TUN device),
+ * because this kernel has no ESP.
+ */
+public final class StrongSwan implements AutoCloseable {
+  public static final String CHARON = "/usr/lib/ipsec/charon";
+
+  private final Path dir;
+  private final Process process;
+  private final String viciUri;
+
+  private StrongSwan(Path dir, Process process) {
+    this.dir = dir;
+    this.process = process;
+    this.viciUri = "unix://" + dir.resolve("charon.vici");
+  }
+
+  /**
+   * Starts charon for the given target in the IUT host's namespace and loads one IKEv1 connection
+   * whose remote traffic selector is {@code remoteTs}.
+   */
+  public static StrongSwan start(Host iut, TargetProfile target, String remoteTs) {
+    for (String tool : List.of(CHARON, "swanctl", "unshare")) {
+      if (!Exec.available(tool)) {
+        throw new SetupException(
+            tool
+                + " not found: install strongswan-charon, strongswan-swanctl and"
+                + " libcharon-extra-plugins (bin/install-deps)");
+      }
+    }
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("natt-iut-");
+      Files.writeString(dir.resolve("strongswan.conf"), strongswanConf(dir));
+      Path swanctl = dir.resolve("swanctl.conf");
+      Files.createFile(
+          swanctl,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(swanctl, swanctlConf(iut, target, remoteTs));
+    } catch (IOException e) {
+      throw new SetupException("cannot write strongSwan configuration: " + e.getMessage(), e);
+    }
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                iut.namespace(),
+                "unshare",
+                "--mount",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                "mount -t tmpfs tmpfs /run && exec " + CHARON)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("charon.stdout").toFile());
+    pb.environment().put("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString());
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw new SetupException("cannot start charon: " + e.getMessage(), e);
+    }
+    StrongSwan s = new StrongSwan(dir, p);
+    try {
+      s.awaitReady();
+      s.swanctl("--load-all", "--file", dir.resolve("swanctl.conf").toString()).orThrow();
+    } catch (RuntimeException e) {
+      String log = s.log();
+      s.close();
+      throw new SetupException(e.getMessage() + "\n--- charon log ---\n" + log, e);
+    }
+    return s;
+  }
+
+  private void awaitReady() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new SetupException("charon exited with code " + process.exitValue());
+      }
+      if (Files.exists(dir.resolve("charon.vici")) && swanctl("--stats").ok()) {
+        return;
+      }
+      sleep(100);
+    }
+    throw new SetupException("charon did not open its VICI socket within 15 s");
+  }
+
+  /** Runs swanctl against this charon's VICI socket. */
+  public Exec.Result swanctl(String... args) {
+    List<String> cmd = new java.util.ArrayList<>(List.of("swanctl"));
+    cmd.addAll(List.of(args));
+    cmd.add("--uri");
+    cmd.add(viciUri);
+    return Exec.run(
+        cmd, null, java.util.Map.of("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString()));
+  }
+
+  /** What {@code swanctl --list-sas} prints. */
+  public String listSas() {
+    return swanctl("--list-sas").orThrow().output();
+  }
+
+  /** charon's log so far. */
+  public String log() {
+    try {
+      Path log = dir.resolve("charon.log");
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "(cannot read charon log: " + e.getMessage() + ")";
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  static String strongswanConf(Path dir) {
+    return """
+        charon {
+          load_modular = no
+          load = random nonce openssl sha1 sha2 aes hmac pem pkcs1 x509 pubkey \
+        kernel-libipsec kernel-netlink socket-default vici
+          install_routes = yes
+          retransmit_tries = 3
+          filelog {
+            log {
+              path = %1$s/charon.log
+              default = 1
+              ike = 2
+              net = 2
+              enc = 1
+              cfg = 1
+              flush_line = yes
+              time_format = %%H:%%M:%%S
+            }
+          }
+          plugins {
+            vici {
+              socket = unix://%1$s/charon.vici
+            }
+          }
+        }
+        swanctl {
+          load = pem pkcs1 x509 revocation constraints pubkey openssl random
+        }
+        """
+        .formatted(dir);
+  }
+
+  static String swanctlConf(Host iut, TargetProfile t, String remoteTs) {
+    String psk = "0x" + io.natt.wire.Hex.hex(t.psk());
+    return """
+        connections {
+          harness {
+            version = 1
+            local_addrs = %s
+            proposals = aes128-sha256-modp2048,aes128-sha1-modp2048,aes256-sha256-modp2048,3des-sha1-modp1024
+            local {
+              auth = psk
+              id = %s
+            }
+            remote {
+              auth = psk
+              id = %s
+            }
+            children {
+              net {
+                local_ts = %s
+                remote_ts = %s
+                esp_proposals = aes128-sha256,aes128-sha1,aes256-sha256
+                mode = tunnel
+              }
+            }
+          }
+        }
+        secrets {
+          ike-harness {
+            id-1 = %s
+            id-2 = %s
+            secret = %s
+          }
+        }
+        """
+        .formatted(
+            iut.address().getHostAddress(),
+            t.remoteId(),
+            t.localId(),
+            t.protectedNet(),
+            remoteTs,
+            t.localId(),
+            t.remoteId(),
+            psk);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops charon (only the process this object started) and removes its configuration. */
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort: a temp dir
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.natt.iut;
+
+import java.net.Inet4Address;
+import java.util.Set;
+
+/**
+ * How to reach the implementation under test (PIXIT) and what it claims to support (PICS).
+ *
+ * @param name a short name for reports
+ * @param launch "strongswan" when the project starts the IUT itself, empty for a remote device
+ * @param address the IUT's public address
+ * @param localId the identity the harness uses (FQDN)
+ * @param remoteId the identity the IUT uses (FQDN)
+ * @param psk the pre-shared key; for the bundled IUT generated fresh for every run
+ * @param protectedNet the network behind the IUT, as a.b.c.d/len
+ * @param protectedHost an address inside protectedNet that answers ICMP echo
+ * @param claims PICS items, e.g. ikev1, nat-t-rfc3947, forces-encapsulation
+ */
+public record TargetProfile(
+    String name,
+    String launch,
+    Inet4Address address,
+    String localId,
+    String remoteId,
+    byte[] psk,
+    String protectedNet,
+    Inet4Address protectedHost,
+    Set<String> claims) {
+
+  public boolean launchesStrongSwan() {
+    return "strongswan".equals(launch);
+  }
+
+  public boolean claims(String item) {
+    return claims.contains(item);
+  }
+
+  @Override
+  public String toString() {
+    // never the PSK
+    return name + " (" + address.getHostAddress() + ", claims " + claims + ")";
+  }
+}

@@ -1,0 +1,251 @@
+package io.natt.scenario;
+
+import io.natt.esp.EspException;
+import io.natt.esp.EspSa;
+import io.natt.ike.Channel;
+import io.natt.ike.ChildSaKeys;
+import io.natt.ike.Ikev1Initiator;
+import io.natt.ike.PeerListener;
+import io.natt.net.UdpTransport;
+import io.natt.trace.Direction;
+import io.natt.trace.Trace;
+import io.natt.wire.Datagram;
+import io.natt.wire.EspPacket;
+import io.natt.wire.IcmpMessage;
+import io.natt.wire.Ipv4Packet;
+import io.natt.wire.MalformedException;
+import io.natt.wire.PacketView;
+import io.natt.wire.WireReader;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The harness's side of the wire: connects the IKE engine to the sockets, sorts what comes in (IKE
+ * to the engine, ESP to the SAs, keepalives to the trace), sends ESP and NAT-keepalives, and
+ * records every packet in the trace.
+ */
+public final class HarnessPeer implements Channel, PeerListener, AutoCloseable {
+  private final UdpTransport transport;
+  private final Trace trace;
+  private final SecureRandom random;
+  private final Deque<Datagram> pendingIke = new ArrayDeque<>();
+  private final List<byte[]> innerReceived = new ArrayList<>();
+  private ScheduledExecutorService keepalives;
+  private Ikev1Initiator ike;
+  private EspSa in;
+  private EspSa out;
+
+  public HarnessPeer(UdpTransport transport, Trace trace, SecureRandom random) {
+    this.transport = transport;
+    this.trace = trace;
+    this.random = random;
+  }
+
+  public void attach(Ikev1Initiator engine) {
+    this.ike = engine;
+  }
+
+  /** Installs the ESP SA pair of a finished Quick Mode. */
+  public void install(ChildSaKeys k) {
+    in = new EspSa(k.spiIn(), k.cipher(), k.encIn(), k.integrity(), k.authIn());
+    out = new EspSa(k.spiOut(), k.cipher(), k.encOut(), k.integrity(), k.authOut());
+  }
+
+  // ------------------------------------------------------------------ Channel
+
+  @Override
+  public Datagram send(int localPort, InetSocketAddress to, byte[] payload) {
+    return transport.send(localPort, to, payload);
+  }
+
+  @Override
+  public synchronized Optional<Datagram> receive(Duration timeout) {
+    if (!pendingIke.isEmpty()) {
+      return Optional.of(pendingIke.poll());
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return Optional.empty();
+      }
+      Optional<Datagram> d = transport.receive(Duration.ofNanos(left));
+      if (d.isEmpty()) {
+        return d;
+      }
+      if (isIke(d.get())) {
+        return d;
+      }
+      handleNonIke(d.get());
+    }
+  }
+
+  private static boolean isIke(Datagram d) {
+    PacketView v = PacketView.classify(d.from().getPort(), d.to().getPort(), d.payload());
+    return v instanceof PacketView.Ike;
+  }
+
+  /** ESP, keepalives and anything malformed: decrypted where possible and recorded. */
+  private void handleNonIke(Datagram d) {
+    PacketView v = PacketView.classify(d.from().getPort(), d.to().getPort(), d.payload());
+    if (v instanceof PacketView.Esp esp && in != null) {
+      byte[] raw = d.payload();
+      try {
+        EspSa.Opened o = in.open(raw);
+        innerReceived.add(o.inner());
+        trace.record(Direction.RECEIVED, d, new PacketView.Esp(esp.esp(), Optional.of(o.inner())));
+      } catch (EspException e) {
+        trace.record(Direction.RECEIVED, d, esp);
+        trace.note("ESP packet not accepted: " + e.getMessage());
+      }
+      return;
+    }
+    trace.record(Direction.RECEIVED, d, v);
+  }
+
+  // ------------------------------------------------------------------ PeerListener
+
+  @Override
+  public void sent(Datagram d, PacketView view) {
+    trace.record(Direction.SENT, d, view);
+  }
+
+  @Override
+  public void received(Datagram d, PacketView view) {
+    trace.record(Direction.RECEIVED, d, view);
+  }
+
+  @Override
+  public void note(String text) {
+    trace.note(text);
+  }
+
+  // ------------------------------------------------------------------ ESP traffic
+
+  /** The outcome of one echo request sent through the tunnel. */
+  public record PingResult(int seq, boolean answered, double rttMillis, String detail) {}
+
+  /** Sends ICMP echo requests through the tunnel, from {@code inner} to {@code dst}. */
+  public List<PingResult> ping(Inet4Address inner, Inet4Address dst, int count, Duration wait) {
+    if (out == null) {
+      throw new IllegalStateException("no ESP SA installed");
+    }
+    List<PingResult> results = new ArrayList<>();
+    int id = random.nextInt(0xffff);
+    for (int seq = 1; seq <= count; seq++) {
+      byte[] data =
+          ("natt-conformance " + seq).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      byte[] icmp = IcmpMessage.echoRequest(id, seq, data).encode();
+      byte[] ip =
+          Ipv4Packet.of(inner.getAddress(), dst.getAddress(), Ipv4Packet.ICMP, icmp).encode();
+      byte[] esp = out.seal(ip, random);
+      long t0 = System.nanoTime();
+      Datagram d = transport.send(ike.localPort(), ike.remoteEndpoint(), esp);
+      trace.record(Direction.SENT, d, new PacketView.Esp(EspPacket.decode(esp), Optional.of(ip)));
+      results.add(awaitReply(inner, dst, id, seq, t0, wait));
+    }
+    return results;
+  }
+
+  private PingResult awaitReply(
+      Inet4Address inner, Inet4Address dst, int id, int seq, long t0, Duration wait) {
+    long deadline = t0 + wait.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (byte[] p : List.copyOf(innerReceived)) {
+        try {
+          Ipv4Packet ip = Ipv4Packet.decode(p);
+          if (ip.protocol() != Ipv4Packet.ICMP) {
+            continue;
+          }
+          IcmpMessage icmp = IcmpMessage.decode(new WireReader(ip.payload()));
+          if (icmp.type() == 0 && icmp.echoId() == id && icmp.echoSeq() == seq) {
+            innerReceived.remove(p);
+            double rtt = (System.nanoTime() - t0) / 1e6;
+            boolean addrsOk =
+                java.util.Arrays.equals(ip.src(), dst.getAddress())
+                    && java.util.Arrays.equals(ip.dst(), inner.getAddress());
+            return new PingResult(
+                seq,
+                addrsOk && icmp.checksumValid(),
+                rtt,
+                addrsOk ? "reply decrypted, ICV ok" : "reply with unexpected inner addresses");
+          }
+        } catch (MalformedException e) {
+          trace.note("inner packet does not decode: " + e.getMessage());
+          innerReceived.remove(p);
+        }
+      }
+      Optional<Datagram> d =
+          transport.receive(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      d.ifPresent(
+          x -> {
+            if (isIke(x)) {
+              pendingIke.add(x);
+              trace.note("IKE message arrived during ESP traffic; kept for the engine");
+            } else {
+              handleNonIke(x);
+            }
+          });
+    }
+    return new PingResult(seq, false, -1, "no reply within " + wait.toMillis() + " ms");
+  }
+
+  /** Sends NAT-keepalives from 4500 to the IUT every {@code interval}, until closed. */
+  public void startKeepalives(Duration interval, int keepaliveByte) {
+    keepalives =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "keepalive");
+              t.setDaemon(true);
+              return t;
+            });
+    keepalives.scheduleAtFixedRate(
+        () -> {
+          byte[] b = {(byte) keepaliveByte};
+          Datagram d =
+              transport.send(
+                  4500, new InetSocketAddress(ike.remoteEndpoint().getAddress(), 4500), b);
+          trace.record(Direction.SENT, d, new PacketView.Keepalive(b));
+        },
+        interval.toMillis(),
+        interval.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Receives for a while, recording whatever comes (used at the end of a run). */
+  public void drain(Duration d) {
+    long deadline = System.nanoTime() + d.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<Datagram> x =
+          transport.receive(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      x.ifPresent(
+          y -> {
+            if (isIke(y)) {
+              trace.record(
+                  Direction.RECEIVED,
+                  y,
+                  PacketView.classify(y.from().getPort(), y.to().getPort(), y.payload()));
+            } else {
+              handleNonIke(y);
+            }
+          });
+    }
+  }
+
+  @Override
+  public void close() {
+    if (keepalives != null) {
+      keepalives.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,246 @@
+package io.natt.scenario;
+
+import io.natt.crypto.DhGroup;
+import io.natt.crypto.EspCipher;
+import io.natt.crypto.EspIntegrity;
+import io.natt.crypto.HashAlg;
+import io.natt.crypto.Ike1Cipher;
+import io.natt.ike.ChildSaKeys;
+import io.natt.ike.IdPayloads;
+import io.natt.ike.Ikev1Initiator;
+import io.natt.ike.Knobs;
+import io.natt.ike.NatDetection;
+import io.natt.ike.PeerConfig;
+import io.natt.iut.StrongSwan;
+import io.natt.iut.TargetProfile;
+import io.natt.nat.CapturePoint;
+import io.natt.nat.KernelTopology;
+import io.natt.nat.NatBehaviour;
+import io.natt.net.CapturedFrame;
+import io.natt.net.PcapCapture;
+import io.natt.net.UdpTransport;
+import io.natt.sys.Cleanup;
+import io.natt.sys.NsExecutor;
+import io.natt.trace.SaKeys;
+import io.natt.trace.Trace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The walking skeleton: one IKEv1 NAT-T exchange with ESP-in-UDP against the bundled strongSwan,
+ * with or without a real (nftables) NAT in front of the harness. Builds the topology, starts
+ * charon, runs Main Mode and Quick Mode, pings through the tunnel, lets keepalives flow, and tears
+ * everything down again.
+ */
+public final class SkeletonRun {
+  /** What to run. */
+  public record Options(
+      boolean harnessBehindNat,
+      int pings,
+      Duration keepaliveInterval,
+      Duration keepaliveWait,
+      Path outDir) {
+    public static Options defaults(boolean nat, Path outDir) {
+      return new Options(nat, 3, Duration.ofSeconds(1), Duration.ofMillis(2500), outDir);
+    }
+  }
+
+  /** What happened. */
+  public record Result(
+      Trace trace,
+      NatDetection nat,
+      boolean floated,
+      ChildSaKeys child,
+      List<HarnessPeer.PingResult> pings,
+      String iutSas,
+      String iutLog,
+      List<Path> captures,
+      Duration elapsed) {}
+
+  private SkeletonRun() {}
+
+  /** The bundled strongSwan, with a fresh random PSK. */
+  public static TargetProfile bundledTarget(SecureRandom rnd) {
+    byte[] psk = new byte[24];
+    rnd.nextBytes(psk);
+    return new TargetProfile(
+        "bundled-strongswan",
+        "strongswan",
+        ip("198.51.100.2"),
+        "harness.example.org",
+        "iut.example.org",
+        psk,
+        "10.9.0.0/24",
+        ip("10.9.0.1"),
+        Set.of("ikev1", "ikev1-main", "nat-t-rfc3947", "forces-encapsulation"));
+  }
+
+  public static Result run(Options o) {
+    long start = System.nanoTime();
+    SecureRandom rnd = new SecureRandom();
+    TargetProfile target = bundledTarget(rnd);
+    Trace trace = new Trace();
+    List<PcapCapture> captures = new ArrayList<>();
+    Optional<NatBehaviour> nat =
+        o.harnessBehindNat() ? Optional.of(NatBehaviour.randomising()) : Optional.empty();
+    try (KernelTopology topo =
+        KernelTopology.build(nat, target.address(), target.protectedHost())) {
+      Cleanup.register(topo);
+      try {
+        return runIn(topo, target, o, trace, captures, rnd, start);
+      } finally {
+        Cleanup.unregister(topo);
+      }
+    }
+  }
+
+  private static Result runIn(
+      KernelTopology topo,
+      TargetProfile target,
+      Options o,
+      Trace trace,
+      List<PcapCapture> captures,
+      SecureRandom rnd,
+      long start) {
+    Path capDir = o.outDir().resolve("captures");
+    List<NsExecutor> executors = new ArrayList<>();
+    for (CapturePoint cp : topo.capturePoints()) {
+      NsExecutor ex = new NsExecutor(cp.namespace());
+      executors.add(ex);
+      captures.add(
+          PcapCapture.start(ex, cp.iface(), cp.name(), capDir.resolve(cp.name() + ".pcap")));
+    }
+    String remoteTs = topo.harnessInnerNet();
+    NsExecutor harnessNs = new NsExecutor(topo.harness().namespace());
+    executors.add(harnessNs);
+    StrongSwan iut = StrongSwan.start(topo.iut(), target, remoteTs);
+    Cleanup.register(iut);
+    String sas = "";
+    String log = "";
+    try (UdpTransport transport =
+            UdpTransport.open(harnessNs, topo.harness().address(), List.of(500, 4500));
+        HarnessPeer peer = new HarnessPeer(transport, trace, rnd)) {
+      Knobs knobs = Knobs.rfc3947().withKeepaliveInterval(o.keepaliveInterval());
+      PeerConfig cfg =
+          new PeerConfig(
+              topo.harness().address(),
+              target.address(),
+              target.localId(),
+              target.remoteId(),
+              target.psk(),
+              Ike1Cipher.AES_CBC_128,
+              HashAlg.SHA2_256,
+              DhGroup.MODP_2048,
+              EspCipher.AES_CBC_128,
+              EspIntegrity.HMAC_SHA2_256_128,
+              ip(target.protectedNet().split("/")[0]),
+              Integer.parseInt(target.protectedNet().split("/")[1]),
+              knobs,
+              Duration.ofSeconds(2));
+      Ikev1Initiator ike = new Ikev1Initiator(cfg, peer, peer, rnd);
+      peer.attach(ike);
+      ike.mainMode();
+      ChildSaKeys child =
+          ike.quickMode(
+              IdPayloads.host(topo.harnessInnerAddress()),
+              IdPayloads.subnet(cfg.remoteNet(), cfg.remotePrefix()));
+      peer.install(child);
+      if (ike.natDetection().localBehindNat() && !knobs.keepaliveInterval().isZero()) {
+        peer.startKeepalives(knobs.keepaliveInterval(), knobs.keepaliveByte());
+      }
+      List<HarnessPeer.PingResult> pings =
+          peer.ping(
+              topo.harnessInnerAddress(), target.protectedHost(), o.pings(), Duration.ofSeconds(3));
+      peer.drain(o.keepaliveWait());
+      sas = iut.listSas();
+      log = iut.log();
+      recordKeys(trace, ike, child);
+      return new Result(
+          trace,
+          ike.natDetection(),
+          ike.floated(),
+          child,
+          pings,
+          sas,
+          log,
+          captures.stream().map(PcapCapture::file).toList(),
+          Duration.ofNanos(System.nanoTime() - start));
+    } catch (RuntimeException e) {
+      throw new RunFailure(e.getMessage(), e, trace, iut.log());
+    } finally {
+      captures.forEach(PcapCapture::close);
+      for (PcapCapture c : captures) {
+        for (CapturedFrame f : c.frames()) {
+          long ago = Duration.between(f.time(), Instant.now()).toNanos();
+          trace.observe(c.point(), f.time(), System.nanoTime() - ago, f.bytes());
+        }
+      }
+      writeString(o.outDir().resolve("charon.log"), iut.log());
+      iut.close();
+      Cleanup.unregister(iut);
+      executors.forEach(NsExecutor::close);
+    }
+  }
+
+  /** Keeps the negotiated keys with the trace, named as Wireshark names the algorithms. */
+  static void recordKeys(Trace trace, Ikev1Initiator ike, ChildSaKeys c) {
+    trace.addKeys(
+        new SaKeys.Ikev1(
+            ike.initiatorCookie(), ike.responderCookie(), ike.phase1EncryptionKey(), "AES-CBC"));
+    String enc = "AES-CBC [RFC3602]";
+    String auth =
+        c.integrity() == EspIntegrity.HMAC_SHA1_96
+            ? "HMAC-SHA-1-96 [RFC2404]"
+            : "HMAC-SHA-256-128 [RFC4868]";
+    trace.addKeys(new SaKeys.Esp(c.spiIn(), enc, c.encIn(), auth, c.authIn()));
+    trace.addKeys(new SaKeys.Esp(c.spiOut(), enc, c.encOut(), auth, c.authOut()));
+  }
+
+  /** A run that did not complete; carries what was observed until then and the IUT's log. */
+  public static final class RunFailure extends RuntimeException {
+    private final transient Trace trace;
+    private final String iutLog;
+
+    RunFailure(String message, Throwable cause, Trace trace, String iutLog) {
+      super(message, cause);
+      this.trace = trace;
+      this.iutLog = iutLog;
+    }
+
+    public Trace trace() {
+      return trace;
+    }
+
+    public String iutLog() {
+      return iutLog;
+    }
+  }
+
+  static Inet4Address ip(String s) {
+    try {
+      return (Inet4Address) InetAddress.getByName(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void writeString(Path p, String s) {
+    try {
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, s);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package io.natt.sys;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Named network namespaces that this project creates, with the {@code setns(2)} call that lets a
+ * thread of this JVM enter one.
+ *
+ * <p>Every namespace this project makes is named {@code natt-<pid>-<role>}, where pid is the JVM
+ * that made it. {@link #removeLeftovers()} removes those whose JVM is gone (a crashed or killed
+ * run), together with the processes still inside them, which can only be processes this project
+ * started there.
+ */
+public final class NetNs {
+  private static final int CLONE_NEWNET = 0x40000000;
+  private static final int O_RDONLY = 0;
+  static final String PREFIX = "natt-";
+
+  interface LibC extends Library {
+    LibC INSTANCE = Native.load("c", LibC.class);
+
+    int open(String path, int flags) throws LastErrorException;
+
+    int setns(int fd, int nstype) throws LastErrorException;
+
+    int close(int fd) throws LastErrorException;
+  }
+
+  private NetNs() {}
+
+  /** The name for a namespace of this JVM with the given role (short, e.g. "h", "nat1", "iut"). */
+  public static String name(String role) {
+    return PREFIX + ProcessHandle.current().pid() + "-" + role;
+  }
+
+  public static void create(String name) {
+    Exec.check("ip", "netns", "add", name);
+    Exec.check("ip", "-n", name, "link", "set", "lo", "up");
+  }
+
+  /** Kills what runs inside (only our own processes live there) and deletes the namespace. */
+  public static void delete(String name) {
+    for (long pid : pidsIn(name)) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+    for (long pid : pidsIn(name)) {
+      ProcessHandle.of(pid)
+          .ifPresent(
+              h -> {
+                try {
+                  h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                  // reported below if the delete fails
+                }
+              });
+    }
+    Exec.run("ip", "netns", "del", name);
+  }
+
+  static List<Long> pidsIn(String name) {
+    Exec.Result r = Exec.run("ip", "netns", "pids", name);
+    List<Long> pids = new ArrayList<>();
+    if (r.ok()) {
+      for (String line : r.output().split("\\s+")) {
+        if (!line.isBlank()) {
+          pids.add(Long.parseLong(line.trim()));
+        }
+      }
+    }
+    return pids;
+  }
+
+  /** All namespaces of this project whose owning JVM no longer runs. */
+  public static List<String> leftovers() {
+    List<String> found = new ArrayList<>();
+    Path dir = Path.of("/run/netns");
+    if (!Files.isDirectory(dir)) {
+      return found;
+    }
+    try (var stream = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) stream::iterator) {
+        String n = p.getFileName().toString();
+        ownerPid(n)
+            .filter(pid -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true))
+            .ifPresent(pid -> found.add(n));
+      }
+    } catch (IOException e) {
+      throw new SetupException("cannot list /run/netns: " + e.getMessage(), e);
+    }
+    return found;
+  }
+
+  static Optional<Long> ownerPid(String ns) {
+    if (!ns.startsWith(PREFIX)) {
+      return Optional.empty();
+    }
+    String rest = ns.substring(PREFIX.length());
+    int dash = rest.indexOf('-');
+    if (dash <= 0) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Long.parseLong(rest.substring(0, dash)));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Removes leftovers of earlier runs; returns what was removed. */
+  public static List<String> removeLeftovers() {
+    List<String> gone = leftovers();
+    gone.forEach(NetNs::delete);
+    return gone;
+  }
+
+  /** Moves the calling thread into the named namespace (affects this thread only). */
+  static void enter(String name) {
+    int fd;
+    try {
+      fd = LibC.INSTANCE.open("/run/netns/" + name, O_RDONLY);
+    } catch (LastErrorException e) {
+      throw new SetupException(
+          "cannot open network namespace " + name + ": errno " + e.getErrorCode());
+    }
+    try {
+      LibC.INSTANCE.setns(fd, CLONE_NEWNET);
+    } catch (LastErrorException e) {
+      throw new SetupException(
+          "setns into " + name + " failed: errno " + e.getErrorCode() + " (needs root)");
+    } finally {
+      LibC.INSTANCE.close(fd);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.natt.sys;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A thread that lives in one network namespace. Sockets and capture handles created by work
+ * submitted here belong to that namespace and keep it when other threads use them, so one JVM can
+ * be several hosts at once.
+ */
+public final class NsExecutor implements AutoCloseable {
+  private final String namespace;
+  private final ExecutorService thread;
+
+  public NsExecutor(String namespace) {
+    this.namespace = namespace;
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "ns-" + namespace);
+              t.setDaemon(true);
+              return t;
+            });
+    call(
+        () -> {
+          NetNs.enter(namespace);
+          return null;
+        });
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  /** Runs the work on the namespace's thread and waits for it. */
+  public <T> T call(Callable<T> work) {
+    Future<T> f = thread.submit(work);
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new SetupException("in namespace " + namespace + ": " + c, c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SetupException("interrupted in namespace " + namespace, e);
+    }
+  }
+
+  /**
+   * Starts a long-running task (a capture loop) on its own new thread that first enters the
+   * namespace.
+   */
+  public Thread startDaemon(String name, Runnable body) {
+    Thread t =
+        new Thread(
+            () -> {
+              NetNs.enter(namespace);
+              body.run();
+            },
+            name + "@" + namespace);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+  }
+}

@@ -1,0 +1,123 @@
+package io.natt.trace;
+
+import io.natt.wire.Datagram;
+import io.natt.wire.EthernetFrame;
+import io.natt.wire.Ipv4Packet;
+import io.natt.wire.MalformedException;
+import io.natt.wire.PacketView;
+import io.natt.wire.UdpDatagram;
+import io.natt.wire.WireReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The observed timeline: every packet the harness's peer sent and received (decoded, decrypted
+ * where it had the keys), and every frame seen on the capture points. Thread-safe.
+ */
+public final class Trace {
+  public static final String PEER = "peer";
+
+  private final List<TraceEntry> entries = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+  private final List<SaKeys> keys = new ArrayList<>();
+  private final long t0 = System.nanoTime();
+
+  /** Records a packet of the harness's own peer. */
+  public synchronized TraceEntry record(Direction direction, Datagram d, PacketView view) {
+    TraceEntry e = new TraceEntry(entries.size() + 1, PEER, direction, d, view);
+    entries.add(e);
+    return e;
+  }
+
+  /** Records a frame captured at a capture point (Ethernet/IPv4/UDP, decoded without keys). */
+  public synchronized TraceEntry observe(String point, Instant time, long monoNanos, byte[] frame) {
+    Datagram d;
+    PacketView view;
+    try {
+      EthernetFrame eth = EthernetFrame.decode(frame);
+      Ipv4Packet ip = Ipv4Packet.decode(eth.payload());
+      if (ip.protocol() == Ipv4Packet.UDP) {
+        UdpDatagram udp = UdpDatagram.decode(new WireReader(ip.payload()));
+        d =
+            new Datagram(
+                sock(ip.src(), udp.srcPort()),
+                sock(ip.dst(), udp.dstPort()),
+                udp.payload(),
+                time,
+                monoNanos);
+        view = PacketView.classify(udp.srcPort(), udp.dstPort(), udp.payload());
+      } else {
+        d = new Datagram(sock(ip.src(), 0), sock(ip.dst(), 0), ip.payload(), time, monoNanos);
+        view = new PacketView.Other("IPv4 protocol " + ip.protocol());
+      }
+    } catch (MalformedException e) {
+      d = new Datagram(unknown(), unknown(), frame, time, monoNanos);
+      view = new PacketView.Malformed("captured frame", e);
+    }
+    TraceEntry e = new TraceEntry(entries.size() + 1, point, Direction.OBSERVED, d, view);
+    entries.add(e);
+    return e;
+  }
+
+  /** A line of what the harness concluded (NAT detected, float, ...), kept with the trace. */
+  public synchronized void note(String text) {
+    notes.add(String.format("%8.3f %s", (System.nanoTime() - t0) / 1e9, text));
+  }
+
+  public synchronized List<String> notes() {
+    return List.copyOf(notes);
+  }
+
+  /** Keeps the keys of an SA the harness negotiated. */
+  public synchronized void addKeys(SaKeys k) {
+    keys.add(k);
+  }
+
+  public synchronized List<SaKeys> keys() {
+    return List.copyOf(keys);
+  }
+
+  public synchronized List<TraceEntry> entries() {
+    return List.copyOf(entries);
+  }
+
+  /** The entries of one observation point, in time order. */
+  public synchronized List<TraceEntry> at(String point) {
+    return entries.stream()
+        .filter(e -> e.point().equals(point))
+        .sorted(Comparator.comparingLong(e -> e.datagram().monoNanos()))
+        .toList();
+  }
+
+  public synchronized List<TraceEntry> where(Predicate<TraceEntry> p) {
+    return entries.stream().filter(p).toList();
+  }
+
+  /** A readable ladder of one observation point. */
+  public synchronized String ladder(String point) {
+    return at(point).stream().map(e -> e.line(t0)).collect(Collectors.joining("\n"));
+  }
+
+  public long t0() {
+    return t0;
+  }
+
+  private static InetSocketAddress sock(byte[] addr, int port) {
+    try {
+      return new InetSocketAddress(InetAddress.getByAddress(addr), port);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private static InetSocketAddress unknown() {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+  }
+}

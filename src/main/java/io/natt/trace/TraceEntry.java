@@ -1,0 +1,37 @@
+package io.natt.trace;
+
+import io.natt.wire.Datagram;
+import io.natt.wire.PacketView;
+import java.net.InetSocketAddress;
+
+/**
+ * One packet of the timeline.
+ *
+ * @param number 1-based position in the whole trace
+ * @param point where it was observed: "peer" for the harness's own sockets, else a capture point
+ */
+public record TraceEntry(
+    int number, String point, Direction direction, Datagram datagram, PacketView view) {
+  public InetSocketAddress from() {
+    return datagram.from();
+  }
+
+  public InetSocketAddress to() {
+    return datagram.to();
+  }
+
+  public boolean isIke() {
+    return view instanceof PacketView.Ike;
+  }
+
+  public String line(long t0Nanos) {
+    double t = (datagram.monoNanos() - t0Nanos) / 1e9;
+    return String.format(
+        "%4d %8.3f %-10s %-8s %21s -> %-21s %s",
+        number, t, point, direction, endpoint(from()), endpoint(to()), view.summary());
+  }
+
+  static String endpoint(InetSocketAddress a) {
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+}
