@@ -84,6 +84,7 @@ public final class Ikev1Initiator {
     if (ckyI[0] == 0) {
       ckyI[0] = 1;
     }
+    floated = cfg.knobs().floatAt() == Knobs.FloatMode.START_ON_4500;
   }
 
   /** Where IKE and ESP now go: the IUT on 500, or on 4500 after the float. */
@@ -145,6 +146,10 @@ public final class Ikev1Initiator {
     if (natTSupportedByPeer) {
       m3.addAll(natDPayloads());
     }
+    if (natTSupportedByPeer && cfg.knobs().floatAt() == Knobs.FloatMode.EARLY && !floated) {
+      floated = true;
+      listener.note("floating to UDP 4500 already at Main Mode message 3 (knob float: early)");
+    }
     PacketView.Ike r4 =
         exchangePlain(
             header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0), m3, "Main Mode message 3");
@@ -158,7 +163,9 @@ public final class Ikev1Initiator {
     }
 
     // message 5: IDii, HASH_I; on 4500 when a NAT was detected
-    if (natDetection.natDetected() && cfg.knobs().floatAt() == Knobs.FloatMode.AT_MESSAGE_5) {
+    if (!floated
+        && natDetection.natDetected()
+        && cfg.knobs().floatAt() == Knobs.FloatMode.AT_MESSAGE_5) {
       floated = true;
       listener.note("floating to UDP 4500 at Main Mode message 5 (non-ESP marker)");
     }
@@ -268,6 +275,14 @@ public final class Ikev1Initiator {
         remote[0] ^= 1;
         local[0] ^= 1;
         break;
+      case EXTRA_LOCAL:
+        return List.of(
+            new NatDPayload(natDType, remote),
+            new NatDPayload(natDType, local),
+            new NatDPayload(
+                natDType,
+                Ikev1Crypto.natDetectionHash(
+                    cfg.hash(), ckyI, ckyR, new byte[] {(byte) 203, 0, 113, 77}, 500)));
       case HONEST:
       default:
         break;

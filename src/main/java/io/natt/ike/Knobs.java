@@ -40,7 +40,9 @@ public record Knobs(
     /** Both hashes with a flipped bit. */
     CORRUPT,
     /** No NAT-D at all. */
-    OMIT
+    OMIT,
+    /** The honest pair plus one more local hash, of an address the peer does not have. */
+    EXTRA_LOCAL
   }
 
   /** When the peer moves to port 4500. */
@@ -48,7 +50,11 @@ public record Knobs(
     /** At Main Mode message 5, when a NAT was detected (RFC 3947 section 4). */
     AT_MESSAGE_5,
     /** Never: everything stays on port 500. */
-    NEVER
+    NEVER,
+    /** Too early: already Main Mode message 3 goes to 4500 (with the marker). */
+    EARLY,
+    /** Everything, from Main Mode message 1 on, on port 4500 with the marker. */
+    START_ON_4500
   }
 
   /** The compliant RFC 3947 peer. */

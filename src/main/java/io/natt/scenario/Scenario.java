@@ -1,0 +1,116 @@
+package io.natt.scenario;
+
+import io.natt.ike.Knobs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One scenario file, loaded and validated: where the NATs are, how the harness's peer behaves, what
+ * happens in which order, and which requirements it judges.
+ *
+ * @param file where it was loaded from
+ * @param judges requirement ids judged on this scenario's trace (besides the checks that apply to
+ *     every trace)
+ * @param appliesWhen PICS items the target must claim, or the scenario is NOT_APPLICABLE
+ * @param expect the expected verdict (PASS, FAIL, INCONCLUSIVE, NOT_APPLICABLE) per requirement id,
+ *     where it is not PASS
+ */
+public record Scenario(
+    Path file,
+    String id,
+    String title,
+    List<String> judges,
+    List<String> appliesWhen,
+    TopologySpec topology,
+    HarnessSpec harness,
+    List<Step> steps,
+    Map<String, String> expect) {
+
+  /** The NATs and who sits behind which. */
+  public record TopologySpec(
+      Map<String, NatSpec> nats, List<String> harnessBehind, List<String> iutBehind) {
+    public boolean harnessBehindNat() {
+      return !harnessBehind.isEmpty();
+    }
+  }
+
+  /**
+   * One NAT's behaviour (RFC 4787 terms).
+   *
+   * @param mapping endpoint-independent, address-dependent or address-and-port-dependent
+   * @param filtering the same three values
+   * @param ports preserve or random
+   */
+  public record NatSpec(String mapping, String filtering, String ports, Duration udpTimeout) {}
+
+  /** The harness's role, IKE settings and behaviour knobs. */
+  public record HarnessSpec(String role, IkeSpec ike, Knobs knobs) {}
+
+  /**
+   * IKE settings.
+   *
+   * @param exchange main or aggressive
+   * @param auth psk
+   * @param proposal phase-1 proposal, strongSwan style (aes128-sha256-modp2048)
+   * @param espProposal phase-2 proposal (aes128-sha256)
+   */
+  public record IkeSpec(
+      int version, String exchange, String auth, String proposal, String espProposal) {}
+
+  /** One step, with the line it was written on for messages. */
+  public sealed interface Step {
+    int line();
+
+    /** Main Mode (or Aggressive Mode) to an IKE SA. */
+    record Phase1(int line) implements Step {}
+
+    /**
+     * Quick Mode to one ESP SA pair.
+     *
+     * @param mode tunnel or transport
+     */
+    record QuickMode(int line, String mode) implements Step {}
+
+    /**
+     * ICMP echo requests through the tunnel.
+     *
+     * @param to "iut.protected" or an IPv4 address
+     */
+    record EspPing(int line, String to, int count) implements Step {}
+
+    /** Just time passing (keepalives keep flowing). */
+    record Wait(int line, Duration duration) implements Step {}
+
+    /**
+     * A NAT-keepalive must be seen in time.
+     *
+     * @param from harness or iut
+     */
+    record ExpectKeepalive(int line, String from, Duration within) implements Step {}
+
+    /** The named NAT forgets its mappings: the next packet gets a new public port. */
+    record NatRebind(int line, String nat) implements Step {}
+
+    /** The named NAT's mappings time out (no traffic for longer than its UDP timeout). */
+    record NatExpire(int line, String nat) implements Step {}
+
+    /**
+     * Raw bytes sent to the IUT.
+     *
+     * @param port 500 or 4500 (destination; the harness sends from the same port)
+     */
+    record SendRaw(int line, int port, byte[] bytes) implements Step {}
+
+    /** Packets replayed from a capture in captures/, rewritten to this run's addresses. */
+    record Replay(int line, Path file, boolean rewriteCookies, boolean rewriteSpis)
+        implements Step {}
+
+    /** Delete notifications for the ESP SA and the IKE SA. */
+    record Delete(int line) implements Step {}
+
+    /** Checks the IUT still answers a fresh Main Mode message 1. */
+    record Liveness(int line) implements Step {}
+  }
+}
