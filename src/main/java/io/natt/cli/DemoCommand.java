@@ -6,6 +6,9 @@ import io.natt.scenario.HarnessPeer;
 import io.natt.scenario.SkeletonRun;
 import io.natt.sys.SetupException;
 import io.natt.trace.Trace;
+import io.natt.verdict.Catalog;
+import io.natt.verdict.Judge;
+import io.natt.verdict.Judgement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +99,14 @@ final class DemoCommand implements Callable<Integer> {
         ok,
         r.pings().size(),
         r.elapsed().toMillis() / 1000.0);
+    Path catalogFile = Path.of("testsuites", "requirements.yaml");
+    if (Files.exists(catalogFile)) {
+      System.out.println("\nRequirements judged on this trace:");
+      for (Judgement j : Judge.judge(r.trace(), Catalog.load(catalogFile), List.of())) {
+        System.out.printf("  %-15s %-26s %s%n", j.verdict(), j.id(), j.reason());
+        j.evidence().forEach(ev -> System.out.println("                  " + ev));
+      }
+    }
     System.out.println("Captures: " + r.captures());
     if (exportKeys) {
       System.out.println(

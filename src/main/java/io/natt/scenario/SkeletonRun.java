@@ -23,6 +23,7 @@ import io.natt.sys.Cleanup;
 import io.natt.sys.NsExecutor;
 import io.natt.trace.SaKeys;
 import io.natt.trace.Trace;
+import io.natt.trace.TraceContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
@@ -122,6 +123,14 @@ public final class SkeletonRun {
           PcapCapture.start(ex, cp.iface(), cp.name(), capDir.resolve(cp.name() + ".pcap")));
     }
     String remoteTs = topo.harnessInnerNet();
+    trace.context(
+        new TraceContext(
+            target.address(),
+            topo.harness().address(),
+            o.harnessBehindNat() ? 1 : 0,
+            o.harnessBehindNat() ? "nat-public" : Trace.PEER,
+            target.claims(),
+            topo.capturePoints().stream().map(CapturePoint::name).toList()));
     NsExecutor harnessNs = new NsExecutor(topo.harness().namespace());
     executors.add(harnessNs);
     StrongSwan iut = StrongSwan.start(topo.iut(), target, remoteTs);

@@ -27,11 +27,13 @@ public final class Trace {
   private final List<TraceEntry> entries = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
   private final List<SaKeys> keys = new ArrayList<>();
+  private final java.util.Map<String, Integer> frames = new java.util.HashMap<>();
+  private TraceContext context;
   private final long t0 = System.nanoTime();
 
   /** Records a packet of the harness's own peer. */
   public synchronized TraceEntry record(Direction direction, Datagram d, PacketView view) {
-    TraceEntry e = new TraceEntry(entries.size() + 1, PEER, direction, d, view);
+    TraceEntry e = new TraceEntry(entries.size() + 1, PEER, nextFrame(PEER), direction, d, view);
     entries.add(e);
     return e;
   }
@@ -61,7 +63,8 @@ public final class Trace {
       d = new Datagram(unknown(), unknown(), frame, time, monoNanos);
       view = new PacketView.Malformed("captured frame", e);
     }
-    TraceEntry e = new TraceEntry(entries.size() + 1, point, Direction.OBSERVED, d, view);
+    TraceEntry e =
+        new TraceEntry(entries.size() + 1, point, nextFrame(point), Direction.OBSERVED, d, view);
     entries.add(e);
     return e;
   }
@@ -73,6 +76,22 @@ public final class Trace {
 
   public synchronized List<String> notes() {
     return List.copyOf(notes);
+  }
+
+  private int nextFrame(String point) {
+    return frames.merge(point, 1, Integer::sum);
+  }
+
+  /** What the checks need to know about the set-up (addresses, NATs, claims). */
+  public synchronized void context(TraceContext c) {
+    this.context = c;
+  }
+
+  public synchronized TraceContext context() {
+    if (context == null) {
+      throw new IllegalStateException("trace has no context (addresses of IUT and harness)");
+    }
+    return context;
   }
 
   /** Keeps the keys of an SA the harness negotiated. */

@@ -9,15 +9,21 @@ import java.net.InetSocketAddress;
  *
  * @param number 1-based position in the whole trace
  * @param point where it was observed: "peer" for the harness's own sockets, else a capture point
+ * @param frame 1-based position at its point; for a capture point, the frame number in its pcap
  */
 public record TraceEntry(
-    int number, String point, Direction direction, Datagram datagram, PacketView view) {
+    int number, String point, int frame, Direction direction, Datagram datagram, PacketView view) {
   public InetSocketAddress from() {
     return datagram.from();
   }
 
   public InetSocketAddress to() {
     return datagram.to();
+  }
+
+  /** "nat-public.pcap #6" for a captured frame, "peer #6" for the harness's own packets. */
+  public String ref() {
+    return (point.equals(Trace.PEER) ? "peer" : point + ".pcap") + " #" + frame;
   }
 
   public boolean isIke() {

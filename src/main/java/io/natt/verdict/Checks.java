@@ -1,0 +1,503 @@
+package io.natt.verdict;
+
+import static io.natt.verdict.IkeTraffic.endpoint;
+import static io.natt.verdict.IkeTraffic.ike;
+
+import io.natt.trace.Direction;
+import io.natt.trace.Trace;
+import io.natt.trace.TraceEntry;
+import io.natt.wire.Hex;
+import io.natt.wire.IdPayload;
+import io.natt.wire.IpsecAttr;
+import io.natt.wire.IsakmpMessage;
+import io.natt.wire.MalformedException;
+import io.natt.wire.NatDPayload;
+import io.natt.wire.PacketView;
+import io.natt.wire.PayloadType;
+import io.natt.wire.SaPayload;
+import io.natt.wire.VendorIds;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every requirement check, by requirement id. Each is a pure function over a trace; the registry is
+ * written out here (no classpath scanning), and a test keeps it and the catalog in step.
+ */
+public final class Checks {
+  private static final Map<String, Check> ALL = new LinkedHashMap<>();
+
+  static {
+    ALL.put("3947-3.1-vid", Checks::vendorId);
+    ALL.put("3947-3.2-natd-present", Checks::natDPresent);
+    ALL.put("3947-3.2-natd-remote-hash", Checks::natDRemoteHash);
+    ALL.put("3947-3-reply-to-source", Checks::replyToSource);
+    ALL.put("3947-4-float-follow", Checks::floatFollow);
+    ALL.put("3947-4-marker", Checks::marker);
+    ALL.put("3947-4-id-port", Checks::idPort);
+    ALL.put("3947-4-start-on-4500", Checks::startOn4500);
+    ALL.put("3947-5.1-encap-mode", Checks::encapsulationMode);
+    ALL.put("3947-7-rebind", Checks::rebind);
+    ALL.put("3948-2.1-esp-port", Checks::espPort);
+    ALL.put("3948-2.3-keepalive-byte", Checks::keepaliveByte);
+    ALL.put("3948-2.3-keepalive-port", Checks::keepalivePort);
+    ALL.put("3948-3-esp-decap", Checks::espDecapsulation);
+  }
+
+  private Checks() {}
+
+  public static Map<String, Check> all() {
+    return java.util.Collections.unmodifiableMap(ALL);
+  }
+
+  public static Optional<Check> get(String id) {
+    return Optional.ofNullable(ALL.get(id));
+  }
+
+  // ------------------------------------------------------------------ RFC 3947 phase 1
+
+  static Judgement vendorId(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    Optional<TraceEntry> m1 = x.withSa(Direction.SENT);
+    if (m1.isEmpty() || !IkeTraffic.hasVid(m1.get(), VendorIds.RFC3947)) {
+      return Judgement.notApplicable(r, "the harness did not announce RFC 3947 in message 1");
+    }
+    Optional<TraceEntry> m2 = x.withSa(Direction.RECEIVED);
+    if (m2.isEmpty()) {
+      return Judgement.inconclusive(r, "the IUT never answered Main Mode message 1");
+    }
+    List<String> seen = IkeTraffic.vids(m2.get());
+    Evidence ev =
+        Evidence.of(m2.get().ref(), "VID " + VendorIds.name(VendorIds.RFC3947), seen.toString());
+    return IkeTraffic.hasVid(m2.get(), VendorIds.RFC3947)
+        ? Judgement.pass(r, "message 2 carries the RFC 3947 vendor ID", List.of(ev))
+        : Judgement.fail(
+            r, "message 2 lacks the RFC 3947 vendor ID, so NAT-T cannot start", List.of(ev));
+  }
+
+  static Judgement natDPresent(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    Optional<String> variant = x.agreedNatT();
+    if (variant.isEmpty()) {
+      return Judgement.notApplicable(r, "no NAT-T variant was agreed in messages 1 and 2");
+    }
+    Optional<TraceEntry> m4 = x.withKe(Direction.RECEIVED);
+    if (m4.isEmpty()) {
+      return Judgement.inconclusive(r, "the IUT never sent Main Mode message 4");
+    }
+    int type =
+        variant.get().equals("RFC 3947")
+            ? PayloadType.NAT_D.code()
+            : PayloadType.NAT_D_DRAFT.code();
+    long n =
+        ike(m4.get()).orElseThrow().all(NatDPayload.class).stream()
+            .filter(p -> p.type() == type)
+            .count();
+    Evidence ev =
+        Evidence.of(
+            m4.get().ref(),
+            "at least 2 NAT-D payloads of type " + type + " (" + variant.get() + ")",
+            n + " (" + ike(m4.get()).orElseThrow().summary() + ")");
+    return n >= 2
+        ? Judgement.pass(r, "message 4 carries " + n + " NAT-D payloads", List.of(ev))
+        : Judgement.fail(r, "message 4 lacks the NAT-D payloads", List.of(ev));
+  }
+
+  static Judgement natDRemoteHash(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    Optional<TraceEntry> m4 = x.withKe(Direction.RECEIVED);
+    if (m4.isEmpty()) {
+      return Judgement.notApplicable(r, "no Main Mode message 4 in this trace");
+    }
+    List<NatDPayload> natd = ike(m4.get()).orElseThrow().all(NatDPayload.class);
+    if (natd.isEmpty()) {
+      return Judgement.notApplicable(r, "message 4 carries no NAT-D");
+    }
+    Optional<String> alg = x.negotiatedHash();
+    if (alg.isEmpty() || alg.get().startsWith("unknown")) {
+      return Judgement.inconclusive(r, "the negotiated hash algorithm is unknown");
+    }
+    Optional<TraceEntry> sent = x.atIutSide(m4.get());
+    if (sent.isEmpty()) {
+      return Judgement.inconclusive(
+          r,
+          "message 4 was not seen at " + x.context().iutSidePoint() + " to know its destination");
+    }
+    InetSocketAddress dst = sent.get().to();
+    PacketView.Ike h = ike(m4.get()).orElseThrow();
+    byte[] expected =
+        IkeTraffic.hash(
+            alg.get(),
+            h.header().initiatorCookie(),
+            h.header().responderCookie(),
+            dst.getAddress().getAddress(),
+            ByteBuffer.allocate(2).putShort((short) dst.getPort()).array());
+    byte[] first = natd.get(0).hash();
+    Evidence ev =
+        new Evidence(
+            sent.get() == m4.get()
+                ? List.of(m4.get().ref())
+                : List.of(sent.get().ref(), m4.get().ref()),
+            alg.get() + "(CKY-I|CKY-R|" + endpoint(dst) + ") = " + Hex.hex(expected),
+            Hex.hex(first));
+    return Arrays.equals(first, expected)
+        ? Judgement.pass(
+            r,
+            "the first NAT-D hashes the destination " + endpoint(dst) + " correctly",
+            List.of(ev))
+        : Judgement.fail(
+            r,
+            "the first NAT-D of message 4 is not the hash of where the IUT sent it ("
+                + endpoint(dst)
+                + ")",
+            List.of(ev));
+  }
+
+  static Judgement replyToSource(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    List<TraceEntry> side = x.iutSide().stream().filter(TraceEntry::isIke).toList();
+    List<Evidence> wrong = new ArrayList<>();
+    int replies = 0;
+    TraceEntry lastRequest = null;
+    for (TraceEntry e : side) {
+      if (x.toIut(e)) {
+        lastRequest = e;
+      } else if (x.fromIut(e) && lastRequest != null) {
+        replies++;
+        if (!e.to().equals(lastRequest.from())) {
+          wrong.add(
+              new Evidence(
+                  List.of(lastRequest.ref(), e.ref()),
+                  "to " + endpoint(lastRequest.from()),
+                  "to " + endpoint(e.to())));
+        }
+      }
+    }
+    if (replies == 0) {
+      return Judgement.notApplicable(r, "the IUT sent no IKE reply in this trace");
+    }
+    return wrong.isEmpty()
+        ? Judgement.pass(r, replies + " IKE replies went back to the request's source", List.of())
+        : Judgement.fail(
+            r, wrong.size() + " IKE replies did not go back to the request's source", wrong);
+  }
+
+  static Judgement floatFollow(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    Optional<TraceEntry> floatAt = x.harnessFloat();
+    if (floatAt.isEmpty()) {
+      return Judgement.notApplicable(r, "the harness never moved to port 4500");
+    }
+    Optional<TraceEntry> atSide = x.atIutSide(floatAt.get());
+    if (atSide.isEmpty()) {
+      return Judgement.inconclusive(r, "the harness's first 4500 packet was not seen near the IUT");
+    }
+    InetSocketAddress y = atSide.get().from();
+    List<TraceEntry> later =
+        x.iutSide().stream()
+            .filter(e -> e.number() > atSide.get().number() && x.fromIut(e) && e.isIke())
+            .toList();
+    if (later.isEmpty()) {
+      return Judgement.inconclusive(r, "the IUT sent no IKE packet after the harness floated");
+    }
+    List<Evidence> wrong = new ArrayList<>();
+    for (TraceEntry e : later) {
+      if (e.from().getPort() != 4500 || !e.to().equals(y)) {
+        wrong.add(
+            new Evidence(
+                List.of(atSide.get().ref(), e.ref()),
+                "UDP(4500, " + y.getPort() + ") to " + endpoint(y),
+                "UDP("
+                    + e.from().getPort()
+                    + ", "
+                    + e.to().getPort()
+                    + ") to "
+                    + endpoint(e.to())));
+      }
+    }
+    return wrong.isEmpty()
+        ? Judgement.pass(
+            r,
+            later.size() + " IKE packets after the float used UDP(4500, " + y.getPort() + ")",
+            List.of(
+                Evidence.of(later.get(0).ref(), "UDP(4500, Y)", "UDP(4500, " + y.getPort() + ")")))
+        : Judgement.fail(r, "the IUT did not follow the harness to port 4500", wrong);
+  }
+
+  static Judgement marker(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    List<Long> spis = x.espSpis();
+    List<Evidence> wrong = new ArrayList<>();
+    int marked = 0;
+    for (TraceEntry e : x.peer()) {
+      if (e.direction() != Direction.RECEIVED || e.from().getPort() != 4500) {
+        continue;
+      }
+      if (e.view() instanceof PacketView.Ike i && i.marker()) {
+        marked++;
+      } else if (e.view() instanceof PacketView.Esp esp && !spis.contains(esp.esp().spi())) {
+        try {
+          IsakmpMessage m = IsakmpMessage.decode(e.datagram().payload());
+          wrong.add(
+              Evidence.of(
+                  e.ref(),
+                  "4 zero bytes (non-ESP marker) before the ISAKMP header",
+                  "ISAKMP header right away (initiator cookie "
+                      + Hex.hex(m.header().initiatorCookie())
+                      + ")"));
+        } catch (MalformedException notIke) {
+          // an ESP packet of an SA the harness does not know; not this check's business
+        }
+      }
+    }
+    if (marked == 0 && wrong.isEmpty()) {
+      return Judgement.notApplicable(r, "the IUT sent no IKE on port 4500");
+    }
+    return wrong.isEmpty()
+        ? Judgement.pass(r, marked + " IKE packets on 4500 carried the marker", List.of())
+        : Judgement.fail(r, "IKE on port 4500 without the non-ESP marker", wrong);
+  }
+
+  static Judgement idPort(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    if (x.agreedNatT().isEmpty()) {
+      return Judgement.notApplicable(r, "NAT-T was not agreed");
+    }
+    Optional<TraceEntry> m6 = x.encryptedMainMode(Direction.RECEIVED);
+    if (m6.isEmpty() || !ike(m6.get()).orElseThrow().decrypted()) {
+      return Judgement.inconclusive(r, "no decrypted Main Mode message 6");
+    }
+    List<IdPayload> ids = ike(m6.get()).orElseThrow().all(IdPayload.class);
+    if (ids.isEmpty()) {
+      return Judgement.inconclusive(r, "message 6 has no ID payload");
+    }
+    int port = ids.get(0).port();
+    Evidence ev = Evidence.of(m6.get().ref(), "IDir port 0", "port " + port);
+    return port == 0
+        ? Judgement.pass(r, "the IUT's identity payload has port 0", List.of(ev))
+        : Judgement.fail(r, "the IUT's identity payload carries port " + port, List.of(ev));
+  }
+
+  static Judgement startOn4500(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    Optional<TraceEntry> m1 = x.withSa(Direction.SENT);
+    if (m1.isEmpty() || m1.get().to().getPort() != 4500) {
+      return Judgement.notApplicable(r, "the harness did not start the negotiation on 4500");
+    }
+    Optional<TraceEntry> m2 = x.withSa(Direction.RECEIVED);
+    if (m2.isEmpty()) {
+      return Judgement.fail(
+          r,
+          "the IUT did not answer a Main Mode that began on port 4500",
+          List.of(Evidence.of(m1.get().ref(), "an answer on 4500 with the marker", "none")));
+    }
+    boolean ok = m2.get().from().getPort() == 4500 && ike(m2.get()).orElseThrow().marker();
+    Evidence ev =
+        Evidence.of(
+            m2.get().ref(),
+            "message 2 from 4500 with the marker",
+            "from "
+                + m2.get().from().getPort()
+                + (ike(m2.get()).orElseThrow().marker() ? " with" : " without")
+                + " marker");
+    return ok
+        ? Judgement.pass(r, "the IUT answered on 4500", List.of(ev))
+        : Judgement.fail(r, "the IUT answered, but not on 4500 with the marker", List.of(ev));
+  }
+
+  static Judgement encapsulationMode(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    if (x.harnessFloat().isEmpty()) {
+      return Judgement.notApplicable(r, "no NAT was detected (the harness did not float)");
+    }
+    Optional<String> variant = x.agreedNatT();
+    List<TraceEntry> qm = x.quickModeFromIut();
+    Optional<TraceEntry> qm2 =
+        qm.stream().filter(e -> !ike(e).orElseThrow().all(SaPayload.class).isEmpty()).findFirst();
+    if (qm2.isEmpty()) {
+      return Judgement.inconclusive(r, "no Quick Mode answer from the IUT");
+    }
+    int mode =
+        IkeTraffic.encapsulationMode(ike(qm2.get()).orElseThrow().all(SaPayload.class).get(0));
+    boolean rfc = variant.map(v -> v.equals("RFC 3947")).orElse(false);
+    List<Integer> ok =
+        rfc
+            ? List.of(IpsecAttr.UDP_TUNNEL, IpsecAttr.UDP_TRANSPORT)
+            : List.of(IpsecAttr.UDP_TUNNEL_DRAFT, IpsecAttr.UDP_TRANSPORT_DRAFT);
+    Evidence ev =
+        Evidence.of(
+            qm2.get().ref(),
+            "encapsulation mode " + ok + " (" + variant.orElse("no NAT-T") + ")",
+            String.valueOf(mode));
+    return ok.contains(mode)
+        ? Judgement.pass(
+            r, "Quick Mode selected UDP encapsulation (mode " + mode + ")", List.of(ev))
+        : Judgement.fail(r, "with a NAT detected, Quick Mode selected mode " + mode, List.of(ev));
+  }
+
+  static Judgement rebind(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    List<TraceEntry> side = x.iutSide();
+    InetSocketAddress current = null;
+    TraceEntry change = null;
+    for (TraceEntry e : side) {
+      if (x.toIut(e) && e.to().getPort() == 4500 && isAuthenticated(e)) {
+        if (current != null && !current.equals(e.from())) {
+          change = e;
+          break;
+        }
+        current = e.from();
+      }
+    }
+    if (change == null) {
+      return Judgement.inconclusive(r, "the harness's public port never changed (no rebinding)");
+    }
+    InetSocketAddress oldAddr = current;
+    InetSocketAddress newAddr = change.from();
+    int at = change.number();
+    List<TraceEntry> after =
+        side.stream()
+            .filter(
+                e -> e.number() > at && x.fromIut(e) && !(e.view() instanceof PacketView.Keepalive))
+            .toList();
+    if (after.isEmpty()) {
+      return Judgement.inconclusive(r, "the IUT sent nothing after the rebinding");
+    }
+    TraceEntry first = after.get(0);
+    Evidence ev =
+        new Evidence(
+            List.of(change.ref(), first.ref()),
+            "to the new mapping " + endpoint(newAddr),
+            "to "
+                + endpoint(first.to())
+                + (first.to().equals(oldAddr) ? " (the old mapping)" : ""));
+    return first.to().equals(newAddr)
+        ? Judgement.pass(r, "the IUT followed the new mapping", List.of(ev))
+        : Judgement.fail(r, "the IUT kept sending to the old mapping", List.of(ev));
+  }
+
+  private static boolean isAuthenticated(TraceEntry e) {
+    return e.view() instanceof PacketView.Esp
+        || (e.view() instanceof PacketView.Ike i && i.header().encrypted());
+  }
+
+  // ------------------------------------------------------------------ RFC 3948
+
+  static Judgement espPort(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    List<Long> spis = x.espSpis();
+    List<TraceEntry> esp =
+        x.iutSide().stream()
+            .filter(
+                e ->
+                    x.fromIut(e)
+                        && e.view() instanceof PacketView.Esp p
+                        && spis.contains(p.esp().spi()))
+            .toList();
+    List<TraceEntry> suspicious =
+        x.iutSide().stream()
+            .filter(
+                e ->
+                    x.fromIut(e)
+                        && e.from().getPort() == 500
+                        && e.view() instanceof PacketView.Malformed)
+            .toList();
+    if (esp.isEmpty() && suspicious.isEmpty()) {
+      return Judgement.notApplicable(r, "the IUT sent no ESP-in-UDP");
+    }
+    List<Evidence> wrong = new ArrayList<>();
+    for (TraceEntry e : esp) {
+      if (e.from().getPort() != 4500) {
+        wrong.add(Evidence.of(e.ref(), "source port 4500", "source port " + e.from().getPort()));
+      }
+    }
+    for (TraceEntry e : suspicious) {
+      wrong.add(Evidence.of(e.ref(), "ESP only on 4500", "undecodable traffic from port 500"));
+    }
+    return wrong.isEmpty()
+        ? Judgement.pass(r, esp.size() + " ESP-in-UDP packets from port 4500", List.of())
+        : Judgement.fail(r, "ESP-in-UDP not on the IKE NAT-T port", wrong);
+  }
+
+  static Judgement keepaliveByte(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    List<TraceEntry> ka =
+        x.iutSide().stream()
+            .filter(e -> x.fromIut(e) && e.view() instanceof PacketView.Keepalive)
+            .toList();
+    if (ka.isEmpty()) {
+      return Judgement.notApplicable(r, "the IUT sent no NAT-keepalive");
+    }
+    List<Evidence> wrong = new ArrayList<>();
+    for (TraceEntry e : ka) {
+      byte[] b = e.datagram().payload();
+      if (b.length != 1 || (b[0] & 0xff) != 0xff) {
+        wrong.add(Evidence.of(e.ref(), "one byte 0xff", Hex.hex(b)));
+      }
+    }
+    return wrong.isEmpty()
+        ? Judgement.pass(r, ka.size() + " keepalives, each one byte 0xff", List.of())
+        : Judgement.fail(r, "keepalives with the wrong content", wrong);
+  }
+
+  static Judgement keepalivePort(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    List<Evidence> wrong = new ArrayList<>();
+    int ok = 0;
+    for (TraceEntry e : x.iutSide()) {
+      if (!x.fromIut(e) || e.datagram().length() != 1) {
+        continue;
+      }
+      if (e.from().getPort() == 500 || e.to().getPort() == 500) {
+        wrong.add(
+            Evidence.of(
+                e.ref(),
+                "keepalive on UDP 4500",
+                "one-byte datagram " + endpoint(e.from()) + " > " + endpoint(e.to())));
+      } else {
+        ok++;
+      }
+    }
+    if (ok == 0 && wrong.isEmpty()) {
+      return Judgement.notApplicable(r, "the IUT sent no NAT-keepalive");
+    }
+    return wrong.isEmpty()
+        ? Judgement.pass(r, ok + " keepalives on UDP 4500", List.of())
+        : Judgement.fail(r, "keepalives sent on port 500", wrong);
+  }
+
+  static Judgement espDecapsulation(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    List<TraceEntry> requests = new ArrayList<>();
+    List<TraceEntry> replies = new ArrayList<>();
+    for (TraceEntry e : x.peer()) {
+      if (e.view() instanceof PacketView.Esp esp && esp.inner().isPresent()) {
+        String s = esp.summary();
+        if (e.direction() == Direction.SENT && s.contains("echo request")) {
+          requests.add(e);
+        } else if (e.direction() == Direction.RECEIVED && s.contains("echo reply")) {
+          replies.add(e);
+        }
+      }
+    }
+    if (requests.isEmpty()) {
+      return Judgement.inconclusive(r, "the harness sent no ESP-in-UDP echo request");
+    }
+    Evidence ev =
+        new Evidence(
+            requests.stream().map(TraceEntry::ref).toList(),
+            requests.size() + " decrypted echo replies",
+            replies.size() + " (" + replies.stream().map(TraceEntry::ref).toList() + ")");
+    return replies.size() >= requests.size()
+        ? Judgement.pass(r, "every ESP-in-UDP echo request was answered", List.of(ev))
+        : Judgement.fail(
+            r,
+            (requests.size() - replies.size()) + " of " + requests.size() + " requests unanswered",
+            List.of(ev));
+  }
+}
