@@ -7,6 +7,7 @@ import io.natt.crypto.Ikev1Keys;
 import io.natt.crypto.Prf;
 import io.natt.wire.Attribute;
 import io.natt.wire.Datagram;
+import io.natt.wire.DeletePayload;
 import io.natt.wire.ExchangeType;
 import io.natt.wire.HashPayload;
 import io.natt.wire.IdPayload;
@@ -628,5 +629,60 @@ public final class Ikev1Initiator {
 
   public int messagesSent() {
     return messagesSent;
+  }
+
+  // ------------------------------------------------------------------ Informational, probes
+
+  /**
+   * Deletes the ESP SA pair and then the IKE SA with Informational exchanges (HDR*, HASH(1), D),
+   * each with its own message ID and IV.
+   */
+  public void delete(ChildSaKeys child) {
+    if (keys == null || lastPhase1Block == null) {
+      throw new IllegalStateException("Delete needs an established IKE SA");
+    }
+    byte[] spi = ByteBuffer.allocate(4).putInt((int) child.spiIn()).array();
+    informational(
+        new DeletePayload(IpsecAttr.DOI_IPSEC, IpsecAttr.PROTO_IPSEC_ESP, 4, List.of(spi)),
+        "Delete of ESP SA");
+    byte[] cookies = ByteBuffer.allocate(16).put(ckyI).put(ckyR).array();
+    informational(
+        new DeletePayload(IpsecAttr.DOI_IPSEC, IpsecAttr.PROTO_ISAKMP, 16, List.of(cookies)),
+        "Delete of IKE SA");
+  }
+
+  private void informational(Payload p, String what) {
+    long mid = Integer.toUnsignedLong(random.nextInt() | 1);
+    byte[] hash =
+        Ikev1Crypto.informationalHash(prf, keys.skeyidA(), mid, Payloads.encodeChain(List.of(p)));
+    iv = Ikev1Crypto.quickModeIv(cfg.hash(), lastPhase1Block, mid, cipher.blockSize());
+    sendEncrypted(
+        header(ExchangeType.INFORMATIONAL.code(), IsakmpHeader.FLAG_ENCRYPTION, mid),
+        List.of(new HashPayload(hash), p),
+        what);
+    listener.note("sent " + what);
+  }
+
+  /**
+   * Liveness probe: sends a fresh Main Mode message 1 (new cookies, same knobs) and waits for
+   * message 2. Returns whether the IUT answered; never throws for a silent IUT.
+   */
+  public boolean probe() {
+    try {
+      SaPayload sa = phase1Sa();
+      List<Payload> m1 = new ArrayList<>();
+      m1.add(sa);
+      for (Knobs.VendorIdChoice v : cfg.knobs().vendorIds()) {
+        m1.add(new VendorIdPayload(vendorId(v)));
+      }
+      exchangePlain(
+          header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0),
+          m1,
+          "liveness probe (Main Mode 1)");
+      return true;
+    } catch (IkeException e) {
+      listener.note("liveness probe: " + e.getMessage());
+      return false;
+    }
   }
 }

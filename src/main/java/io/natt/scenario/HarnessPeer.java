@@ -222,6 +222,20 @@ public final class HarnessPeer implements Channel, PeerListener, AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
+  /** Stops sending keepalives (e.g. to let a NAT mapping expire). */
+  public void stopKeepalives() {
+    if (keepalives != null) {
+      keepalives.shutdownNow();
+      keepalives = null;
+    }
+  }
+
+  /** Sends raw bytes from {@code localPort} and records them as they decode. */
+  public void sendRaw(int localPort, InetSocketAddress to, byte[] bytes) {
+    Datagram d = transport.send(localPort, to, bytes);
+    trace.record(Direction.SENT, d, PacketView.classify(localPort, to.getPort(), bytes));
+  }
+
   /** Receives for a while, recording whatever comes (used at the end of a run). */
   public void drain(Duration d) {
     long deadline = System.nanoTime() + d.toNanos();

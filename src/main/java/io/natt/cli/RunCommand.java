@@ -1,0 +1,63 @@
+package io.natt.cli;
+
+import io.natt.suite.ConformanceRun;
+import io.natt.suite.SuiteSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs scenario files against a target. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs conformance scenarios against a target and judges every requirement they exercise.",
+      "One line per scenario as it finishes, then a summary by requirement with the evidence of"
+          + " each failure. Needs root (network namespaces)."
+    })
+final class RunCommand implements Callable<Integer> {
+  @Option(
+      names = "--target",
+      paramLabel = "FILE",
+      description = "Target profile (default: ${DEFAULT-VALUE}).")
+  Path target = Path.of("testsuites/targets/bundled-strongswan.yaml");
+
+  @Option(
+      names = "--suite",
+      paramLabel = "DIR|FILE",
+      split = ",",
+      description = "Scenario folders or files (default: testsuites).")
+  List<Path> suites = List.of(Path.of("testsuites"));
+
+  @Option(
+      names = "--catalog",
+      paramLabel = "FILE",
+      description = "Requirement catalog (default: ${DEFAULT-VALUE}).")
+  Path catalog = Path.of("testsuites/requirements.yaml");
+
+  @Option(
+      names = "--report",
+      paramLabel = "DIR",
+      description = "Where captures, traces and results go (default: ${DEFAULT-VALUE}).")
+  Path report = Path.of("reports");
+
+  @Override
+  public Integer call() {
+    for (Path p : List.of(target, catalog)) {
+      if (!Files.isRegularFile(p)) {
+        System.err.println("natt: no such file: " + p);
+        return Main.SETUP_ERROR;
+      }
+    }
+    for (Path p : suites) {
+      if (!Files.exists(p)) {
+        System.err.println("natt: no such suite file or folder: " + p);
+        return Main.SETUP_ERROR;
+      }
+    }
+    return ConformanceRun.run(new SuiteSettings(target, suites, catalog, report), System.out);
+  }
+}

@@ -1,0 +1,463 @@
+package io.natt.scenario;
+
+import io.natt.ike.ChildSaKeys;
+import io.natt.ike.IdPayloads;
+import io.natt.ike.IkeException;
+import io.natt.ike.Ikev1Initiator;
+import io.natt.ike.Knobs;
+import io.natt.ike.NatDetection;
+import io.natt.ike.PeerConfig;
+import io.natt.iut.StrongSwan;
+import io.natt.iut.TargetProfile;
+import io.natt.nat.CapturePoint;
+import io.natt.nat.KernelTopology;
+import io.natt.nat.NatBehaviour;
+import io.natt.net.CapturedFrame;
+import io.natt.net.PcapCapture;
+import io.natt.net.UdpTransport;
+import io.natt.sys.Cleanup;
+import io.natt.sys.NsExecutor;
+import io.natt.sys.SetupException;
+import io.natt.trace.Direction;
+import io.natt.trace.Trace;
+import io.natt.trace.TraceContext;
+import io.natt.trace.TraceEntry;
+import io.natt.wire.PacketView;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Runs one scenario against one target: builds the topology, starts the IUT when the project
+ * launches it, drives the harness's peer through the steps, and returns the trace. Judging the
+ * trace is not its business (see the verdict part).
+ */
+public final class Runner {
+  /** How a step went. */
+  public enum Status {
+    OK,
+    FAILED,
+    ERROR,
+    SKIPPED
+  }
+
+  /** One step's outcome, with the line of the scenario file it came from. */
+  public record StepResult(int line, String step, Status status, String detail, double seconds) {
+    @Override
+    public String toString() {
+      return String.format("line %d %-18s %-7s %s (%.1f s)", line, step, status, detail, seconds);
+    }
+  }
+
+  /** What the harness's peer ended with. */
+  public record PeerState(
+      NatDetection nat,
+      boolean floated,
+      Optional<ChildSaKeys> child,
+      List<HarnessPeer.PingResult> pings) {}
+
+  /**
+   * The result of running a scenario.
+   *
+   * @param notApplicable why the scenario does not apply to this target (PICS), if it does not
+   * @param error a set-up or harness error that stopped the run (verdict ERROR), if any
+   */
+  public record Outcome(
+      Scenario scenario,
+      TargetProfile target,
+      Trace trace,
+      List<StepResult> steps,
+      Optional<String> notApplicable,
+      Optional<String> error,
+      PeerState peer,
+      String iutStatus,
+      String iutLog,
+      List<Path> captures,
+      Duration elapsed) {}
+
+  private Runner() {}
+
+  /** Runs the scenario; set-up errors come back in {@link Outcome#error()}, not as exceptions. */
+  public static Outcome run(Scenario s, TargetProfile target, Path outDir, Consumer<String> log) {
+    long start = System.nanoTime();
+    Trace trace = new Trace();
+    List<String> missing = s.appliesWhen().stream().filter(c -> !target.claims(c)).toList();
+    PeerState none =
+        new PeerState(new NatDetection("none", false, false), false, Optional.empty(), List.of());
+    if (!missing.isEmpty()) {
+      return new Outcome(
+          s,
+          target,
+          trace,
+          List.of(),
+          Optional.of("the target does not claim " + missing),
+          Optional.empty(),
+          none,
+          "",
+          "",
+          List.of(),
+          Duration.ZERO);
+    }
+    try {
+      return new Execution(s, target, outDir, trace, log).run(start);
+    } catch (SetupException | IllegalArgumentException e) {
+      return new Outcome(
+          s,
+          target,
+          trace,
+          List.of(),
+          Optional.empty(),
+          Optional.of(e.getMessage()),
+          none,
+          "",
+          "",
+          List.of(),
+          Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  /** One run's mutable state. */
+  private static final class Execution {
+    private final Scenario s;
+    private final TargetProfile target;
+    private final Path outDir;
+    private final Trace trace;
+    private final Consumer<String> log;
+    private final SecureRandom rnd = new SecureRandom();
+    private final List<StepResult> results = new ArrayList<>();
+    private KernelTopology topo;
+    private HarnessPeer peer;
+    private Ikev1Initiator ike;
+    private PeerConfig cfg;
+    private ChildSaKeys child;
+    private List<HarnessPeer.PingResult> pings = new ArrayList<>();
+
+    Execution(Scenario s, TargetProfile target, Path outDir, Trace trace, Consumer<String> log) {
+      this.s = s;
+      this.target = target;
+      this.outDir = outDir;
+      this.trace = trace;
+      this.log = log;
+    }
+
+    Outcome run(long start) {
+      Scenario.TopologySpec t = s.topology();
+      if (!t.iutBehind().isEmpty()) {
+        throw new SetupException(
+            "an IUT behind a NAT is not supported by the kernel NAT backend yet ("
+                + s.file()
+                + ")");
+      }
+      if (t.harnessBehind().size() > 1) {
+        throw new SetupException("two NATs in a row are not supported by the kernel backend yet");
+      }
+      if (!s.harness().role().equals("initiator")) {
+        throw new SetupException("the harness can only be the initiator so far (role: responder)");
+      }
+      if (!target.launchesStrongSwan()) {
+        throw new SetupException(
+            "target "
+                + target.name()
+                + " is not launched by the project; remote devices need the emulated NAT backend,"
+                + " which is not built yet");
+      }
+      Optional<NatBehaviour> nat = t.harnessBehind().stream().findFirst().map(n -> behaviour(n, t));
+      try (KernelTopology built =
+          KernelTopology.build(nat, target.address(), target.protectedHost())) {
+        topo = built;
+        Cleanup.register(topo);
+        try {
+          return withTopology(start);
+        } finally {
+          Cleanup.unregister(topo);
+        }
+      }
+    }
+
+    private NatBehaviour behaviour(String name, Scenario.TopologySpec t) {
+      Scenario.NatSpec n = t.nats().get(name);
+      if (!n.filtering().equals("address-and-port-dependent")) {
+        throw new SetupException(
+            "NAT "
+                + name
+                + ": the kernel backend filters by address and port (netfilter conntrack);"
+                + " filtering: "
+                + n.filtering()
+                + " is not supported by it");
+      }
+      return new NatBehaviour(
+          n.ports().equals("preserve")
+              ? NatBehaviour.PortAllocation.PRESERVE
+              : NatBehaviour.PortAllocation.RANDOM,
+          n.udpTimeout());
+    }
+
+    private Outcome withTopology(long start) {
+      boolean natted = topo.harnessNat().isPresent();
+      trace.context(
+          new TraceContext(
+              target.address(),
+              topo.harness().address(),
+              natted ? 1 : 0,
+              natted ? "nat-public" : Trace.PEER,
+              target.claims(),
+              topo.capturePoints().stream().map(CapturePoint::name).toList()));
+      List<NsExecutor> executors = new ArrayList<>();
+      List<PcapCapture> captures = new ArrayList<>();
+      Path capDir = outDir.resolve("captures");
+      StrongSwan iut = null;
+      String status = "";
+      String iutLog = "";
+      Optional<String> error = Optional.empty();
+      try {
+        for (CapturePoint cp : topo.capturePoints()) {
+          NsExecutor ex = new NsExecutor(cp.namespace());
+          executors.add(ex);
+          captures.add(
+              PcapCapture.start(ex, cp.iface(), cp.name(), capDir.resolve(cp.name() + ".pcap")));
+        }
+        iut = StrongSwan.start(topo.iut(), target, topo.harnessInnerNet());
+        Cleanup.register(iut);
+        NsExecutor harnessNs = new NsExecutor(topo.harness().namespace());
+        executors.add(harnessNs);
+        try (UdpTransport transport =
+                UdpTransport.open(harnessNs, topo.harness().address(), List.of(500, 4500));
+            HarnessPeer p = new HarnessPeer(transport, trace, rnd)) {
+          peer = p;
+          cfg = peerConfig();
+          ike = new Ikev1Initiator(cfg, peer, peer, rnd);
+          peer.attach(ike);
+          runSteps();
+          peer.drain(Duration.ofMillis(300));
+        }
+        status = iut.listSas();
+      } catch (SetupException e) {
+        error = Optional.of(e.getMessage());
+      } finally {
+        captures.forEach(PcapCapture::close);
+        for (PcapCapture c : captures) {
+          for (CapturedFrame f : c.frames()) {
+            long ago = Duration.between(f.time(), Instant.now()).toNanos();
+            trace.observe(c.point(), f.time(), System.nanoTime() - ago, f.bytes());
+          }
+        }
+        if (iut != null) {
+          iutLog = iut.log();
+          write(outDir.resolve("iut.log"), iutLog);
+          iut.close();
+          Cleanup.unregister(iut);
+        }
+        executors.forEach(NsExecutor::close);
+      }
+      write(outDir.resolve("trace.txt"), ladder());
+      PeerState state =
+          new PeerState(
+              ike == null ? new NatDetection("none", false, false) : ike.natDetection(),
+              ike != null && ike.floated(),
+              Optional.ofNullable(child),
+              List.copyOf(pings));
+      return new Outcome(
+          s,
+          target,
+          trace,
+          List.copyOf(results),
+          Optional.empty(),
+          error,
+          state,
+          status,
+          iutLog,
+          captures.stream().map(PcapCapture::file).toList(),
+          Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private String ladder() {
+      StringBuilder b = new StringBuilder();
+      b.append("scenario ").append(s.id()).append(": ").append(s.title()).append("\n\n");
+      trace.notes().forEach(n -> b.append(n).append('\n'));
+      results.forEach(r -> b.append(r).append('\n'));
+      for (String point : trace.context().points()) {
+        b.append("\n--- ").append(point).append(" ---\n").append(trace.ladder(point)).append('\n');
+      }
+      b.append("\n--- peer (as the harness sent and received, decrypted) ---\n")
+          .append(trace.ladder(Trace.PEER))
+          .append('\n');
+      return b.toString();
+    }
+
+    private PeerConfig peerConfig() {
+      Scenario.IkeSpec spec = s.harness().ike();
+      ProposalParser.Phase1 p1 = ProposalParser.phase1(spec.proposal());
+      ProposalParser.Phase2 p2 = ProposalParser.phase2(spec.espProposal());
+      String[] net = target.protectedNet().split("/");
+      return new PeerConfig(
+          topo.harness().address(),
+          target.address(),
+          target.localId(),
+          target.remoteId(),
+          target.psk(),
+          p1.cipher(),
+          p1.hash(),
+          p1.group(),
+          p2.cipher(),
+          p2.integrity(),
+          ip(net[0]),
+          Integer.parseInt(net[1]),
+          s.harness().knobs(),
+          Duration.ofSeconds(2));
+    }
+
+    private void runSteps() {
+      boolean stopped = false;
+      for (Scenario.Step step : s.steps()) {
+        String name = stepName(step);
+        if (stopped) {
+          results.add(
+              new StepResult(step.line(), name, Status.SKIPPED, "after an earlier failure", 0));
+          continue;
+        }
+        long t0 = System.nanoTime();
+        StepResult r;
+        try {
+          String detail = execute(step);
+          r = new StepResult(step.line(), name, Status.OK, detail, secs(t0));
+        } catch (StepFailed e) {
+          r = new StepResult(step.line(), name, Status.FAILED, e.getMessage(), secs(t0));
+          stopped = true;
+        } catch (IkeException e) {
+          r = new StepResult(step.line(), name, Status.FAILED, e.getMessage(), secs(t0));
+          stopped = true;
+        }
+        results.add(r);
+        trace.note(
+            "step " + name + " (line " + step.line() + "): " + r.status() + " " + r.detail());
+        log.accept("    " + r);
+      }
+    }
+
+    private static double secs(long t0) {
+      return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Runs one step; returns a short description of what happened. */
+    private String execute(Scenario.Step step) {
+      Knobs knobs = s.harness().knobs();
+      if (step instanceof Scenario.Step.Phase1) {
+        ike.mainMode();
+        if (ike.natDetection().localBehindNat() && !knobs.keepaliveInterval().isZero()) {
+          peer.startKeepalives(knobs.keepaliveInterval(), knobs.keepaliveByte());
+        }
+        return "IKE SA up; NAT-T "
+            + ike.natDetection().natTVariant()
+            + (ike.floated() ? ", on 4500" : "");
+      } else if (step instanceof Scenario.Step.QuickMode q) {
+        if (!q.mode().equals("tunnel")) {
+          throw new SetupException(
+              "quick-mode mode: " + q.mode() + " is not supported yet (tunnel only)");
+        }
+        child =
+            ike.quickMode(
+                IdPayloads.host(topo.harnessInnerAddress()),
+                IdPayloads.subnet(cfg.remoteNet(), cfg.remotePrefix()));
+        peer.install(child);
+        return child.toString();
+      } else if (step instanceof Scenario.Step.EspPing e) {
+        Inet4Address to = e.to().equals("iut.protected") ? target.protectedHost() : ip(e.to());
+        List<HarnessPeer.PingResult> r =
+            peer.ping(topo.harnessInnerAddress(), to, e.count(), Duration.ofSeconds(2));
+        pings.addAll(r);
+        long ok = r.stream().filter(HarnessPeer.PingResult::answered).count();
+        if (ok < r.size()) {
+          throw new StepFailed(
+              ok + " of " + r.size() + " echo replies came back through the tunnel");
+        }
+        return ok + "/" + r.size() + " echo replies decrypted";
+      } else if (step instanceof Scenario.Step.Wait w) {
+        peer.drain(w.duration());
+        return "waited " + w.duration().toMillis() + " ms";
+      } else if (step instanceof Scenario.Step.ExpectKeepalive k) {
+        long since = System.nanoTime();
+        peer.drain(k.within());
+        boolean fromHarness = k.from().equals("harness");
+        Optional<TraceEntry> seen =
+            trace.at(Trace.PEER).stream()
+                .filter(x -> x.datagram().monoNanos() >= since)
+                .filter(x -> x.view() instanceof PacketView.Keepalive)
+                .filter(x -> x.direction() == (fromHarness ? Direction.SENT : Direction.RECEIVED))
+                .findFirst();
+        if (seen.isEmpty()) {
+          throw new StepFailed(
+              "no NAT-keepalive from the " + k.from() + " within " + k.within().toMillis() + " ms");
+        }
+        return "keepalive seen: " + seen.get().ref();
+      } else if (step instanceof Scenario.Step.NatRebind n) {
+        topo.flushNatMappings();
+        return "NAT " + n.nat() + " forgot its mappings (conntrack flush)";
+      } else if (step instanceof Scenario.Step.NatExpire n) {
+        peer.stopKeepalives();
+        Duration wait = topo.harnessNat().orElseThrow().udpTimeout().plusSeconds(2);
+        peer.drain(wait);
+        return "no harness traffic for " + wait.toSeconds() + " s (NAT " + n.nat() + " timeout)";
+      } else if (step instanceof Scenario.Step.SendRaw raw) {
+        peer.sendRaw(raw.port(), new InetSocketAddress(target.address(), raw.port()), raw.bytes());
+        return raw.bytes().length + " bytes to port " + raw.port();
+      } else if (step instanceof Scenario.Step.Delete) {
+        if (child == null) {
+          throw new StepFailed("delete needs an ESP SA (quick-mode first)");
+        }
+        ike.delete(child);
+        peer.drain(Duration.ofMillis(500));
+        return "Delete sent for ESP SA and IKE SA";
+      } else if (step instanceof Scenario.Step.Liveness) {
+        boolean alive = new Ikev1Initiator(cfg, peer, peer, rnd).probe();
+        if (!alive) {
+          throw new StepFailed("the IUT no longer answers a new Main Mode");
+        }
+        return "the IUT answers a new Main Mode";
+      } else if (step instanceof Scenario.Step.Replay r) {
+        throw new SetupException(
+            "line " + r.line() + ": replay from captures is not implemented yet");
+      }
+      throw new SetupException("unknown step " + step);
+    }
+  }
+
+  static String stepName(Scenario.Step step) {
+    String n = step.getClass().getSimpleName();
+    return n.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The expected behaviour of a step did not happen (not a harness fault). */
+  static final class StepFailed extends RuntimeException {
+    StepFailed(String message) {
+      super(message);
+    }
+  }
+
+  static Inet4Address ip(String s) {
+    try {
+      return (Inet4Address) InetAddress.getByName(s);
+    } catch (IOException | ClassCastException e) {
+      throw new IllegalArgumentException("not an IPv4 address: " + s);
+    }
+  }
+
+  static void write(Path p, String s) {
+    try {
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, s);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.natt.suite;
+
+import io.natt.verdict.Judgement;
+import io.natt.verdict.Verdict;
+import java.io.PrintStream;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.testng.TestNG;
+
+/**
+ * Runs the conformance scenarios through TestNG from code (what `natt run` does), prints progress
+ * and a summary, and says what the exit code should be.
+ */
+public final class ConformanceRun {
+  public static final int OK = 0;
+  public static final int MUST_FAILED = 1;
+  public static final int ERROR = 2;
+
+  private ConformanceRun() {}
+
+  public static int run(SuiteSettings settings, PrintStream out) {
+    List<java.nio.file.Path> files = settings.scenarioFiles();
+    if (files.isEmpty()) {
+      out.println("natt: no scenario files under " + settings.suites());
+      return ERROR;
+    }
+    settings.toSystemProperties();
+    System.setProperty(
+        "allure.results.directory", settings.report().resolve("allure-results").toString());
+    SuiteResults.clear();
+    out.printf(
+        "natt run: %d scenario(s) against %s, report in %s%n",
+        files.size(), settings.target(), settings.report());
+    TestNG tng = new TestNG(true);
+    tng.setTestClasses(new Class<?>[] {ScenarioTest.class});
+    tng.setOutputDirectory(settings.report().resolve("testng").toString());
+    tng.setVerbose(0);
+    tng.addListener(new ProgressListener(out, files.size()));
+    tng.run();
+    List<ScenarioResult> results = SuiteResults.all();
+    printSummary(results, out);
+    return exitCode(results);
+  }
+
+  static int exitCode(List<ScenarioResult> results) {
+    if (results.stream().anyMatch(r -> r.verdict() == Verdict.ERROR)) {
+      return ERROR;
+    }
+    return results.stream().anyMatch(ScenarioResult::mustFailed) ? MUST_FAILED : OK;
+  }
+
+  static void printSummary(List<ScenarioResult> results, PrintStream out) {
+    out.println();
+    out.println("Summary by requirement (scenarios with each verdict):");
+    Map<String, Map<Verdict, Integer>> byReq = new LinkedHashMap<>();
+    Map<String, String> level = new LinkedHashMap<>();
+    for (ScenarioResult r : results) {
+      for (Judgement j : r.judgements()) {
+        byReq.computeIfAbsent(j.id(), k -> new EnumMap<>(Verdict.class)).merge(j.verdict(), 1, Integer::sum);
+        level.put(j.id(), j.requirement().level().name());
+      }
+    }
+    out.printf("  %-28s %-6s %5s %5s %5s %5s %5s%n", "requirement", "level", "PASS", "FAIL", "INC", "N/A", "ERR");
+    for (var e : byReq.entrySet()) {
+      Map<Verdict, Integer> c = e.getValue();
+      out.printf(
+          "  %-28s %-6s %5d %5d %5d %5d %5d%n",
+          e.getKey(),
+          level.get(e.getKey()),
+          c.getOrDefault(Verdict.PASS, 0),
+          c.getOrDefault(Verdict.FAIL, 0),
+          c.getOrDefault(Verdict.INCONCLUSIVE, 0),
+          c.getOrDefault(Verdict.NOT_APPLICABLE, 0),
+          c.getOrDefault(Verdict.ERROR, 0));
+    }
+    Map<Verdict, Integer> scen = new EnumMap<>(Verdict.class);
+    results.forEach(r -> scen.merge(r.verdict(), 1, Integer::sum));
+    out.println();
+    out.println("Scenarios: " + scen + ", " + results.size() + " in all");
+    for (ScenarioResult r : results) {
+      for (Judgement j : r.judgements()) {
+        if (j.verdict() == Verdict.FAIL) {
+          out.println("  FAIL " + j.id() + " [" + j.requirement().level() + "] in " + r.name() + ": " + j.reason());
+          j.evidence().forEach(ev -> out.println("       " + ev));
+          out.println("       why it matters: " + j.requirement().diagnosis());
+        }
+      }
+      r.error().ifPresent(e -> out.println("  ERROR in " + r.name() + ": " + e));
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.natt.suite;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What a conformance run uses: the target profile, the scenario files, the catalog and where the
+ * report goes. `natt run` and `mvn verify` pass them as system properties, so that both run the
+ * very same TestNG tests.
+ */
+public record SuiteSettings(Path target, List<Path> suites, Path catalog, Path report) {
+  public static final String TARGET = "natt.target";
+  public static final String SUITE = "natt.suite";
+  public static final String CATALOG = "natt.catalog";
+  public static final String REPORT = "natt.report";
+
+  public static SuiteSettings fromSystemProperties() {
+    return new SuiteSettings(
+        Path.of(System.getProperty(TARGET, "testsuites/targets/bundled-strongswan.yaml")),
+        Arrays.stream(System.getProperty(SUITE, "testsuites").split(","))
+            .filter(x -> !x.isBlank())
+            .map(Path::of)
+            .toList(),
+        Path.of(System.getProperty(CATALOG, "testsuites/requirements.yaml")),
+        Path.of(System.getProperty(REPORT, "reports")));
+  }
+
+  public void toSystemProperties() {
+    System.setProperty(TARGET, target.toString());
+    System.setProperty(
+        SUITE, String.join(",", suites.stream().map(Path::toString).toList()));
+    System.setProperty(CATALOG, catalog.toString());
+    System.setProperty(REPORT, report.toString());
+  }
+
+  /**
+   * The scenario files under the suite paths, sorted: every *.yaml below a folder, except target
+   * profiles, schemas, mutants and the catalog itself.
+   */
+  public List<Path> scenarioFiles() {
+    List<Path> out = new ArrayList<>();
+    for (Path p : suites) {
+      if (Files.isRegularFile(p)) {
+        out.add(p);
+        continue;
+      }
+      if (!Files.isDirectory(p)) {
+        throw new IllegalArgumentException("no such suite file or folder: " + p);
+      }
+      try (Stream<Path> s = Files.walk(p)) {
+        s.filter(Files::isRegularFile)
+            .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+            .filter(f -> !isExcluded(p.relativize(f)))
+            .sorted()
+            .forEach(out::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
+  private static boolean isExcluded(Path rel) {
+    String first = rel.getNameCount() > 1 ? rel.getName(0).toString() : "";
+    String name = rel.getFileName().toString();
+    return List.of("targets", "schema", "mutants").contains(first)
+        || name.startsWith("requirements.");
+  }
+}
