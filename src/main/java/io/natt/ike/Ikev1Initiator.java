@@ -251,7 +251,7 @@ public final class Ikev1Initiator {
             + (natTSupportedByPeer ? natDetection.natTVariant() : "none"));
   }
 
-  private static byte[] vendorId(Knobs.VendorIdChoice c) {
+  static byte[] vendorId(Knobs.VendorIdChoice c) {
     return switch (c) {
       case RFC3947 -> VendorIds.RFC3947;
       case DRAFT_02 -> VendorIds.DRAFT_IETF_IPSEC_NAT_T_IKE_02;
@@ -495,7 +495,7 @@ public final class Ikev1Initiator {
     listener.sent(d, view);
   }
 
-  private static byte[] marked(byte[] ike) {
+  static byte[] marked(byte[] ike) {
     return ByteBuffer.allocate(4 + ike.length).put(Udp4500.NON_ESP_MARKER).put(ike).array();
   }
 
@@ -607,7 +607,7 @@ public final class Ikev1Initiator {
     }
   }
 
-  private static <T extends Payload> T one(PacketView.Ike v, Class<T> type, String where) {
+  static <T extends Payload> T one(PacketView.Ike v, Class<T> type, String where) {
     List<T> all = v.all(type);
     if (all.isEmpty()) {
       throw new IkeException(
@@ -622,7 +622,7 @@ public final class Ikev1Initiator {
     return b;
   }
 
-  private static long u32(byte[] b) {
+  static long u32(byte[] b) {
     return ((b[0] & 0xffL) << 24) | ((b[1] & 0xffL) << 16) | ((b[2] & 0xffL) << 8) | (b[3] & 0xffL);
   }
 
