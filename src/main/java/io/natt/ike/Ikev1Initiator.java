@@ -132,7 +132,10 @@ public final class Ikev1Initiator {
     }
     PacketView.Ike r2 =
         exchangePlain(
-            header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0), m1, "Main Mode message 1");
+            header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0),
+            m1,
+            "Main Mode message 1",
+            v -> !v.all(SaPayload.class).isEmpty());
     ckyR = r2.header().responderCookie();
     checkChosenSa(r2);
     readVendorIds(r2);
@@ -152,7 +155,10 @@ public final class Ikev1Initiator {
     }
     PacketView.Ike r4 =
         exchangePlain(
-            header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0), m3, "Main Mode message 3");
+            header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0),
+            m3,
+            "Main Mode message 3",
+            v -> !v.all(KePayload.class).isEmpty());
     gxr = one(r4, KePayload.class, "Main Mode message 4").data();
     nr = one(r4, NoncePayload.class, "Main Mode message 4").data();
     byte[] gxy = cfg.group().sharedSecret(dh, gxr);
@@ -439,7 +445,12 @@ public final class Ikev1Initiator {
 
   private record Decrypted(PacketView.Ike view, byte[] plaintext, byte[] lastBlock) {}
 
-  private PacketView.Ike exchangePlain(IsakmpHeader h, List<Payload> payloads, String what) {
+  /**
+   * Sends a plaintext message and waits for its answer: same exchange and message ID, not
+   * encrypted, and {@code isAnswer} (so a retransmitted earlier answer is not taken for this one).
+   */
+  private PacketView.Ike exchangePlain(
+      IsakmpHeader h, List<Payload> payloads, String what, Predicate<PacketView.Ike> isAnswer) {
     byte[] bytes = IsakmpMessage.plain(h, payloads).encode();
     PacketView.Ike sentView = new PacketView.Ike(floated, h, payloads, false);
     long mid = h.messageId();
@@ -451,7 +462,8 @@ public final class Ikev1Initiator {
             v ->
                 v.header().exchangeType() == h.exchangeType()
                     && v.header().messageId() == mid
-                    && !v.header().encrypted());
+                    && !v.header().encrypted()
+                    && isAnswer.test(v));
     return r.view();
   }
 

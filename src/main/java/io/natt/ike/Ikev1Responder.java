@@ -80,6 +80,7 @@ public final class Ikev1Responder {
   private int resends;
   private int messagesSent;
   private boolean recorded;
+  private long lastSentNanos;
 
   public Ikev1Responder(
       ResponderConfig cfg, Channel channel, PeerListener listener, SecureRandom rnd) {
@@ -197,7 +198,11 @@ public final class Ikev1Responder {
       if (left <= 0) {
         return Optional.empty();
       }
-      long wait = Math.min(left, cfg.answerTimeout().toNanos());
+      long wait = left;
+      if (awaitingNext) {
+        long due = lastSentNanos + cfg.answerTimeout().toNanos() - System.nanoTime();
+        wait = Math.max(1, Math.min(left, due));
+      }
       Optional<Datagram> in = channel.receive(Duration.ofNanos(wait));
       if (in.isEmpty()) {
         maybeResend();
@@ -227,7 +232,9 @@ public final class Ikev1Responder {
   }
 
   private void maybeResend() {
-    if (!awaitingNext || lastReply == null) {
+    if (!awaitingNext
+        || lastReply == null
+        || System.nanoTime() - lastSentNanos < cfg.answerTimeout().toNanos()) {
       return;
     }
     if (resends + 1 >= MAX_SENDS) {
@@ -793,6 +800,7 @@ public final class Ikev1Responder {
 
   private void transmit(Reply r) {
     Datagram sent = channel.send(r.localPort(), r.to(), r.bytes());
+    lastSentNanos = System.nanoTime();
     messagesSent++;
     listener.sent(sent, r.view());
   }
