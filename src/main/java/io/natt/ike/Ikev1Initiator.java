@@ -133,7 +133,10 @@ public final class Ikev1Initiator {
     }
     PacketView.Ike r2 =
         exchangePlain(
-            header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0), m1, "Main Mode message 1");
+            header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0),
+            m1,
+            "Main Mode message 1",
+            v -> !v.all(SaPayload.class).isEmpty());
     ckyR = r2.header().responderCookie();
     checkChosenSa(r2);
     readVendorIds(r2);
@@ -153,7 +156,10 @@ public final class Ikev1Initiator {
     }
     PacketView.Ike r4 =
         exchangePlain(
-            header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0), m3, "Main Mode message 3");
+            header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0),
+            m3,
+            "Main Mode message 3",
+            v -> !v.all(KePayload.class).isEmpty());
     gxr = one(r4, KePayload.class, "Main Mode message 4").data();
     nr = one(r4, NoncePayload.class, "Main Mode message 4").data();
     byte[] gxy = cfg.group().sharedSecret(dh, gxr);
@@ -252,7 +258,7 @@ public final class Ikev1Initiator {
             + (natTSupportedByPeer ? natDetection.natTVariant() : "none"));
   }
 
-  private static byte[] vendorId(Knobs.VendorIdChoice c) {
+  static byte[] vendorId(Knobs.VendorIdChoice c) {
     return switch (c) {
       case RFC3947 -> VendorIds.RFC3947;
       case DRAFT_02 -> VendorIds.DRAFT_IETF_IPSEC_NAT_T_IKE_02;
@@ -440,7 +446,12 @@ public final class Ikev1Initiator {
 
   private record Decrypted(PacketView.Ike view, byte[] plaintext, byte[] lastBlock) {}
 
-  private PacketView.Ike exchangePlain(IsakmpHeader h, List<Payload> payloads, String what) {
+  /**
+   * Sends a plaintext message and waits for its answer: same exchange and message ID, not
+   * encrypted, and {@code isAnswer} (so a retransmitted earlier answer is not taken for this one).
+   */
+  private PacketView.Ike exchangePlain(
+      IsakmpHeader h, List<Payload> payloads, String what, Predicate<PacketView.Ike> isAnswer) {
     byte[] bytes = IsakmpMessage.plain(h, payloads).encode();
     PacketView.Ike sentView = new PacketView.Ike(floated, h, payloads, false);
     long mid = h.messageId();
@@ -452,7 +463,8 @@ public final class Ikev1Initiator {
             v ->
                 v.header().exchangeType() == h.exchangeType()
                     && v.header().messageId() == mid
-                    && !v.header().encrypted());
+                    && !v.header().encrypted()
+                    && isAnswer.test(v));
     return r.view();
   }
 
@@ -496,7 +508,7 @@ public final class Ikev1Initiator {
     listener.sent(d, view);
   }
 
-  private static byte[] marked(byte[] ike) {
+  static byte[] marked(byte[] ike) {
     return ByteBuffer.allocate(4 + ike.length).put(Udp4500.NON_ESP_MARKER).put(ike).array();
   }
 
@@ -608,7 +620,7 @@ public final class Ikev1Initiator {
     }
   }
 
-  private static <T extends Payload> T one(PacketView.Ike v, Class<T> type, String where) {
+  static <T extends Payload> T one(PacketView.Ike v, Class<T> type, String where) {
     List<T> all = v.all(type);
     if (all.isEmpty()) {
       throw new IkeException(
@@ -623,7 +635,7 @@ public final class Ikev1Initiator {
     return b;
   }
 
-  private static long u32(byte[] b) {
+  static long u32(byte[] b) {
     return ((b[0] & 0xffL) << 24) | ((b[1] & 0xffL) << 16) | ((b[2] & 0xffL) << 8) | (b[3] & 0xffL);
   }
 

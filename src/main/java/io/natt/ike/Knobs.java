@@ -71,4 +71,21 @@ public record Knobs(
   public Knobs withKeepaliveInterval(Duration d) {
     return new Knobs(vendorIds, natD, floatAt, encapsulationMode, d, keepaliveByte);
   }
+
+  public Knobs withVendorIds(List<VendorIdChoice> v) {
+    return new Knobs(
+        List.copyOf(v), natD, floatAt, encapsulationMode, keepaliveInterval, keepaliveByte);
+  }
+
+  public Knobs withNatD(NatDMode m) {
+    return new Knobs(vendorIds, m, floatAt, encapsulationMode, keepaliveInterval, keepaliveByte);
+  }
+
+  public Knobs withFloatAt(FloatMode f) {
+    return new Knobs(vendorIds, natD, f, encapsulationMode, keepaliveInterval, keepaliveByte);
+  }
+
+  public Knobs withEncapsulationMode(int mode) {
+    return new Knobs(vendorIds, natD, floatAt, mode, keepaliveInterval, keepaliveByte);
+  }
 }

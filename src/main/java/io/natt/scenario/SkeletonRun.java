@@ -16,6 +16,7 @@ import io.natt.iut.TargetProfile;
 import io.natt.nat.CapturePoint;
 import io.natt.nat.KernelTopology;
 import io.natt.nat.NatBehaviour;
+import io.natt.nat.Topology;
 import io.natt.net.CapturedFrame;
 import io.natt.net.PcapCapture;
 import io.natt.net.UdpTransport;
@@ -141,36 +142,10 @@ public final class SkeletonRun {
             UdpTransport.open(harnessNs, topo.harness().address(), List.of(500, 4500));
         HarnessPeer peer = new HarnessPeer(transport, trace, rnd)) {
       Knobs knobs = Knobs.rfc3947().withKeepaliveInterval(o.keepaliveInterval());
-      PeerConfig cfg =
-          new PeerConfig(
-              topo.harness().address(),
-              target.address(),
-              target.localId(),
-              target.remoteId(),
-              target.psk(),
-              Ike1Cipher.AES_CBC_128,
-              HashAlg.SHA2_256,
-              DhGroup.MODP_2048,
-              EspCipher.AES_CBC_128,
-              EspIntegrity.HMAC_SHA2_256_128,
-              ip(target.protectedNet().split("/")[0]),
-              Integer.parseInt(target.protectedNet().split("/")[1]),
-              knobs,
-              Duration.ofSeconds(2));
-      Ikev1Initiator ike = new Ikev1Initiator(cfg, peer, peer, rnd);
-      peer.attach(ike);
-      ike.mainMode();
-      ChildSaKeys child =
-          ike.quickMode(
-              IdPayloads.host(topo.harnessInnerAddress()),
-              IdPayloads.subnet(cfg.remoteNet(), cfg.remotePrefix()));
-      peer.install(child);
-      if (ike.natDetection().localBehindNat() && !knobs.keepaliveInterval().isZero()) {
-        peer.startKeepalives(knobs.keepaliveInterval(), knobs.keepaliveByte());
-      }
-      List<HarnessPeer.PingResult> pings =
-          peer.ping(
-              topo.harnessInnerAddress(), target.protectedHost(), o.pings(), Duration.ofSeconds(3));
+      HarnessOutcome h = driveHarness(topo, target, peer, knobs, o.pings(), rnd);
+      Ikev1Initiator ike = h.ike();
+      ChildSaKeys child = h.child();
+      List<HarnessPeer.PingResult> pings = h.pings();
       peer.drain(o.keepaliveWait());
       sas = iut.listSas();
       log = iut.log();
@@ -200,6 +175,54 @@ public final class SkeletonRun {
       Cleanup.unregister(iut);
       executors.forEach(NsExecutor::close);
     }
+  }
+
+  /** What the harness's side of a run produced. */
+  public record HarnessOutcome(
+      Ikev1Initiator ike, ChildSaKeys child, List<HarnessPeer.PingResult> pings) {}
+
+  /**
+   * The harness's side of one run against any IUT at {@code target}: Main Mode and Quick Mode as
+   * initiator, the ESP SA pair, NAT-keepalives when behind a NAT, and {@code pings} echo requests
+   * through the tunnel to the target's protected host.
+   */
+  public static HarnessOutcome driveHarness(
+      Topology topo,
+      TargetProfile target,
+      HarnessPeer peer,
+      Knobs knobs,
+      int pings,
+      SecureRandom rnd) {
+    PeerConfig cfg =
+        new PeerConfig(
+            topo.harness().address(),
+            target.address(),
+            target.localId(),
+            target.remoteId(),
+            target.psk(),
+            Ike1Cipher.AES_CBC_128,
+            HashAlg.SHA2_256,
+            DhGroup.MODP_2048,
+            EspCipher.AES_CBC_128,
+            EspIntegrity.HMAC_SHA2_256_128,
+            ip(target.protectedNet().split("/")[0]),
+            Integer.parseInt(target.protectedNet().split("/")[1]),
+            knobs,
+            Duration.ofSeconds(2));
+    Ikev1Initiator ike = new Ikev1Initiator(cfg, peer, peer, rnd);
+    peer.attach(ike);
+    ike.mainMode();
+    ChildSaKeys child =
+        ike.quickMode(
+            IdPayloads.host(topo.harnessInnerAddress()),
+            IdPayloads.subnet(cfg.remoteNet(), cfg.remotePrefix()));
+    peer.install(child);
+    if (ike.natDetection().localBehindNat() && !knobs.keepaliveInterval().isZero()) {
+      peer.startKeepalives(knobs.keepaliveInterval(), knobs.keepaliveByte());
+    }
+    List<HarnessPeer.PingResult> results =
+        peer.ping(topo.harnessInnerAddress(), target.protectedHost(), pings, Duration.ofSeconds(3));
+    return new HarnessOutcome(ike, child, results);
   }
 
   /** Keeps the negotiated keys with the trace, named as Wireshark names the algorithms. */

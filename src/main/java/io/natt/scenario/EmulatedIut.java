@@ -1,0 +1,312 @@
+package io.natt.scenario;
+
+import io.natt.crypto.EspIntegrity;
+import io.natt.esp.EspException;
+import io.natt.esp.EspSa;
+import io.natt.ike.Channel;
+import io.natt.ike.ChildSaKeys;
+import io.natt.ike.Ikev1Responder;
+import io.natt.ike.NatDetection;
+import io.natt.ike.PeerListener;
+import io.natt.ike.ResponderConfig;
+import io.natt.nat.Host;
+import io.natt.net.UdpTransport;
+import io.natt.sys.NsExecutor;
+import io.natt.trace.Direction;
+import io.natt.trace.SaKeys;
+import io.natt.trace.Trace;
+import io.natt.wire.Datagram;
+import io.natt.wire.EspPacket;
+import io.natt.wire.IcmpMessage;
+import io.natt.wire.Ipv4Packet;
+import io.natt.wire.MalformedException;
+import io.natt.wire.PacketView;
+import io.natt.wire.WireReader;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The harness's own IKEv1 responder, running as the implementation under test inside a network
+ * namespace: UDP 500 and 4500 on the IUT host, the responder on a thread of its own, the ESP SA
+ * pair installed after Quick Mode, ICMP echo requests for its protected network answered through
+ * the tunnel (to wherever the last ESP came from), NAT-keepalives per knobs when it detected itself
+ * behind a NAT. Everything it sends and receives goes into its own {@link Trace} (observation point
+ * {@link Trace#PEER} there means the IUT's sockets), so checks can judge the IUT side too.
+ *
+ * <p>Limits: ESP always travels in UDP on the port the initiator used (a knob that answers plain
+ * tunnel mode changes only what Quick Mode says); one IKE SA at a time.
+ */
+public final class EmulatedIut implements Channel, PeerListener, AutoCloseable {
+  private final NsExecutor ns;
+  private final UdpTransport transport;
+  private final ResponderConfig cfg;
+  private final Trace trace = new Trace();
+  private final SecureRandom random;
+  private final Ikev1Responder responder;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch firstChild = new CountDownLatch(1);
+  private final AtomicInteger echoReplies = new AtomicInteger();
+  private final Thread thread;
+  private volatile ChildSaKeys child;
+  private volatile NatDetection natDetection = new NatDetection("none", false, false);
+  private volatile InetSocketAddress espPeer;
+  private EspSa in;
+  private EspSa out;
+  private int espLocalPort = 4500;
+  private volatile ScheduledExecutorService keepalives;
+
+  private EmulatedIut(
+      NsExecutor ns, UdpTransport transport, ResponderConfig cfg, SecureRandom random) {
+    this.ns = ns;
+    this.transport = transport;
+    this.cfg = cfg;
+    this.random = random;
+    this.responder = new Ikev1Responder(cfg, this, this, random);
+    this.thread = new Thread(this::serveLoop, "emulated-iut");
+    thread.setDaemon(true);
+  }
+
+  /** Opens UDP 500 and 4500 on the IUT host's address, in its namespace, and starts serving. */
+  public static EmulatedIut start(Host iut, ResponderConfig cfg, SecureRandom random) {
+    NsExecutor ns = new NsExecutor(iut.namespace());
+    UdpTransport t;
+    try {
+      t = UdpTransport.open(ns, iut.address(), List.of(500, 4500));
+    } catch (RuntimeException e) {
+      ns.close();
+      throw e;
+    }
+    EmulatedIut e = new EmulatedIut(ns, t, cfg, random);
+    e.trace.note("emulated IUT serving on " + iut.address().getHostAddress() + ": " + cfg);
+    e.thread.start();
+    return e;
+  }
+
+  private void serveLoop() {
+    while (!closed.get()) {
+      try {
+        Optional<ChildSaKeys> c = responder.serve(Duration.ofMillis(200));
+        natDetection = responder.natDetection();
+        c.ifPresent(this::install);
+      } catch (RuntimeException e) {
+        if (closed.get()) {
+          return;
+        }
+        trace.note("emulated IUT: " + e);
+      }
+    }
+  }
+
+  private void install(ChildSaKeys k) {
+    in = new EspSa(k.spiIn(), k.cipher(), k.encIn(), k.integrity(), k.authIn());
+    out = new EspSa(k.spiOut(), k.cipher(), k.encOut(), k.integrity(), k.authOut());
+    espPeer = responder.remoteEndpoint();
+    espLocalPort = responder.localPort();
+    child = k;
+    String enc = "AES-CBC [RFC3602]";
+    String auth =
+        k.integrity() == EspIntegrity.HMAC_SHA1_96
+            ? "HMAC-SHA-1-96 [RFC2404]"
+            : "HMAC-SHA-256-128 [RFC4868]";
+    trace.addKeys(new SaKeys.Esp(k.spiIn(), enc, k.encIn(), auth, k.authIn()));
+    trace.addKeys(new SaKeys.Esp(k.spiOut(), enc, k.encOut(), auth, k.authOut()));
+    trace.note("emulated IUT: ESP SA pair installed " + k);
+    if (natDetection.localBehindNat()
+        && !cfg.knobs().keepaliveInterval().isZero()
+        && keepalives == null) {
+      startKeepalives();
+    }
+    firstChild.countDown();
+  }
+
+  private void startKeepalives() {
+    long ms = cfg.knobs().keepaliveInterval().toMillis();
+    byte[] b = {(byte) cfg.knobs().keepaliveByte()};
+    keepalives =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "iut-keepalive");
+              t.setDaemon(true);
+              return t;
+            });
+    keepalives.scheduleAtFixedRate(
+        () -> {
+          InetSocketAddress to = espPeer;
+          if (to == null || closed.get()) {
+            return;
+          }
+          try {
+            Datagram d = transport.send(4500, to, b);
+            trace.record(Direction.SENT, d, new PacketView.Keepalive(b));
+          } catch (RuntimeException e) {
+            trace.note("emulated IUT: keepalive not sent: " + e.getMessage());
+          }
+        },
+        ms,
+        ms,
+        TimeUnit.MILLISECONDS);
+  }
+
+  // ------------------------------------------------------------------ what it did
+
+  public Trace trace() {
+    return trace;
+  }
+
+  /** Waits until the first Quick Mode completed; its keys (inbound = the IUT's SPI). */
+  public Optional<ChildSaKeys> awaitChild(Duration timeout) {
+    try {
+      firstChild.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Optional.ofNullable(child);
+  }
+
+  /** The responder's NAT detection (updated as it serves). */
+  public NatDetection natDetection() {
+    return natDetection;
+  }
+
+  public int echoRepliesSent() {
+    return echoReplies.get();
+  }
+
+  // ------------------------------------------------------------------ Channel
+
+  @Override
+  public Datagram send(int localPort, InetSocketAddress to, byte[] payload) {
+    return transport.send(localPort, to, payload);
+  }
+
+  /** The next IKE datagram; ESP, keepalives and anything else are handled on the way. */
+  @Override
+  public Optional<Datagram> receive(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!closed.get()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return Optional.empty();
+      }
+      Optional<Datagram> d = transport.receive(Duration.ofNanos(left));
+      if (d.isEmpty()) {
+        return d;
+      }
+      Datagram x = d.get();
+      PacketView v = PacketView.classify(x.from().getPort(), x.to().getPort(), x.payload());
+      if (v instanceof PacketView.Ike) {
+        return d;
+      }
+      handleNonIke(x, v);
+    }
+    return Optional.empty();
+  }
+
+  private void handleNonIke(Datagram d, PacketView v) {
+    if (!(v instanceof PacketView.Esp esp) || in == null) {
+      trace.record(Direction.RECEIVED, d, v);
+      return;
+    }
+    EspSa.Opened o;
+    try {
+      o = in.open(d.payload());
+    } catch (EspException e) {
+      trace.record(Direction.RECEIVED, d, esp);
+      trace.note("emulated IUT: ESP packet not accepted: " + e.getMessage());
+      return;
+    }
+    trace.record(Direction.RECEIVED, d, new PacketView.Esp(esp.esp(), Optional.of(o.inner())));
+    espPeer = d.from();
+    espLocalPort = d.to().getPort();
+    answerEcho(o.inner());
+  }
+
+  /** Answers an ICMP echo request for the protected network through the tunnel. */
+  private void answerEcho(byte[] inner) {
+    try {
+      Ipv4Packet ip = Ipv4Packet.decode(inner);
+      if (ip.protocol() != Ipv4Packet.ICMP) {
+        return;
+      }
+      IcmpMessage icmp = IcmpMessage.decode(new WireReader(ip.payload()));
+      if (icmp.type() != IcmpMessage.ECHO_REQUEST) {
+        return;
+      }
+      if (!inProtectedNet(ip.dst())) {
+        trace.note("emulated IUT: echo request for an address outside its protected network");
+        return;
+      }
+      byte[] reply = IcmpMessage.echoReply(icmp.echoId(), icmp.echoSeq(), icmp.echoData()).encode();
+      byte[] replyIp = Ipv4Packet.of(ip.dst(), ip.src(), Ipv4Packet.ICMP, reply).encode();
+      byte[] sealed = out.seal(replyIp, random);
+      Datagram d = transport.send(espLocalPort, espPeer, sealed);
+      trace.record(
+          Direction.SENT, d, new PacketView.Esp(EspPacket.decode(sealed), Optional.of(replyIp)));
+      echoReplies.incrementAndGet();
+    } catch (MalformedException e) {
+      trace.note("emulated IUT: inner packet does not decode: " + e.getMessage());
+    }
+  }
+
+  private boolean inProtectedNet(byte[] dst) {
+    byte[] net = cfg.protectedNet().getAddress();
+    for (int i = 0; i < cfg.protectedPrefix(); i++) {
+      int mask = 0x80 >>> (i % 8);
+      if ((dst[i / 8] & mask) != (net[i / 8] & mask)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ PeerListener
+
+  @Override
+  public void sent(Datagram d, PacketView view) {
+    trace.record(Direction.SENT, d, view);
+  }
+
+  @Override
+  public void received(Datagram d, PacketView view) {
+    trace.record(Direction.RECEIVED, d, view);
+  }
+
+  @Override
+  public void note(String text) {
+    trace.note(text);
+  }
+
+  // ------------------------------------------------------------------ closing
+
+  /** Stops serving and closes the sockets; safe to call more than once. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (keepalives != null) {
+      keepalives.shutdownNow();
+    }
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    transport.close();
+    ns.close();
+  }
+
+  @Override
+  public String toString() {
+    return "EmulatedIut[" + cfg.localId() + ", " + (child == null ? "no CHILD_SA" : child) + "]";
+  }
+}

@@ -1,0 +1,464 @@
+package io.natt.ike;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertNotEquals;
+import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
+
+import io.natt.crypto.DhGroup;
+import io.natt.crypto.EspCipher;
+import io.natt.crypto.EspIntegrity;
+import io.natt.crypto.HashAlg;
+import io.natt.crypto.Ike1Cipher;
+import io.natt.wire.Datagram;
+import io.natt.wire.DeletePayload;
+import io.natt.wire.ExchangeType;
+import io.natt.wire.IpsecAttr;
+import io.natt.wire.IsakmpHeader;
+import io.natt.wire.IsakmpMessage;
+import io.natt.wire.NatDPayload;
+import io.natt.wire.PacketView;
+import io.natt.wire.PayloadType;
+import io.natt.wire.VendorIdPayload;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.testng.annotations.Test;
+
+/**
+ * The harness's initiator against its own responder over an in-memory wire, optionally through a
+ * tiny port-randomising NAT in front of the initiator.
+ */
+public class Ikev1ResponderTest {
+  private static final Inet4Address PRIVATE = ip("10.0.1.2");
+  private static final Inet4Address DIRECT = ip("198.51.100.3");
+  private static final Inet4Address NAT_PUBLIC = ip("198.51.100.1");
+  private static final Inet4Address RESPONDER = ip("198.51.100.2");
+  private static final byte[] PSK = "unit-test-psk-0123456789".getBytes();
+
+  private final SecureRandom rnd = new SecureRandom();
+
+  // ------------------------------------------------------------------ the in-memory wire
+
+  /** Two queues and, when {@code nat}, a NAT rewriting the initiator's source address and port. */
+  static final class Wire {
+    final BlockingQueue<Datagram> toInitiator = new LinkedBlockingQueue<>();
+    final BlockingQueue<Datagram> toResponder = new LinkedBlockingQueue<>();
+    final boolean nat;
+    final Inet4Address initiatorAddress;
+    final Map<Integer, Integer> outbound = new HashMap<>();
+    final Map<Integer, Integer> inbound = new HashMap<>();
+
+    Wire(boolean nat, SecureRandom rnd) {
+      this.nat = nat;
+      this.initiatorAddress = nat ? PRIVATE : DIRECT;
+      for (int port : List.of(500, 4500)) {
+        int mapped;
+        do {
+          mapped = 1024 + rnd.nextInt(60000);
+        } while (inbound.containsKey(mapped));
+        outbound.put(port, mapped);
+        inbound.put(mapped, port);
+      }
+    }
+
+    InetSocketAddress publicOf(int port) {
+      return nat
+          ? new InetSocketAddress(NAT_PUBLIC, outbound.get(port))
+          : new InetSocketAddress(DIRECT, port);
+    }
+
+    final Channel initiatorSide =
+        new Channel() {
+          @Override
+          public Datagram send(int localPort, InetSocketAddress to, byte[] payload) {
+            Datagram sent =
+                Datagram.now(new InetSocketAddress(initiatorAddress, localPort), to, payload);
+            toResponder.add(nat ? Datagram.now(publicOf(localPort), to, payload) : sent);
+            return sent;
+          }
+
+          @Override
+          public Optional<Datagram> receive(Duration timeout) {
+            return poll(toInitiator, timeout);
+          }
+        };
+
+    final Channel responderSide =
+        new Channel() {
+          @Override
+          public Datagram send(int localPort, InetSocketAddress to, byte[] payload) {
+            Datagram sent = Datagram.now(new InetSocketAddress(RESPONDER, localPort), to, payload);
+            if (!nat) {
+              toInitiator.add(sent);
+            } else if (to.getAddress().equals(NAT_PUBLIC) && inbound.containsKey(to.getPort())) {
+              InetSocketAddress inside = new InetSocketAddress(PRIVATE, inbound.get(to.getPort()));
+              toInitiator.add(Datagram.now(sent.from(), inside, payload));
+            } // else: the NAT drops it
+            return sent;
+          }
+
+          @Override
+          public Optional<Datagram> receive(Duration timeout) {
+            return poll(toResponder, timeout);
+          }
+        };
+
+    static Optional<Datagram> poll(BlockingQueue<Datagram> q, Duration timeout) {
+      try {
+        return Optional.ofNullable(q.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+  }
+
+  /** Keeps what one side sent and received, and its notes. */
+  static final class Recorder implements PeerListener {
+    final List<Datagram> sent = Collections.synchronizedList(new ArrayList<>());
+    final List<PacketView> sentViews = Collections.synchronizedList(new ArrayList<>());
+    final List<Datagram> received = Collections.synchronizedList(new ArrayList<>());
+    final List<PacketView> receivedViews = Collections.synchronizedList(new ArrayList<>());
+    final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void sent(Datagram d, PacketView view) {
+      sent.add(d);
+      sentViews.add(view);
+    }
+
+    @Override
+    public void received(Datagram d, PacketView view) {
+      received.add(d);
+      receivedViews.add(view);
+    }
+
+    @Override
+    public void note(String text) {
+      notes.add(text);
+    }
+
+    boolean noted(String part) {
+      synchronized (notes) {
+        return notes.stream().anyMatch(n -> n.contains(part));
+      }
+    }
+
+    String all() {
+      synchronized (notes) {
+        return String.join("\n", notes);
+      }
+    }
+  }
+
+  /** One run: both engines, both recorders, the outcome. */
+  final class Run {
+    final Wire wire;
+    final Recorder iRec = new Recorder();
+    final Recorder rRec = new Recorder();
+    final Ikev1Initiator initiator;
+    final Ikev1Responder responder;
+    final CompletableFuture<Optional<ChildSaKeys>> served;
+    ChildSaKeys initiatorChild;
+    ChildSaKeys responderChild;
+
+    Run(boolean nat, Knobs initiatorKnobs, ResponderConfig rcfg) {
+      wire = new Wire(nat, rnd);
+      PeerConfig icfg =
+          new PeerConfig(
+              wire.initiatorAddress,
+              RESPONDER,
+              "harness.example.org",
+              "iut.example.org",
+              PSK,
+              Ike1Cipher.AES_CBC_128,
+              HashAlg.SHA2_256,
+              DhGroup.MODP_1024,
+              EspCipher.AES_CBC_128,
+              EspIntegrity.HMAC_SHA2_256_128,
+              ip("10.9.0.0"),
+              24,
+              initiatorKnobs,
+              Duration.ofMillis(400));
+      initiator = new Ikev1Initiator(icfg, wire.initiatorSide, iRec, rnd);
+      responder = new Ikev1Responder(rcfg, wire.responderSide, rRec, rnd);
+      served = CompletableFuture.supplyAsync(() -> responder.serve(Duration.ofSeconds(4)));
+    }
+
+    Run complete() throws Exception {
+      initiator.mainMode();
+      initiatorChild =
+          initiator.quickMode(
+              IdPayloads.host(wire.initiatorAddress), IdPayloads.subnet(ip("10.9.0.0"), 24));
+      responderChild =
+          served
+              .get(5, TimeUnit.SECONDS)
+              .orElseThrow(() -> new AssertionError("responder: no CHILD_SA\n" + rRec.all()));
+      return this;
+    }
+  }
+
+  private static ResponderConfig responderConfig(Knobs knobs) {
+    return ResponderConfig.acceptingAll(
+        RESPONDER,
+        "iut.example.org",
+        "harness.example.org",
+        PSK,
+        ip("10.9.0.0"),
+        24,
+        knobs,
+        Duration.ofMillis(400));
+  }
+
+  private static void assertKeysMatch(ChildSaKeys i, ChildSaKeys r) {
+    assertEquals(i.spiIn(), r.spiOut());
+    assertEquals(i.spiOut(), r.spiIn());
+    assertNotEquals(i.spiIn(), i.spiOut());
+    assertEquals(i.cipher(), r.cipher());
+    assertEquals(i.integrity(), r.integrity());
+    assertTrue(Arrays.equals(i.encIn(), r.encOut()));
+    assertTrue(Arrays.equals(i.authIn(), r.authOut()));
+    assertTrue(Arrays.equals(i.encOut(), r.encIn()));
+    assertTrue(Arrays.equals(i.authOut(), r.authIn()));
+    assertFalse(Arrays.equals(i.encIn(), i.encOut()));
+    assertEquals(i.encapsulationMode(), r.encapsulationMode());
+  }
+
+  /** The encrypted Main Mode message the responder sent (message 6). */
+  private static Datagram message6(Recorder r) {
+    synchronized (r.sent) {
+      for (int k = 0; k < r.sent.size(); k++) {
+        if (r.sentViews.get(k) instanceof PacketView.Ike v
+            && v.header().exchangeType() == ExchangeType.IDENTITY_PROTECTION.code()
+            && v.header().encrypted()) {
+          return r.sent.get(k);
+        }
+      }
+    }
+    throw new AssertionError("no message 6 sent");
+  }
+
+  private static PacketView.Ike firstSentIke(Recorder r, int exchange, boolean encrypted, int n) {
+    int seen = 0;
+    synchronized (r.sent) {
+      for (PacketView p : r.sentViews) {
+        if (p instanceof PacketView.Ike v
+            && v.header().exchangeType() == exchange
+            && v.header().encrypted() == encrypted
+            && seen++ == n) {
+          return v;
+        }
+      }
+    }
+    throw new AssertionError("message not sent");
+  }
+
+  // ------------------------------------------------------------------ tests
+
+  @Test
+  public void behindNatBothSidesDetectItAndKeysMatch() throws Exception {
+    Run run = new Run(true, Knobs.rfc3947(), responderConfig(Knobs.rfc3947())).complete();
+    assertKeysMatch(run.initiatorChild, run.responderChild);
+    assertEquals(run.responderChild.encapsulationMode(), IpsecAttr.UDP_TUNNEL);
+
+    NatDetection i = run.initiator.natDetection();
+    assertEquals(i.natTVariant(), "RFC 3947");
+    assertTrue(i.localBehindNat(), run.iRec.all());
+    assertFalse(i.remoteBehindNat(), run.iRec.all());
+    NatDetection r = run.responder.natDetection();
+    assertEquals(r.natTVariant(), "RFC 3947");
+    assertTrue(r.remoteBehindNat(), run.rRec.all());
+    assertFalse(r.localBehindNat(), run.rRec.all());
+
+    assertTrue(run.initiator.floated());
+    assertTrue(run.responder.floated());
+    assertEquals(run.responder.remoteEndpoint(), run.wire.publicOf(4500));
+    Datagram m6 = message6(run.rRec);
+    assertEquals(m6.from().getPort(), 4500);
+    assertEquals(m6.to(), run.wire.publicOf(4500));
+    assertTrue(Arrays.equals(Arrays.copyOf(m6.payload(), 4), new byte[4]), "non-ESP marker");
+
+    // message 4 carries two RFC 3947 NAT-D payloads
+    PacketView.Ike m4 = firstSentIke(run.rRec, ExchangeType.IDENTITY_PROTECTION.code(), false, 1);
+    List<NatDPayload> natd = m4.all(NatDPayload.class);
+    assertEquals(natd.size(), 2);
+    natd.forEach(n -> assertEquals(n.type(), PayloadType.NAT_D.code()));
+    assertEquals(run.responder.children().size(), 1);
+  }
+
+  @Test
+  public void directWithoutNatNobodyFloats() throws Exception {
+    Run run = new Run(false, Knobs.rfc3947(), responderConfig(Knobs.rfc3947())).complete();
+    assertKeysMatch(run.initiatorChild, run.responderChild);
+    assertFalse(run.initiator.natDetection().natDetected(), run.iRec.all());
+    assertFalse(run.responder.natDetection().natDetected(), run.rRec.all());
+    assertFalse(run.initiator.floated());
+    assertEquals(run.responder.localPort(), 500);
+    assertEquals(message6(run.rRec).from().getPort(), 500);
+  }
+
+  @Test
+  public void forcedEncapsulationMakesTheInitiatorSeeANatAtTheResponder() throws Exception {
+    Knobs k = Knobs.rfc3947().withNatD(Knobs.NatDMode.FORCE_ENCAPSULATION);
+    Run run = new Run(false, Knobs.rfc3947(), responderConfig(k)).complete();
+    assertKeysMatch(run.initiatorChild, run.responderChild);
+    assertFalse(run.initiator.natDetection().localBehindNat());
+    assertTrue(run.initiator.natDetection().remoteBehindNat(), run.iRec.all());
+    assertTrue(run.initiator.floated());
+    assertEquals(message6(run.rRec).from().getPort(), 4500);
+  }
+
+  @Test
+  public void natDOmittedTheInitiatorNotesIt() throws Exception {
+    Knobs k = Knobs.rfc3947().withNatD(Knobs.NatDMode.OMIT);
+    Run run = new Run(true, Knobs.rfc3947(), responderConfig(k)).complete();
+    assertTrue(run.iRec.noted("sent no NAT-D payloads"), run.iRec.all());
+    assertFalse(run.initiator.natDetection().natDetected());
+    assertFalse(run.initiator.floated());
+    PacketView.Ike m4 = firstSentIke(run.rRec, ExchangeType.IDENTITY_PROTECTION.code(), false, 1);
+    assertTrue(m4.all(NatDPayload.class).isEmpty());
+    // the responder itself still saw the initiator's NAT
+    assertTrue(run.responder.natDetection().remoteBehindNat());
+  }
+
+  @Test
+  public void noVendorIdsNoNatTVariant() throws Exception {
+    Knobs k = Knobs.rfc3947().withVendorIds(List.of());
+    Run run = new Run(true, Knobs.rfc3947(), responderConfig(k)).complete();
+    assertEquals(run.initiator.natDetection().natTVariant(), "none");
+    assertTrue(run.iRec.noted("NAT-T variant agreed: none"), run.iRec.all());
+    PacketView.Ike m2 = firstSentIke(run.rRec, ExchangeType.IDENTITY_PROTECTION.code(), false, 0);
+    assertTrue(m2.all(VendorIdPayload.class).isEmpty());
+    PacketView.Ike m4 = firstSentIke(run.rRec, ExchangeType.IDENTITY_PROTECTION.code(), false, 1);
+    assertTrue(m4.all(NatDPayload.class).isEmpty());
+    assertEquals(run.responder.natDetection().natTVariant(), "none");
+  }
+
+  @Test
+  public void draftVendorIdGivesDraftNatD() throws Exception {
+    Knobs ik = Knobs.rfc3947().withVendorIds(List.of(Knobs.VendorIdChoice.DRAFT_03));
+    Knobs rk =
+        Knobs.rfc3947()
+            .withVendorIds(List.of(Knobs.VendorIdChoice.RFC3947, Knobs.VendorIdChoice.DRAFT_03));
+    Run run = new Run(true, ik, responderConfig(rk)).complete();
+    assertEquals(run.initiator.natDetection().natTVariant(), "draft-ietf-ipsec-nat-t-ike-03");
+    PacketView.Ike m4 = firstSentIke(run.rRec, ExchangeType.IDENTITY_PROTECTION.code(), false, 1);
+    List<NatDPayload> natd = m4.all(NatDPayload.class);
+    assertEquals(natd.size(), 2);
+    natd.forEach(n -> assertEquals(n.type(), PayloadType.NAT_D_DRAFT.code()));
+    assertTrue(run.initiator.natDetection().localBehindNat());
+  }
+
+  @Test
+  public void floatNeverAnswersMessage6OnPort500() throws Exception {
+    Knobs k = Knobs.rfc3947().withFloatAt(Knobs.FloatMode.NEVER);
+    Run run = new Run(true, Knobs.rfc3947(), responderConfig(k)).complete();
+    assertKeysMatch(run.initiatorChild, run.responderChild);
+    Datagram m6 = message6(run.rRec);
+    assertEquals(m6.from().getPort(), 500);
+    assertEquals(m6.to(), run.wire.publicOf(500));
+    // what the initiator saw: message 6 arriving on its port 500, without the marker
+    boolean seen = false;
+    synchronized (run.iRec.received) {
+      for (int k2 = 0; k2 < run.iRec.received.size(); k2++) {
+        if (run.iRec.receivedViews.get(k2) instanceof PacketView.Ike v
+            && v.header().exchangeType() == ExchangeType.IDENTITY_PROTECTION.code()
+            && v.header().encrypted()) {
+          assertEquals(run.iRec.received.get(k2).to().getPort(), 500);
+          assertEquals(run.iRec.received.get(k2).from().getPort(), 500);
+          assertFalse(v.marker());
+          seen = true;
+        }
+      }
+    }
+    assertTrue(seen, "initiator never received message 6");
+    assertTrue(run.initiator.floated(), "the initiator itself moved to 4500");
+  }
+
+  @Test
+  public void encapsulationModeKnobOverridesTheAnswer() throws Exception {
+    Knobs k = Knobs.rfc3947().withEncapsulationMode(IpsecAttr.TUNNEL);
+    Run run = new Run(true, Knobs.rfc3947(), responderConfig(k)).complete();
+    assertEquals(run.initiatorChild.encapsulationMode(), IpsecAttr.TUNNEL);
+    assertEquals(run.responderChild.encapsulationMode(), IpsecAttr.TUNNEL);
+  }
+
+  @Test
+  public void unsupportedProposalIsRefused() {
+    ResponderConfig rc = responderConfig(Knobs.rfc3947()).withCiphers(Set.of(Ike1Cipher.DES3_CBC));
+    Run run = new Run(true, Knobs.rfc3947(), rc);
+    IkeException e = expectThrows(IkeException.class, run.initiator::mainMode);
+    assertTrue(e.getMessage().contains("NO_PROPOSAL_CHOSEN"), e.getMessage());
+    run.served.cancel(true);
+  }
+
+  @Test
+  public void garbageIsNotedAndServingGoesOn() throws Exception {
+    Run run = new Run(true, Knobs.rfc3947(), responderConfig(Knobs.rfc3947()));
+    InetSocketAddress from = run.wire.publicOf(500);
+    InetSocketAddress to500 = new InetSocketAddress(RESPONDER, 500);
+    InetSocketAddress to4500 = new InetSocketAddress(RESPONDER, 4500);
+    byte[] junk = new byte[60];
+    rnd.nextBytes(junk);
+    run.wire.toResponder.add(Datagram.now(from, to500, junk));
+    byte[] marked = new byte[40];
+    rnd.nextBytes(marked);
+    Arrays.fill(marked, 0, 4, (byte) 0);
+    run.wire.toResponder.add(Datagram.now(run.wire.publicOf(4500), to4500, marked));
+    byte[] cookie = new byte[8];
+    rnd.nextBytes(cookie);
+    IsakmpHeader h =
+        new IsakmpHeader(
+            cookie,
+            cookie,
+            0,
+            1,
+            0,
+            ExchangeType.INFORMATIONAL.code(),
+            IsakmpHeader.FLAG_ENCRYPTION,
+            7,
+            0);
+    run.wire.toResponder.add(
+        Datagram.now(from, to500, IsakmpMessage.encrypted(h, 8, new byte[32]).encode()));
+    IsakmpHeader plain =
+        new IsakmpHeader(cookie, cookie, 0, 1, 0, ExchangeType.INFORMATIONAL.code(), 0, 9, 0);
+    run.wire.toResponder.add(
+        Datagram.now(
+            from,
+            to500,
+            IsakmpMessage.plain(
+                    plain, List.of(DeletePayload.of(IpsecAttr.PROTO_IPSEC_ESP, new byte[4])))
+                .encode()));
+    run.complete();
+    assertKeysMatch(run.initiatorChild, run.responderChild);
+    assertTrue(run.rRec.received.size() >= 4 + 5, "every datagram reaches the listener");
+    assertTrue(run.rRec.noted("deletes"), run.rRec.all());
+    assertTrue(run.rRec.receivedViews.get(0) instanceof PacketView.Malformed);
+    assertEquals(run.responder.informationals().size(), 1);
+  }
+
+  private static Inet4Address ip(String s) {
+    try {
+      return (Inet4Address) InetAddress.getByName(s);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(s, e);
+    }
+  }
+}
