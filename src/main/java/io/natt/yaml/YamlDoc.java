@@ -65,7 +65,9 @@ public final class YamlDoc {
     } catch (MarkedYamlEngineException e) {
       Optional<Mark> at = e.getProblemMark().or(e::getContextMark);
       String problem = e.getProblem() == null ? "unreadable YAML" : e.getProblem();
-      if (e.getContext() != null && !e.getContext().isBlank()) {
+      if (problem.contains("(TAB)")) {
+        problem = "a tab character; indent with spaces, YAML does not allow tabs there";
+      } else if (e.getContext() != null && !e.getContext().isBlank()) {
         problem += " (" + e.getContext() + ")";
       }
       throw new LoadException(
