@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -67,7 +68,15 @@ public final class TargetLoader {
       }
     }
     return new TargetProfile(
-        name, launch, address, local, remote, psk, protNode.string(), host, Set.copyOf(claims));
+        name,
+        launch,
+        address,
+        local,
+        remote,
+        psk,
+        protNode.string(),
+        host,
+        Collections.unmodifiableSet(claims));
   }
 
   private static Inet4Address address(YamlNode n) {
