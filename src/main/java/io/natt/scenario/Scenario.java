@@ -28,9 +28,23 @@ public record Scenario(
     List<Step> steps,
     Map<String, String> expect) {
 
-  /** The NATs and who sits behind which. */
+  /**
+   * The NATs and who sits behind which.
+   *
+   * @param harnessBehind NAT names, innermost first; empty: no NAT
+   * @param iutForward UDP ports the IUT's NAT forwards to the IUT (empty when none)
+   */
   public record TopologySpec(
-      Map<String, NatSpec> nats, List<String> harnessBehind, List<String> iutBehind) {
+      Map<String, NatSpec> nats,
+      List<String> harnessBehind,
+      List<String> iutBehind,
+      List<Integer> iutForward) {
+    /** Without port forwarding to the IUT. */
+    public TopologySpec(
+        Map<String, NatSpec> nats, List<String> harnessBehind, List<String> iutBehind) {
+      this(nats, harnessBehind, iutBehind, List.of());
+    }
+
     public boolean harnessBehindNat() {
       return !harnessBehind.isEmpty();
     }
