@@ -126,15 +126,10 @@ public final class Ikev1Initiator {
     // message 1: SA, vendor IDs
     SaPayload sa = phase1Sa();
     saiB = Payloads.body(sa);
-    List<Payload> m1 = new ArrayList<>();
-    m1.add(sa);
-    for (Knobs.VendorIdChoice v : cfg.knobs().vendorIds()) {
-      m1.add(new VendorIdPayload(vendorId(v)));
-    }
     PacketView.Ike r2 =
         exchangePlain(
             header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0),
-            m1,
+            message1(sa),
             "Main Mode message 1",
             v -> !v.all(SaPayload.class).isEmpty());
     ckyR = r2.header().responderCookie();
@@ -197,6 +192,16 @@ public final class Ikev1Initiator {
     }
     lastPhase1Block = iv.clone();
     listener.note("IKE SA established with " + idir);
+  }
+
+  /** Main Mode message 1: the SA, then the vendor IDs the knobs ask for. */
+  private List<Payload> message1(SaPayload sa) {
+    List<Payload> m1 = new ArrayList<>();
+    m1.add(sa);
+    for (Knobs.VendorIdChoice v : cfg.knobs().vendorIds()) {
+      m1.add(new VendorIdPayload(vendorId(v)));
+    }
+    return m1;
   }
 
   private SaPayload phase1Sa() {
@@ -681,16 +686,11 @@ public final class Ikev1Initiator {
    */
   public boolean probe() {
     try {
-      SaPayload sa = phase1Sa();
-      List<Payload> m1 = new ArrayList<>();
-      m1.add(sa);
-      for (Knobs.VendorIdChoice v : cfg.knobs().vendorIds()) {
-        m1.add(new VendorIdPayload(vendorId(v)));
-      }
       exchangePlain(
           header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0),
-          m1,
-          "liveness probe (Main Mode 1)");
+          message1(phase1Sa()),
+          "liveness probe (Main Mode 1)",
+          v -> !v.all(SaPayload.class).isEmpty());
       return true;
     } catch (IkeException e) {
       listener.note("liveness probe: " + e.getMessage());

@@ -1,7 +1,9 @@
 package io.natt.ike;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Named deviations of the harness's peer from the normal RFC 3947/3948 path. The defaults are the
@@ -14,6 +16,7 @@ import java.util.List;
  * @param encapsulationMode the encapsulation-mode attribute offered in Quick Mode
  * @param keepaliveInterval how often to send NAT-keepalives while behind a NAT (zero: never)
  * @param keepaliveByte the byte a keepalive carries (RFC 3948: 0xFF)
+ * @param deviations further single-requirement deviations, mostly for an emulated IUT (mutants)
  */
 public record Knobs(
     List<VendorIdChoice> vendorIds,
@@ -21,7 +24,65 @@ public record Knobs(
     FloatMode floatAt,
     int encapsulationMode,
     Duration keepaliveInterval,
-    int keepaliveByte) {
+    int keepaliveByte,
+    Set<Deviation> deviations) {
+
+  public Knobs {
+    vendorIds = List.copyOf(vendorIds);
+    deviations = deviations.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(deviations));
+  }
+
+  /** Knobs without further deviations. */
+  public Knobs(
+      List<VendorIdChoice> vendorIds,
+      NatDMode natD,
+      FloatMode floatAt,
+      int encapsulationMode,
+      Duration keepaliveInterval,
+      int keepaliveByte) {
+    this(vendorIds, natD, floatAt, encapsulationMode, keepaliveInterval, keepaliveByte, Set.of());
+  }
+
+  /**
+   * Deviations that each break exactly one requirement. Those marked (IUT) are honoured by the
+   * emulated IUT (the responder); the others by both sides.
+   */
+  public enum Deviation {
+    /** IKE on port 4500 without the non-ESP marker. */
+    NO_MARKER,
+    /** Port 500 instead of 0 in the Main Mode identity payload. */
+    ID_PORT_500,
+    /** (IUT) Answers IKE to port 500 of the sender's address instead of its source port. */
+    REPLY_TO_PORT_500,
+    /** NAT-keepalives from and to port 500 instead of 4500. */
+    KEEPALIVE_ON_500,
+    /** (IUT) Drops the ESP it receives: no echo replies. */
+    NO_ESP_ECHO,
+    /** (IUT) Ignores a new negotiation that starts on port 4500. */
+    IGNORE_4500_START,
+    /** (IUT) Keeps sending to the first NAT mapping after the peer's port changed. */
+    IGNORE_REBINDING,
+    /** (IUT) Sends its ESP-in-UDP from port 500. */
+    ESP_FROM_500;
+
+    /** The word used in scenario files, e.g. no-marker. */
+    public String word() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  public boolean has(Deviation d) {
+    return deviations.contains(d);
+  }
+
+  public Knobs withDeviations(Set<Deviation> d) {
+    return new Knobs(
+        vendorIds, natD, floatAt, encapsulationMode, keepaliveInterval, keepaliveByte, d);
+  }
+
+  public Knobs withKeepaliveByte(int b) {
+    return new Knobs(vendorIds, natD, floatAt, encapsulationMode, keepaliveInterval, b, deviations);
+  }
 
   /** Which NAT-T vendor IDs the peer announces. */
   public enum VendorIdChoice {
@@ -69,23 +130,31 @@ public record Knobs(
   }
 
   public Knobs withKeepaliveInterval(Duration d) {
-    return new Knobs(vendorIds, natD, floatAt, encapsulationMode, d, keepaliveByte);
+    return new Knobs(vendorIds, natD, floatAt, encapsulationMode, d, keepaliveByte, deviations);
   }
 
   public Knobs withVendorIds(List<VendorIdChoice> v) {
     return new Knobs(
-        List.copyOf(v), natD, floatAt, encapsulationMode, keepaliveInterval, keepaliveByte);
+        List.copyOf(v),
+        natD,
+        floatAt,
+        encapsulationMode,
+        keepaliveInterval,
+        keepaliveByte,
+        deviations);
   }
 
   public Knobs withNatD(NatDMode m) {
-    return new Knobs(vendorIds, m, floatAt, encapsulationMode, keepaliveInterval, keepaliveByte);
+    return new Knobs(
+        vendorIds, m, floatAt, encapsulationMode, keepaliveInterval, keepaliveByte, deviations);
   }
 
   public Knobs withFloatAt(FloatMode f) {
-    return new Knobs(vendorIds, natD, f, encapsulationMode, keepaliveInterval, keepaliveByte);
+    return new Knobs(
+        vendorIds, natD, f, encapsulationMode, keepaliveInterval, keepaliveByte, deviations);
   }
 
   public Knobs withEncapsulationMode(int mode) {
-    return new Knobs(vendorIds, natD, floatAt, mode, keepaliveInterval, keepaliveByte);
+    return new Knobs(vendorIds, natD, floatAt, mode, keepaliveInterval, keepaliveByte, deviations);
   }
 }

@@ -58,11 +58,15 @@ public final class ConformanceRun {
     Map<String, String> level = new LinkedHashMap<>();
     for (ScenarioResult r : results) {
       for (Judgement j : r.judgements()) {
-        byReq.computeIfAbsent(j.id(), k -> new EnumMap<>(Verdict.class)).merge(j.verdict(), 1, Integer::sum);
+        byReq
+            .computeIfAbsent(j.id(), k -> new EnumMap<>(Verdict.class))
+            .merge(j.verdict(), 1, Integer::sum);
         level.put(j.id(), j.requirement().level().name());
       }
     }
-    out.printf("  %-28s %-6s %5s %5s %5s %5s %5s%n", "requirement", "level", "PASS", "FAIL", "INC", "N/A", "ERR");
+    out.printf(
+        "  %-28s %-6s %5s %5s %5s %5s %5s%n",
+        "requirement", "level", "PASS", "FAIL", "INC", "N/A", "ERR");
     for (var e : byReq.entrySet()) {
       Map<Verdict, Integer> c = e.getValue();
       out.printf(
@@ -82,7 +86,15 @@ public final class ConformanceRun {
     for (ScenarioResult r : results) {
       for (Judgement j : r.judgements()) {
         if (j.verdict() == Verdict.FAIL) {
-          out.println("  FAIL " + j.id() + " [" + j.requirement().level() + "] in " + r.name() + ": " + j.reason());
+          out.println(
+              "  FAIL "
+                  + j.id()
+                  + " ["
+                  + j.requirement().level()
+                  + "] in "
+                  + r.name()
+                  + ": "
+                  + j.reason());
           j.evidence().forEach(ev -> out.println("       " + ev));
           out.println("       why it matters: " + j.requirement().diagnosis());
         }

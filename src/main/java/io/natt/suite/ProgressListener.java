@@ -41,7 +41,8 @@ public final class ProgressListener implements ITestListener {
         s.error()
             .map(e -> "  " + e.lines().findFirst().orElse(""))
             .or(() -> s.notApplicable().map(n -> "  " + n))
-            .orElse(s.mismatches().isEmpty() ? "" : "  differs: " + String.join("; ", s.mismatches()));
+            .orElse(
+                s.mismatches().isEmpty() ? "" : "  differs: " + String.join("; ", s.mismatches()));
     out.printf(
         "[%2d/%d] %-40s %-14s %5.1f s%s%n", done, total, s.name(), s.verdict(), s.seconds(), extra);
     out.flush();

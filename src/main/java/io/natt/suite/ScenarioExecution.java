@@ -26,11 +26,17 @@ public final class ScenarioExecution {
       s = ScenarioLoader.load(file, catalog.ids());
     } catch (LoadException e) {
       return new ScenarioResult(
-          file, Optional.empty(), Optional.of(e.getMessage()), Optional.empty(), List.of(), List.of());
+          file,
+          Optional.empty(),
+          Optional.of(e.getMessage()),
+          Optional.empty(),
+          List.of(),
+          List.of());
     }
     Runner.Outcome o = Runner.run(s, target, reportDir.resolve(s.id()), log);
     if (o.notApplicable().isPresent() || o.error().isPresent()) {
-      return new ScenarioResult(file, Optional.of(s), Optional.empty(), Optional.of(o), List.of(), List.of());
+      return new ScenarioResult(
+          file, Optional.of(s), Optional.empty(), Optional.of(o), List.of(), List.of());
     }
     List<Judgement> js = Judge.judge(o.trace(), catalog, s.judges());
     return new ScenarioResult(
@@ -40,8 +46,8 @@ public final class ScenarioExecution {
   /**
    * Where a verdict differs from the scenario's expectation: a judged requirement is expected to
    * PASS unless the scenario says otherwise; a requirement judged on every trace may also be
-   * NOT_APPLICABLE (the scenario did not exercise it), but never FAIL, INCONCLUSIVE or ERROR
-   * unless expected.
+   * NOT_APPLICABLE (the scenario did not exercise it), but never FAIL, INCONCLUSIVE or ERROR unless
+   * expected.
    */
   static List<String> mismatches(Scenario s, List<Judgement> js) {
     List<String> out = new ArrayList<>();

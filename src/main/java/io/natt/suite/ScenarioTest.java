@@ -83,7 +83,9 @@ public class ScenarioTest implements ITest {
     }
     if (!result.mismatches().isEmpty()) {
       throw new AssertionError(
-          "verdicts differ from what " + file + " expects:\n  "
+          "verdicts differ from what "
+              + file
+              + " expects:\n  "
               + String.join("\n  ", result.mismatches()));
     }
   }

@@ -33,8 +33,7 @@ public record SuiteSettings(Path target, List<Path> suites, Path catalog, Path r
 
   public void toSystemProperties() {
     System.setProperty(TARGET, target.toString());
-    System.setProperty(
-        SUITE, String.join(",", suites.stream().map(Path::toString).toList()));
+    System.setProperty(SUITE, String.join(",", suites.stream().map(Path::toString).toList()));
     System.setProperty(CATALOG, catalog.toString());
     System.setProperty(REPORT, report.toString());
   }
