@@ -17,7 +17,13 @@ import picocli.CommandLine.Command;
       "Needs root for the namespaces; all traffic stays inside namespaces it creates.",
       ""
     },
-    subcommands = {RunCommand.class, DemoCommand.class, CleanupCommand.class},
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      ListCommand.class,
+      DemoCommand.class,
+      CleanupCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:the run completed and everything checked passed",

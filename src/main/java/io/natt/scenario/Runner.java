@@ -7,6 +7,7 @@ import io.natt.ike.Ikev1Initiator;
 import io.natt.ike.Knobs;
 import io.natt.ike.NatDetection;
 import io.natt.ike.PeerConfig;
+import io.natt.ike.ResponderConfig;
 import io.natt.iut.StrongSwan;
 import io.natt.iut.TargetProfile;
 import io.natt.nat.CapturePoint;
@@ -86,10 +87,41 @@ public final class Runner {
       List<Path> captures,
       Duration elapsed) {}
 
+  /** Which IUT the runner faces. */
+  public sealed interface IutLaunch {
+    /** The strongSwan the project bundles, configured from the target profile. */
+    record Bundled() implements IutLaunch {}
+
+    /** The harness's own IKEv1 responder as the IUT, with knobs (a mutant when they deviate). */
+    record Emulated(Knobs knobs) implements IutLaunch {}
+  }
+
+  /** A started IUT: its state and log for the report, and how to stop it. */
+  private interface RunningIut extends AutoCloseable {
+    String status();
+
+    String log();
+
+    @Override
+    void close();
+  }
+
   private Runner() {}
 
-  /** Runs the scenario; set-up errors come back in {@link Outcome#error()}, not as exceptions. */
+  /** The IUT the target profile asks for. */
   public static Outcome run(Scenario s, TargetProfile target, Path outDir, Consumer<String> log) {
+    if (!target.launchesStrongSwan()) {
+      return run(s, target, null, outDir, log);
+    }
+    return run(s, target, new IutLaunch.Bundled(), outDir, log);
+  }
+
+  /**
+   * Runs the scenario against the given IUT (null: a remote device, not supported yet); set-up
+   * errors come back in {@link Outcome#error()}, not as exceptions.
+   */
+  public static Outcome run(
+      Scenario s, TargetProfile target, IutLaunch launch, Path outDir, Consumer<String> log) {
     long start = System.nanoTime();
     Trace trace = new Trace();
     List<String> missing = s.appliesWhen().stream().filter(c -> !target.claims(c)).toList();
@@ -110,7 +142,7 @@ public final class Runner {
           Duration.ZERO);
     }
     try {
-      return new Execution(s, target, outDir, trace, log).run(start);
+      return new Execution(s, target, launch, outDir, trace, log).run(start);
     } catch (SetupException | IllegalArgumentException e) {
       return new Outcome(
           s,
@@ -131,6 +163,7 @@ public final class Runner {
   private static final class Execution {
     private final Scenario s;
     private final TargetProfile target;
+    private final IutLaunch launch;
     private final Path outDir;
     private final Trace trace;
     private final Consumer<String> log;
@@ -143,9 +176,16 @@ public final class Runner {
     private ChildSaKeys child;
     private List<HarnessPeer.PingResult> pings = new ArrayList<>();
 
-    Execution(Scenario s, TargetProfile target, Path outDir, Trace trace, Consumer<String> log) {
+    Execution(
+        Scenario s,
+        TargetProfile target,
+        IutLaunch launch,
+        Path outDir,
+        Trace trace,
+        Consumer<String> log) {
       this.s = s;
       this.target = target;
+      this.launch = launch;
       this.outDir = outDir;
       this.trace = trace;
       this.log = log;
@@ -165,7 +205,7 @@ public final class Runner {
       if (!s.harness().role().equals("initiator")) {
         throw new SetupException("the harness can only be the initiator so far (role: responder)");
       }
-      if (!target.launchesStrongSwan()) {
+      if (launch == null) {
         throw new SetupException(
             "target "
                 + target.name()
@@ -216,7 +256,7 @@ public final class Runner {
       List<NsExecutor> executors = new ArrayList<>();
       List<PcapCapture> captures = new ArrayList<>();
       Path capDir = outDir.resolve("captures");
-      StrongSwan iut = null;
+      RunningIut iut = null;
       String status = "";
       String iutLog = "";
       Optional<String> error = Optional.empty();
@@ -227,7 +267,7 @@ public final class Runner {
           captures.add(
               PcapCapture.start(ex, cp.iface(), cp.name(), capDir.resolve(cp.name() + ".pcap")));
         }
-        iut = StrongSwan.start(topo.iut(), target, topo.harnessInnerNet());
+        iut = startIut();
         Cleanup.register(iut);
         NsExecutor harnessNs = new NsExecutor(topo.harness().namespace());
         executors.add(harnessNs);
@@ -241,7 +281,7 @@ public final class Runner {
           runSteps();
           peer.drain(Duration.ofMillis(300));
         }
-        status = iut.listSas();
+        status = iut.status();
       } catch (SetupException e) {
         error = Optional.of(e.getMessage());
       } finally {
@@ -279,6 +319,64 @@ public final class Runner {
           iutLog,
           captures.stream().map(PcapCapture::file).toList(),
           Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private RunningIut startIut() {
+      if (launch instanceof IutLaunch.Emulated e) {
+        String[] net = target.protectedNet().split("/");
+        EmulatedIut emu =
+            EmulatedIut.start(
+                topo.iut(),
+                ResponderConfig.acceptingAll(
+                    target.address(),
+                    target.remoteId(),
+                    target.localId(),
+                    target.psk(),
+                    ip(net[0]),
+                    Integer.parseInt(net[1]),
+                    e.knobs(),
+                    Duration.ofSeconds(2)),
+                rnd);
+        return new RunningIut() {
+          @Override
+          public String status() {
+            return "emulated IUT (knobs "
+                + e.knobs()
+                + "): "
+                + emu.natDetection()
+                + ", echo replies sent: "
+                + emu.echoRepliesSent();
+          }
+
+          @Override
+          public String log() {
+            Trace t = emu.trace();
+            return String.join("\n", t.notes()) + "\n\n" + t.ladder(Trace.PEER) + "\n";
+          }
+
+          @Override
+          public void close() {
+            emu.close();
+          }
+        };
+      }
+      StrongSwan sw = StrongSwan.start(topo.iut(), target, topo.harnessInnerNet());
+      return new RunningIut() {
+        @Override
+        public String status() {
+          return sw.listSas();
+        }
+
+        @Override
+        public String log() {
+          return sw.log();
+        }
+
+        @Override
+        public void close() {
+          sw.close();
+        }
+      };
     }
 
     private String ladder() {
@@ -354,6 +452,7 @@ public final class Runner {
       Knobs knobs = s.harness().knobs();
       if (step instanceof Scenario.Step.Phase1) {
         ike.mainMode();
+        trace.addKeys(SaKeysOf.ike(ike));
         if (ike.natDetection().localBehindNat() && !knobs.keepaliveInterval().isZero()) {
           peer.startKeepalives(knobs.keepaliveInterval(), knobs.keepaliveByte());
         }
@@ -370,6 +469,7 @@ public final class Runner {
                 IdPayloads.host(topo.harnessInnerAddress()),
                 IdPayloads.subnet(cfg.remoteNet(), cfg.remotePrefix()));
         peer.install(child);
+        SaKeysOf.esp(child).forEach(trace::addKeys);
         return child.toString();
       } else if (step instanceof Scenario.Step.EspPing e) {
         Inet4Address to = e.to().equals("iut.protected") ? target.protectedHost() : ip(e.to());

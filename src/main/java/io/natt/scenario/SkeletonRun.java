@@ -22,7 +22,6 @@ import io.natt.net.PcapCapture;
 import io.natt.net.UdpTransport;
 import io.natt.sys.Cleanup;
 import io.natt.sys.NsExecutor;
-import io.natt.trace.SaKeys;
 import io.natt.trace.Trace;
 import io.natt.trace.TraceContext;
 import java.io.IOException;
@@ -227,16 +226,8 @@ public final class SkeletonRun {
 
   /** Keeps the negotiated keys with the trace, named as Wireshark names the algorithms. */
   static void recordKeys(Trace trace, Ikev1Initiator ike, ChildSaKeys c) {
-    trace.addKeys(
-        new SaKeys.Ikev1(
-            ike.initiatorCookie(), ike.responderCookie(), ike.phase1EncryptionKey(), "AES-CBC"));
-    String enc = "AES-CBC [RFC3602]";
-    String auth =
-        c.integrity() == EspIntegrity.HMAC_SHA1_96
-            ? "HMAC-SHA-1-96 [RFC2404]"
-            : "HMAC-SHA-256-128 [RFC4868]";
-    trace.addKeys(new SaKeys.Esp(c.spiIn(), enc, c.encIn(), auth, c.authIn()));
-    trace.addKeys(new SaKeys.Esp(c.spiOut(), enc, c.encOut(), auth, c.authOut()));
+    trace.addKeys(SaKeysOf.ike(ike));
+    SaKeysOf.esp(c).forEach(trace::addKeys);
   }
 
   /** A run that did not complete; carries what was observed until then and the IUT's log. */
