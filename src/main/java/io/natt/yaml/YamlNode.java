@@ -312,9 +312,9 @@ public final class YamlNode {
         bestDistance = d;
       }
     }
-    return best != null && bestDistance <= Math.max(1, Math.min(3, word.length() / 3))
-        ? best
-        : null;
+    boolean close =
+        bestDistance < word.length() && bestDistance <= Math.max(1, Math.min(3, word.length() / 3));
+    return close ? best : null;
   }
 
   /** " (did you mean 'x'?)" or nothing. */

@@ -1,0 +1,111 @@
+package io.natt.iut;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.fail;
+
+import io.natt.testutil.Json;
+import io.natt.yaml.LoadException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.testng.annotations.DataProvider;
+import org.testng.annotations.Test;
+
+public class TargetLoaderTest {
+  static final Path FIXTURES = Path.of("src/test/resources/fixtures/targets");
+  static final SecureRandom RND = new SecureRandom();
+
+  static Object[][] yamlFiles(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".yaml"))
+          .sorted()
+          .map(p -> new Object[] {p})
+          .toArray(Object[][]::new);
+    }
+  }
+
+  @DataProvider
+  public static Object[][] good() throws IOException {
+    return yamlFiles(FIXTURES.resolve("good"));
+  }
+
+  @DataProvider
+  public static Object[][] bad() throws IOException {
+    return yamlFiles(FIXTURES.resolve("bad"));
+  }
+
+  @Test(dataProvider = "good")
+  public void goodFilesLoad(Path file) {
+    TargetProfile t = TargetLoader.load(file, RND);
+    assertTrue(t.psk().length > 0);
+  }
+
+  @Test(dataProvider = "bad")
+  public void badFilesFailWithTheExpectedMessage(Path file) throws IOException {
+    String name = file.getFileName().toString().replaceFirst("\\.yaml$", ".expected");
+    String want =
+        Files.readString(file.resolveSibling(name)).strip().replace("{file}", file.toString());
+    try {
+      TargetLoader.load(file, RND);
+      fail("loaded, but should fail with: " + want);
+    } catch (LoadException e) {
+      assertEquals(e.getMessage(), want);
+    }
+  }
+
+  @Test
+  public void enoughDistinctMistakes() throws IOException {
+    assertTrue(bad().length >= 6);
+  }
+
+  @Test
+  public void bundledProfile() {
+    TargetProfile t = TargetLoader.load(Path.of("testsuites/targets/bundled-strongswan.yaml"), RND);
+    assertEquals(t.name(), "bundled-strongswan");
+    assertTrue(t.launchesStrongSwan());
+    assertEquals(t.address().getHostAddress(), "198.51.100.2");
+    assertEquals(t.localId(), "harness.example.org");
+    assertEquals(t.remoteId(), "iut.example.org");
+    assertEquals(t.psk().length, TargetLoader.GENERATED_PSK_BYTES);
+    assertEquals(t.protectedNet(), "10.9.0.0/24");
+    assertEquals(t.protectedHost().getHostAddress(), "10.9.0.1");
+    assertEquals(
+        List.copyOf(t.claims()),
+        List.of("ikev1", "ikev1-main", "nat-t-rfc3947", "nat-t-draft-02", "forces-encapsulation"));
+    TargetProfile again =
+        TargetLoader.load(Path.of("testsuites/targets/bundled-strongswan.yaml"), RND);
+    assertTrue(!java.util.Arrays.equals(t.psk(), again.psk()), "a fresh PSK each time");
+  }
+
+  @Test
+  public void pskFileAndLiteral() {
+    TargetProfile f = TargetLoader.load(FIXTURES.resolve("good/remote-psk-file.yaml"), RND);
+    assertEquals(new String(f.psk(), StandardCharsets.UTF_8), "not so secret");
+    assertEquals(f.launch(), "");
+    TargetProfile l = TargetLoader.load(FIXTURES.resolve("good/remote-literal.yaml"), RND);
+    assertEquals(new String(l.psk(), StandardCharsets.UTF_8), "literal key");
+    assertTrue(!l.toString().contains("literal key"));
+  }
+
+  @Test
+  public void schemaKnowsEveryKeyTheLoaderAccepts() throws IOException {
+    Object schema = Json.parse(Files.readString(Path.of("testsuites/schema/target.schema.json")));
+    Map<String, Object> root = Json.at(schema);
+    assertEquals(root.get("$schema"), "https://json-schema.org/draft/2020-12/schema");
+    assertEquals(root.get("additionalProperties"), false);
+    Map<String, Object> top = Json.at(schema, "properties");
+    assertEquals(Json.keys(top), new TreeSet<>(TargetLoader.TOP_KEYS));
+    assertEquals(Json.keys(Json.at(top, "ids", "properties")), new TreeSet<>(TargetLoader.ID_KEYS));
+    assertEquals(
+        Json.keys(Json.at(top, "auth", "properties")), new TreeSet<>(TargetLoader.AUTH_KEYS));
+    assertEquals(Json.enumOf(Json.at(top, "launch")), Set.of("strongswan"));
+  }
+}

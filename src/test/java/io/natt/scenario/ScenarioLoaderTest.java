@@ -1,0 +1,202 @@
+package io.natt.scenario;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
+import static org.testng.Assert.fail;
+
+import io.natt.ike.Knobs;
+import io.natt.testutil.Json;
+import io.natt.yaml.LoadException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.testng.annotations.DataProvider;
+import org.testng.annotations.Test;
+
+public class ScenarioLoaderTest {
+  static final Path FIXTURES = Path.of("src/test/resources/fixtures/scenarios");
+
+  static Object[][] yamlFiles(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".yaml"))
+          .sorted()
+          .map(p -> new Object[] {p})
+          .toArray(Object[][]::new);
+    }
+  }
+
+  /** The sidecar NAME.expected, with {file} replaced by the path as given to the loader. */
+  static String expected(Path yaml) throws IOException {
+    String name = yaml.getFileName().toString().replaceFirst("\\.yaml$", ".expected");
+    return Files.readString(yaml.resolveSibling(name)).strip().replace("{file}", yaml.toString());
+  }
+
+  @DataProvider
+  public static Object[][] good() throws IOException {
+    return yamlFiles(FIXTURES.resolve("good"));
+  }
+
+  @DataProvider
+  public static Object[][] bad() throws IOException {
+    return yamlFiles(FIXTURES.resolve("bad"));
+  }
+
+  @Test(dataProvider = "good")
+  public void goodFilesLoad(Path file) {
+    Scenario s = ScenarioLoader.load(file, Set.of());
+    assertEquals(s.file(), file);
+    assertTrue(!s.steps().isEmpty());
+  }
+
+  @Test(dataProvider = "bad")
+  public void badFilesFailWithTheExpectedMessage(Path file) throws IOException {
+    String want = expected(file);
+    try {
+      ScenarioLoader.load(file, Set.of());
+      fail("loaded, but should fail with: " + want);
+    } catch (LoadException e) {
+      assertEquals(e.getMessage(), want);
+    }
+  }
+
+  @Test
+  public void enoughDistinctMistakes() throws IOException {
+    assertTrue(bad().length >= 22, "only " + bad().length + " bad fixtures");
+  }
+
+  @Test
+  public void theExampleLoadsAsWritten() {
+    Scenario s = ScenarioLoader.load(FIXTURES.resolve("good/mm-float-behind-nat.yaml"), Set.of());
+    assertEquals(s.id(), "3947-mm-float-behind-nat");
+    assertEquals(s.judges(), List.of("3947-3.1-vid", "3947-4-float"));
+    assertEquals(s.appliesWhen(), List.of("ikev1", "nat-t-rfc3947"));
+    Scenario.NatSpec home = s.topology().nats().get("home");
+    assertEquals(
+        home,
+        new Scenario.NatSpec(
+            "endpoint-independent",
+            "address-and-port-dependent",
+            "random",
+            Duration.ofSeconds(30)));
+    assertEquals(s.topology().harnessBehind(), List.of("home"));
+    assertEquals(s.topology().iutBehind(), List.of());
+    assertEquals(s.harness().role(), "initiator");
+    assertEquals(
+        s.harness().ike(),
+        new Scenario.IkeSpec(1, "main", "psk", "aes128-sha256-modp2048", "aes128-sha256"));
+    assertEquals(s.harness().knobs(), Knobs.rfc3947());
+    assertEquals(
+        s.steps(),
+        List.of(
+            new Scenario.Step.Phase1(18),
+            new Scenario.Step.QuickMode(19, "tunnel"),
+            new Scenario.Step.EspPing(20, "iut.protected", 3)));
+    assertEquals(s.expect(), java.util.Map.of("3947-4-float", "FAIL"));
+  }
+
+  @Test
+  public void everyStepKind() {
+    Scenario s = ScenarioLoader.load(FIXTURES.resolve("good/every-step.yaml"), Set.of());
+    Set<String> kinds = new TreeSet<>();
+    s.steps().forEach(st -> kinds.add(st.getClass().getSimpleName()));
+    assertEquals(kinds.size(), 11, kinds.toString());
+    Scenario.Step.SendRaw raw = (Scenario.Step.SendRaw) s.steps().get(7);
+    assertEquals(raw.bytes(), new byte[] {0, 0, 0, 0, (byte) 0xff});
+    Scenario.Step.Replay replay = (Scenario.Step.Replay) s.steps().get(9);
+    assertTrue(Files.isRegularFile(replay.file()));
+    assertTrue(replay.rewriteCookies() && replay.rewriteSpis());
+    Knobs k = s.harness().knobs();
+    assertEquals(k.keepaliveInterval(), Duration.ofMillis(500));
+    assertEquals(k.keepaliveByte(), 0);
+    assertEquals(k.natD(), Knobs.NatDMode.EXTRA_LOCAL);
+  }
+
+  @Test
+  public void judgedIdsMustBeKnownWhenACatalogIsGiven() {
+    Path f = FIXTURES.resolve("good/mm-float-behind-nat.yaml");
+    LoadException e =
+        expectThrows(
+            LoadException.class,
+            () -> ScenarioLoader.load(f, Set.of("3947-3.1-vid", "3947-4-floats")));
+    assertEquals(
+        e.getMessage(),
+        f
+            + ":4:24: judges[1]: unknown requirement id '3947-4-float' (did you mean"
+            + " '3947-4-floats'?) (not in the requirement catalog)");
+    ScenarioLoader.load(f, Set.of("3947-3.1-vid", "3947-4-float"));
+  }
+
+  @Test
+  public void schemaKnowsEveryKeyTheLoaderAccepts() throws IOException {
+    Object schema = Json.parse(Files.readString(Path.of("testsuites/schema/scenario.schema.json")));
+    Map<String, Object> root = Json.at(schema);
+    assertEquals(root.get("$schema"), "https://json-schema.org/draft/2020-12/schema");
+    assertEquals(root.get("additionalProperties"), false);
+    assertEquals(
+        new TreeSet<>((List<?>) root.get("required")),
+        Set.of("id", "title", "judges", "topology", "harness", "steps"));
+    Map<String, Object> top = Json.at(schema, "properties");
+    assertEquals(Json.keys(top), new TreeSet<>(ScenarioLoader.TOP_KEYS));
+    Map<String, Object> topo = Json.at(top, "topology", "properties");
+    assertEquals(Json.keys(topo), new TreeSet<>(ScenarioLoader.TOPOLOGY_KEYS));
+    assertEquals(
+        Json.keys(Json.at(topo, "harness", "properties")),
+        new TreeSet<>(ScenarioLoader.HARNESS_PLACE_KEYS));
+    assertEquals(
+        Json.keys(Json.at(topo, "iut", "properties")),
+        new TreeSet<>(ScenarioLoader.IUT_PLACE_KEYS));
+    assertEquals(
+        Json.keys(Json.at(schema, "$defs", "nat", "properties")),
+        new TreeSet<>(ScenarioLoader.NAT_KEYS));
+    assertEquals(
+        Json.enumOf(Json.at(schema, "$defs", "nat", "properties", "mapping")),
+        new TreeSet<>(List.of(ScenarioLoader.NAT_TYPES)));
+    Map<String, Object> harness = Json.at(top, "harness", "properties");
+    assertEquals(Json.keys(harness), new TreeSet<>(ScenarioLoader.HARNESS_KEYS));
+    assertEquals(
+        Json.keys(Json.at(harness, "ike", "properties")), new TreeSet<>(ScenarioLoader.IKE_KEYS));
+    Map<String, Object> knobs = Json.at(harness, "knobs", "properties");
+    assertEquals(Json.keys(knobs), new TreeSet<>(ScenarioLoader.KNOB_KEYS));
+    assertEquals(
+        Json.keys(Json.at(knobs, "keepalive", "properties")),
+        new TreeSet<>(ScenarioLoader.KEEPALIVE_KEYS));
+    assertEquals(Json.enumOf(Json.at(knobs, "nat-d")), words(Knobs.NatDMode.values()));
+    assertEquals(Json.enumOf(Json.at(knobs, "float")), words(Knobs.FloatMode.values()));
+    assertEquals(
+        Json.enumOf(Json.at(knobs, "vendor-ids", "items")), words(Knobs.VendorIdChoice.values()));
+    assertEquals(
+        Json.enumOf(Json.at(knobs, "encapsulation")), Set.of("1", "2", "3", "4", "61443", "61444"));
+    List<?> stepForms = (List<?>) Json.at(top, "steps", "items").get("oneOf");
+    Set<String> bare = Json.enumOf(Json.at(stepForms.get(0)));
+    Map<String, Object> withSettings = Json.at(stepForms.get(1), "properties");
+    assertEquals(Json.keys(withSettings), new TreeSet<>(ScenarioLoader.STEPS.keySet()));
+    for (var e : ScenarioLoader.STEPS.entrySet()) {
+      if (!e.getValue().isEmpty()) {
+        assertEquals(
+            Json.keys(Json.at(withSettings, e.getKey(), "properties")),
+            new TreeSet<>(e.getValue()),
+            e.getKey());
+      }
+    }
+    assertTrue(ScenarioLoader.STEPS.keySet().containsAll(bare));
+    assertEquals(
+        Json.enumOf(Json.at(top, "expect", "additionalProperties")),
+        new TreeSet<>(List.of(ScenarioLoader.VERDICTS)));
+  }
+
+  static Set<String> words(Enum<?>[] values) {
+    List<String> l = new ArrayList<>();
+    for (Enum<?> v : values) {
+      l.add(io.natt.yaml.YamlNode.word(v));
+    }
+    return new TreeSet<>(l);
+  }
+}
