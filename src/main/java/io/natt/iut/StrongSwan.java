@@ -140,6 +140,7 @@ public final class StrongSwan implements AutoCloseable {
         kernel-libipsec kernel-netlink socket-default vici
           install_routes = yes
           retransmit_tries = 3
+          keep_alive = 2s
           filelog {
             log {
               path = %1$s/charon.log
@@ -172,7 +173,7 @@ public final class StrongSwan implements AutoCloseable {
           harness {
             version = 1
             local_addrs = %s
-            proposals = aes128-sha256-modp2048,aes128-sha1-modp2048,aes256-sha256-modp2048,3des-sha1-modp1024
+            proposals = aes128-sha256-modp2048,aes128-sha1-modp2048,aes256-sha256-modp2048,aes256-sha1-modp2048,aes128-sha1-modp1536,3des-sha1-modp1024
             local {
               auth = psk
               id = %s
@@ -185,7 +186,7 @@ public final class StrongSwan implements AutoCloseable {
               net {
                 local_ts = %s
                 remote_ts = %s
-                esp_proposals = aes128-sha256,aes128-sha1,aes256-sha256
+                esp_proposals = aes128-sha256,aes128-sha1,aes256-sha256,aes256-sha1
                 mode = tunnel
               }
             }

@@ -22,7 +22,18 @@ import java.util.regex.Pattern;
 public final class TargetLoader {
   // The accepted keys, also compared with testsuites/schema/target.schema.json by a test.
   static final List<String> TOP_KEYS =
-      List.of("name", "launch", "address", "ids", "auth", "protected", "protected-host", "claims");
+      List.of(
+          "name",
+          "launch",
+          "address",
+          "ids",
+          "auth",
+          "protected",
+          "protected-host",
+          "claims",
+          "known-results");
+  private static final java.util.regex.Pattern REQUIREMENT_ID =
+      java.util.regex.Pattern.compile("\\d{4}-[0-9a-z.]+-[a-z0-9-]+");
   static final List<String> ID_KEYS = List.of("local", "remote");
   static final List<String> AUTH_KEYS = List.of("psk", "psk-file");
 
@@ -67,6 +78,17 @@ public final class TargetLoader {
         throw n.error("'" + n.string() + "' is listed twice");
       }
     }
+    java.util.Map<String, String> known = new java.util.LinkedHashMap<>();
+    if (root.has("known-results")) {
+      YamlMap kr = root.get("known-results").map();
+      for (String id : kr.keys()) {
+        if (!REQUIREMENT_ID.matcher(id).matches()) {
+          throw kr.keyNode(id)
+              .error("'" + id + "' is not a requirement id such as 3947-4-float-follow");
+        }
+        known.put(id, kr.get(id).oneOf("PASS", "FAIL", "INCONCLUSIVE", "NOT_APPLICABLE", "ERROR"));
+      }
+    }
     return new TargetProfile(
         name,
         launch,
@@ -76,7 +98,8 @@ public final class TargetLoader {
         psk,
         protNode.string(),
         host,
-        Collections.unmodifiableSet(claims));
+        Collections.unmodifiableSet(claims),
+        Collections.unmodifiableMap(known));
   }
 
   private static Inet4Address address(YamlNode n) {

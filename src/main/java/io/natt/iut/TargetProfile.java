@@ -15,6 +15,9 @@ import java.util.Set;
  * @param protectedNet the network behind the IUT, as a.b.c.d/len
  * @param protectedHost an address inside protectedNet that answers ICMP echo
  * @param claims PICS items, e.g. ikev1, nat-t-rfc3947, forces-encapsulation
+ * @param knownResults verdicts this implementation is known to get, by requirement id, where they
+ *     are not what a compliant IUT gets (kept per reference implementation, like TLS-Anvil's
+ *     expected results): the suite reports them as they are but does not count them as news
  */
 public record TargetProfile(
     String name,
@@ -25,7 +28,32 @@ public record TargetProfile(
     byte[] psk,
     String protectedNet,
     Inet4Address protectedHost,
-    Set<String> claims) {
+    Set<String> claims,
+    java.util.Map<String, String> knownResults) {
+
+  /** A profile without known results. */
+  public TargetProfile(
+      String name,
+      String launch,
+      Inet4Address address,
+      String localId,
+      String remoteId,
+      byte[] psk,
+      String protectedNet,
+      Inet4Address protectedHost,
+      Set<String> claims) {
+    this(
+        name,
+        launch,
+        address,
+        localId,
+        remoteId,
+        psk,
+        protectedNet,
+        protectedHost,
+        claims,
+        java.util.Map.of());
+  }
 
   public boolean launchesStrongSwan() {
     return "strongswan".equals(launch);

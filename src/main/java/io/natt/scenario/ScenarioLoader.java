@@ -48,7 +48,7 @@ public final class ScenarioLoader {
   static final List<String> HARNESS_KEYS = List.of("role", "ike", "knobs");
   static final List<String> IKE_KEYS = List.of("version", "exchange", "auth", "proposal", "esp");
   static final List<String> KNOB_KEYS =
-      List.of("vendor-ids", "nat-d", "float", "encapsulation", "keepalive");
+      List.of("vendor-ids", "nat-d", "float", "encapsulation", "keepalive", "deviations");
   static final List<String> KEEPALIVE_KEYS = List.of("interval", "byte");
 
   /** Step kinds, with the settings each takes (empty: a bare word). */
@@ -285,7 +285,7 @@ public final class ScenarioLoader {
         ike.opt("esp")
             .map(n -> proposal(n, "cipher-hash", ESP_CIPHERS, HASHES))
             .orElse("aes128-sha256");
-    Knobs knobs = h.opt("knobs").map(this::knobs).orElse(Knobs.rfc3947());
+    Knobs knobs = h.opt("knobs").map(ScenarioLoader::knobs).orElse(Knobs.rfc3947());
     return new HarnessSpec(role, new IkeSpec(version, exchange, auth, proposal, esp), knobs);
   }
 
@@ -320,7 +320,8 @@ public final class ScenarioLoader {
     return l;
   }
 
-  private Knobs knobs(YamlNode node) {
+  /** Knobs of the harness's peer, or of an emulated IUT (mutants). */
+  static Knobs knobs(YamlNode node) {
     YamlMap k = node.map().allowedKeys(KNOB_KEYS);
     Knobs d = Knobs.rfc3947();
     List<Knobs.VendorIdChoice> vids = d.vendorIds();
@@ -347,7 +348,15 @@ public final class ScenarioLoader {
       interval = ka.opt("interval").map(YamlNode::duration).orElse(interval);
       keepaliveByte = ka.opt("byte").map(n -> n.integer(0, 255)).orElse(keepaliveByte);
     }
-    return new Knobs(vids, natD, floatAt, encap, interval, keepaliveByte);
+    Set<Knobs.Deviation> deviations = new LinkedHashSet<>();
+    if (k.has("deviations")) {
+      for (YamlNode n : k.get("deviations").list()) {
+        if (!deviations.add(n.oneOf(Knobs.Deviation.class))) {
+          throw n.error("'" + n.string() + "' is listed twice");
+        }
+      }
+    }
+    return new Knobs(vids, natD, floatAt, encap, interval, keepaliveByte, deviations);
   }
 
   private List<Step> steps(YamlNode node) {

@@ -26,6 +26,13 @@ public final class ConformanceRun {
       out.println("natt: no scenario files under " + settings.suites());
       return ERROR;
     }
+    try {
+      ScenarioTest.catalog(settings.catalog());
+      ScenarioTest.target(settings.target());
+    } catch (RuntimeException e) {
+      out.println("natt: " + e.getMessage());
+      return ERROR;
+    }
     settings.toSystemProperties();
     System.setProperty(
         "allure.results.directory", settings.report().resolve("allure-results").toString());
@@ -41,6 +48,11 @@ public final class ConformanceRun {
     tng.run();
     List<ScenarioResult> results = SuiteResults.all();
     printSummary(results, out);
+    if (results.size() < files.size()) {
+      out.println(
+          "natt: only " + results.size() + " of " + files.size() + " scenarios produced a result");
+      return ERROR;
+    }
     return exitCode(results);
   }
 

@@ -198,9 +198,15 @@ public final class Checks {
       return Judgement.inconclusive(r, "the harness's first 4500 packet was not seen near the IUT");
     }
     InetSocketAddress y = atSide.get().from();
+    byte[] cookie = ike(floatAt.get()).orElseThrow().header().initiatorCookie();
     List<TraceEntry> later =
         x.iutSide().stream()
-            .filter(e -> e.number() > atSide.get().number() && x.fromIut(e) && e.isIke())
+            .filter(e -> e.number() > atSide.get().number() && x.fromIut(e))
+            .filter(
+                e ->
+                    ike(e)
+                        .map(i -> Arrays.equals(i.header().initiatorCookie(), cookie))
+                        .orElse(false))
             .toList();
     if (later.isEmpty()) {
       return Judgement.inconclusive(r, "the IUT sent no IKE packet after the harness floated");
@@ -471,6 +477,11 @@ public final class Checks {
         : Judgement.fail(r, "keepalives sent on port 500", wrong);
   }
 
+  /**
+   * Every echo request the harness sent through the tunnel was decapsulated by the IUT: either a
+   * decrypted reply came back, or the IUT was seen sending ESP on the harness's SA after it (the
+   * reply may then have been lost on the way back, which other checks judge).
+   */
   static Judgement espDecapsulation(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
     List<TraceEntry> requests = new ArrayList<>();
@@ -488,16 +499,47 @@ public final class Checks {
     if (requests.isEmpty()) {
       return Judgement.inconclusive(r, "the harness sent no ESP-in-UDP echo request");
     }
-    Evidence ev =
-        new Evidence(
-            requests.stream().map(TraceEntry::ref).toList(),
-            requests.size() + " decrypted echo replies",
-            replies.size() + " (" + replies.stream().map(TraceEntry::ref).toList() + ")");
-    return replies.size() >= requests.size()
-        ? Judgement.pass(r, "every ESP-in-UDP echo request was answered", List.of(ev))
+    List<Long> spis = x.espSpis();
+    List<TraceEntry> iutEsp =
+        x.iutSide().stream()
+            .filter(
+                e ->
+                    x.fromIut(e)
+                        && e.view() instanceof PacketView.Esp p
+                        && spis.contains(p.esp().spi()))
+            .toList();
+    List<Evidence> unanswered = new ArrayList<>();
+    for (int k = 0; k < requests.size(); k++) {
+      long sentAt = requests.get(k).datagram().monoNanos();
+      long until =
+          k + 1 < requests.size() ? requests.get(k + 1).datagram().monoNanos() : Long.MAX_VALUE;
+      boolean answered =
+          replies.stream()
+                  .anyMatch(
+                      e -> e.datagram().monoNanos() > sentAt && e.datagram().monoNanos() < until)
+              || iutEsp.stream()
+                  .anyMatch(
+                      e -> e.datagram().monoNanos() > sentAt && e.datagram().monoNanos() < until);
+      if (!answered) {
+        unanswered.add(
+            Evidence.of(
+                requests.get(k).ref(),
+                "ESP from the IUT on the harness's SA after this request",
+                "nothing from the IUT"));
+      }
+    }
+    return unanswered.isEmpty()
+        ? Judgement.pass(
+            r,
+            "the IUT answered all "
+                + requests.size()
+                + " ESP-in-UDP echo requests ("
+                + replies.size()
+                + " replies reached the harness)",
+            List.of())
         : Judgement.fail(
             r,
-            (requests.size() - replies.size()) + " of " + requests.size() + " requests unanswered",
-            List.of(ev));
+            unanswered.size() + " of " + requests.size() + " echo requests got no ESP back",
+            unanswered);
   }
 }

@@ -10,10 +10,10 @@ import org.testng.SkipException;
  * Gate for tests that need root, network namespaces and strongSwan. Under CI=true a missing
  * prerequisite fails the test loudly; elsewhere it skips with the reason.
  */
-final class Integration {
+public final class Integration {
   private Integration() {}
 
-  static void require() {
+  public static void require() {
     if (Boolean.getBoolean("natt.skipIntegration") && !"true".equals(System.getenv("CI"))) {
       throw new SkipException("integration tests switched off (-Dnatt.skipIntegration=true)");
     }
