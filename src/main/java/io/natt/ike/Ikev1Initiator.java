@@ -46,7 +46,9 @@ import java.util.function.Predicate;
 /**
  * The harness's IKEv1 initiator: Main Mode with pre-shared keys and Quick Mode, with RFC 3947 NAT
  * traversal (vendor ID, NAT-D, float to 4500 at message 5). Deviations come from {@link Knobs}; the
- * compliant path is the default.
+ * compliant path is the default. The NAT-D hashes cover the ports message 3 travels between (500,
+ * or 4500 when it already floated). {@link Knobs.Deviation}s it honours: {@code NO_MARKER} (IKE on
+ * 4500 without the non-ESP marker) and {@code ID_PORT_500} (IDii with protocol 17, port 500).
  */
 public final class Ikev1Initiator {
   private static final int MAX_SENDS = 4;
