@@ -39,9 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The harness's own IKEv1 responder, running as the implementation under test inside a network
  * namespace: UDP 500 and 4500 on the IUT host, the responder on a thread of its own, the ESP SA
  * pair installed after Quick Mode, ICMP echo requests for its protected network answered through
- * the tunnel (to wherever the last ESP came from), NAT-keepalives per knobs when it detected itself
- * behind a NAT. Everything it sends and receives goes into its own {@link Trace} (observation point
- * {@link Trace#PEER} there means the IUT's sockets), so checks can judge the IUT side too.
+ * the tunnel (to wherever the responder follows the initiator), NAT-keepalives per knobs when it
+ * detected itself behind a NAT. Everything it sends and receives goes into its own {@link Trace}
+ * (observation point {@link Trace#PEER} there means the IUT's sockets), so checks can judge the IUT
+ * side too.
  *
  * <p>Where it sends ESP and keepalives: to the responder's {@link Ikev1Responder#remoteEndpoint()},
  * which follows the initiator on every authenticated packet (a valid ESP packet or a decrypted IKE
