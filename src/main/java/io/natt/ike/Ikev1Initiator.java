@@ -46,7 +46,9 @@ import java.util.function.Predicate;
 /**
  * The harness's IKEv1 initiator: Main Mode with pre-shared keys and Quick Mode, with RFC 3947 NAT
  * traversal (vendor ID, NAT-D, float to 4500 at message 5). Deviations come from {@link Knobs}; the
- * compliant path is the default.
+ * compliant path is the default. The NAT-D hashes cover the ports message 3 travels between (500,
+ * or 4500 when it already floated). {@link Knobs.Deviation}s it honours: {@code NO_MARKER} (IKE on
+ * 4500 without the non-ESP marker) and {@code ID_PORT_500} (IDii with protocol 17, port 500).
  */
 public final class Ikev1Initiator {
   private static final int MAX_SENDS = 4;
@@ -72,6 +74,7 @@ public final class Ikev1Initiator {
   private boolean natTSupportedByPeer;
   private int natDType = PayloadType.NAT_D.code();
   private boolean floated;
+  private int natDPort = 500;
   private int messagesSent;
 
   public Ikev1Initiator(PeerConfig cfg, Channel channel, PeerListener listener, SecureRandom rnd) {
@@ -104,6 +107,11 @@ public final class Ikev1Initiator {
 
   public NatDetection natDetection() {
     return natDetection;
+  }
+
+  /** The knobs this initiator runs with. */
+  public Knobs knobs() {
+    return cfg.knobs();
   }
 
   public byte[] initiatorCookie() {
@@ -142,12 +150,14 @@ public final class Ikev1Initiator {
     List<Payload> m3 = new ArrayList<>();
     m3.add(new KePayload(dh.publicValue()));
     m3.add(new NoncePayload(ni));
-    if (natTSupportedByPeer) {
-      m3.addAll(natDPayloads());
-    }
     if (natTSupportedByPeer && cfg.knobs().floatAt() == Knobs.FloatMode.EARLY && !floated) {
       floated = true;
       listener.note("floating to UDP 4500 already at Main Mode message 3 (knob float: early)");
+    }
+    // the NAT-D hashes cover the ports message 3 travels between (500, or 4500 once floated)
+    natDPort = localPort();
+    if (natTSupportedByPeer) {
+      m3.addAll(natDPayloads());
     }
     PacketView.Ike r4 =
         exchangePlain(
@@ -172,6 +182,10 @@ public final class Ikev1Initiator {
       listener.note("floating to UDP 4500 at Main Mode message 5 (non-ESP marker)");
     }
     IdPayload idii = IdPayload.fqdn(cfg.localId());
+    if (cfg.knobs().has(Knobs.Deviation.ID_PORT_500)) {
+      idii = idii.withProtocolPort(17, 500);
+      listener.note("IDii with UDP port 500 instead of 0 (deviation id-port-500)");
+    }
     byte[] hashI =
         Ikev1Crypto.hashI(
             prf, keys.skeyid(), dh.publicValue(), gxr, ckyI, ckyR, saiB, Payloads.body(idii));
@@ -274,9 +288,11 @@ public final class Ikev1Initiator {
 
   private List<Payload> natDPayloads() {
     byte[] remote =
-        Ikev1Crypto.natDetectionHash(cfg.hash(), ckyI, ckyR, cfg.remoteAddress().getAddress(), 500);
+        Ikev1Crypto.natDetectionHash(
+            cfg.hash(), ckyI, ckyR, cfg.remoteAddress().getAddress(), natDPort);
     byte[] local =
-        Ikev1Crypto.natDetectionHash(cfg.hash(), ckyI, ckyR, cfg.localAddress().getAddress(), 500);
+        Ikev1Crypto.natDetectionHash(
+            cfg.hash(), ckyI, ckyR, cfg.localAddress().getAddress(), natDPort);
     switch (cfg.knobs().natD()) {
       case OMIT:
         return List.of();
@@ -294,7 +310,7 @@ public final class Ikev1Initiator {
             new NatDPayload(
                 natDType,
                 Ikev1Crypto.natDetectionHash(
-                    cfg.hash(), ckyI, ckyR, new byte[] {(byte) 203, 0, 113, 77}, 500)));
+                    cfg.hash(), ckyI, ckyR, new byte[] {(byte) 203, 0, 113, 77}, natDPort)));
       case HONEST:
       default:
         break;
@@ -309,9 +325,11 @@ public final class Ikev1Initiator {
       return;
     }
     byte[] ourHash =
-        Ikev1Crypto.natDetectionHash(cfg.hash(), ckyI, ckyR, cfg.localAddress().getAddress(), 500);
+        Ikev1Crypto.natDetectionHash(
+            cfg.hash(), ckyI, ckyR, cfg.localAddress().getAddress(), natDPort);
     byte[] itsHash =
-        Ikev1Crypto.natDetectionHash(cfg.hash(), ckyI, ckyR, cfg.remoteAddress().getAddress(), 500);
+        Ikev1Crypto.natDetectionHash(
+            cfg.hash(), ckyI, ckyR, cfg.remoteAddress().getAddress(), natDPort);
     boolean localBehind = !Arrays.equals(natd.get(0).hash(), ourHash);
     boolean remoteBehind = natd.stream().skip(1).noneMatch(n -> Arrays.equals(n.hash(), itsHash));
     natDetection = new NatDetection(natDetection.natTVariant(), localBehind, remoteBehind);
@@ -320,13 +338,17 @@ public final class Ikev1Initiator {
             + (localBehind
                 ? "the harness is behind a NAT (IUT's hash of our address does not match "
                     + cfg.localAddress().getHostAddress()
-                    + ":500)"
+                    + ":"
+                    + natDPort
+                    + ")"
                 : "no NAT in front of the harness")
             + "; "
             + (remoteBehind
                 ? "the IUT claims to be behind a NAT (none of its hashes matches "
                     + cfg.remoteAddress().getHostAddress()
-                    + ":500): it forces UDP encapsulation"
+                    + ":"
+                    + natDPort
+                    + "): it forces UDP encapsulation"
                 : "no NAT in front of the IUT"));
   }
 
@@ -458,7 +480,7 @@ public final class Ikev1Initiator {
   private PacketView.Ike exchangePlain(
       IsakmpHeader h, List<Payload> payloads, String what, Predicate<PacketView.Ike> isAnswer) {
     byte[] bytes = IsakmpMessage.plain(h, payloads).encode();
-    PacketView.Ike sentView = new PacketView.Ike(floated, h, payloads, false);
+    PacketView.Ike sentView = new PacketView.Ike(markerOn(), h, payloads, false);
     long mid = h.messageId();
     Received r =
         sendAndAwait(
@@ -476,7 +498,7 @@ public final class Ikev1Initiator {
   private Decrypted exchangeEncrypted(
       IsakmpHeader h, List<Payload> payloads, String what, long mid) {
     byte[] bytes = encrypt(h, payloads);
-    PacketView.Ike sentView = new PacketView.Ike(floated, h, payloads, true);
+    PacketView.Ike sentView = new PacketView.Ike(markerOn(), h, payloads, true);
     Received r =
         sendAndAwait(
             bytes,
@@ -491,7 +513,7 @@ public final class Ikev1Initiator {
 
   private void sendEncrypted(IsakmpHeader h, List<Payload> payloads, String what) {
     byte[] bytes = encrypt(h, payloads);
-    send(bytes, new PacketView.Ike(floated, h, payloads, true));
+    send(bytes, new PacketView.Ike(markerOn(), h, payloads, true));
   }
 
   private byte[] encrypt(IsakmpHeader h, List<Payload> payloads) {
@@ -506,8 +528,13 @@ public final class Ikev1Initiator {
 
   private record Received(PacketView.Ike view, Decrypted decrypted) {}
 
+  /** Whether IKE goes out behind the non-ESP marker: on 4500, unless the deviation no-marker. */
+  private boolean markerOn() {
+    return floated && !cfg.knobs().has(Knobs.Deviation.NO_MARKER);
+  }
+
   private void send(byte[] ike, PacketView.Ike view) {
-    byte[] payload = floated ? marked(ike) : ike;
+    byte[] payload = markerOn() ? marked(ike) : ike;
     Datagram d = channel.send(localPort(), remoteEndpoint(), payload);
     messagesSent++;
     listener.sent(d, view);

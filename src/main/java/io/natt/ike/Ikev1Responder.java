@@ -59,6 +59,17 @@ import java.util.Optional;
  * 4500; every other value follows the initiator) and {@code encapsulationMode} (a value other than
  * 3 replaces the accepted encapsulation mode in Quick Mode message 2). Keepalives are the business
  * of whoever runs the sockets.
+ *
+ * <p>Where it sends: during Main Mode it answers wherever each message came from. Once the IKE SA
+ * is up it follows the initiator to a new address or port only on an authenticated packet (a
+ * message that decrypts, or a valid ESP packet reported through {@link #authenticated}), as RFC
+ * 3947 section 7 asks; {@link #remoteEndpoint()} is that endpoint.
+ *
+ * <p>{@link Knobs.Deviation}s it honours: {@code NO_MARKER} (IKE on 4500 without the non-ESP
+ * marker), {@code ID_PORT_500} (IDir with protocol 17, port 500), {@code REPLY_TO_PORT_500} (every
+ * answer to port 500, or 4500 when the message came on 4500, of the sender's address), {@code
+ * IGNORE_4500_START} (a Main Mode message 1 on 4500 is noted and not answered) and {@code
+ * IGNORE_REBINDING} (after the IKE SA is up, it keeps sending to the first 4500 endpoint).
  */
 public final class Ikev1Responder {
   private static final int MAX_SENDS = 4;
@@ -69,7 +80,12 @@ public final class Ikev1Responder {
   private final SecureRandom random;
 
   private IkeSa sa;
-  private InetSocketAddress remote;
+  private volatile InetSocketAddress remote;
+  private volatile InetSocketAddress initiator500;
+
+  /** With the deviation ignore-rebinding: the first 4500 endpoint after the IKE SA came up. */
+  private InetSocketAddress pinned;
+
   private int localPort = 500;
   private NatDetection natDetection = new NatDetection("none", false, false);
   private final List<ChildSaKeys> children = new ArrayList<>();
@@ -131,9 +147,59 @@ public final class Ikev1Responder {
 
   // ------------------------------------------------------------------ observable state
 
-  /** Where the initiator was last heard from (behind a NAT: its public address and port). */
+  /**
+   * Where the responder sends to: the initiator as last heard from during Main Mode, then as last
+   * heard from in an authenticated packet (behind a NAT: its public address and port). Safe to read
+   * from any thread.
+   */
   public InetSocketAddress remoteEndpoint() {
     return remote;
+  }
+
+  /**
+   * The initiator's port-500 endpoint as seen by the responder (behind a NAT: the public port its
+   * port 500 is mapped to); null before Main Mode message 1. Safe to read from any thread.
+   */
+  public InetSocketAddress initiator500() {
+    return initiator500;
+  }
+
+  /**
+   * Reports an authenticated packet (a valid ESP packet that decrypted) from {@code from}, received
+   * on {@code localPort}: the responder follows the initiator there (RFC 3947 section 7), unless
+   * the deviation ignore-rebinding pinned the first 4500 endpoint. Call from the serving thread.
+   */
+  public void authenticated(InetSocketAddress from, int localPort, String what) {
+    follow(from, localPort, what);
+  }
+
+  private void follow(InetSocketAddress from, int port, String what) {
+    if (pinned != null && !pinned.equals(from)) {
+      listener.note(
+          "responder: "
+              + what
+              + " from "
+              + from
+              + ", but it keeps sending to "
+              + pinned
+              + " (deviation ignore-rebinding)");
+      return;
+    }
+    if (remote != null && !remote.equals(from) && established()) {
+      listener.note(
+          "responder: the initiator moved from " + remote + " to " + from + " (" + what + ")");
+    }
+    remote = from;
+    if (pinned == null
+        && port == 4500
+        && established()
+        && cfg.knobs().has(Knobs.Deviation.IGNORE_REBINDING)) {
+      pinned = from;
+      listener.note(
+          "responder: pins the initiator's 4500 endpoint "
+              + from
+              + " for good (deviation ignore-rebinding)");
+    }
   }
 
   /** The local port the last IKE message arrived on: 500, or 4500 once the initiator floated. */
@@ -260,25 +326,43 @@ public final class Ikev1Responder {
       listener.note("responder: ignored a non-IKE datagram: " + view.summary());
       return Optional.empty();
     }
-    remote = d.from();
+    IsakmpHeader h = m.header();
+    int ex = h.exchangeType();
+    boolean newMainMode =
+        !h.encrypted()
+            && ex == ExchangeType.IDENTITY_PROTECTION.code()
+            && allZero(h.responderCookie());
+    if (newMainMode
+        && d.to().getPort() == 4500
+        && cfg.knobs().has(Knobs.Deviation.IGNORE_4500_START)) {
+      received(d, view);
+      listener.note(
+          "responder: ignored a new negotiation (Main Mode message 1) on UDP 4500"
+              + " (deviation ignore-4500-start)");
+      return Optional.empty();
+    }
     localPort = d.to().getPort();
+    if (newMainMode) {
+      pinned = null;
+      remote = d.from();
+    } else if (!established()) {
+      remote = d.from();
+    }
     if (lastRequest != null && lastReply != null && Arrays.equals(lastRequest, d.payload())) {
       received(d, view);
       listener.note("responder: retransmission received: sending its answer again");
       transmit(lastReply);
       return Optional.empty();
     }
-    IsakmpHeader h = m.header();
     if (h.majorVersion() != 1) {
       received(d, view);
       listener.note(
           "responder: ignored ISAKMP version " + h.majorVersion() + "." + h.minorVersion());
       return Optional.empty();
     }
-    int ex = h.exchangeType();
     if (!h.encrypted()) {
       received(d, view);
-      if (ex == ExchangeType.IDENTITY_PROTECTION.code() && allZero(h.responderCookie())) {
+      if (newMainMode) {
         mainMode1(d, m);
       } else if (ex == ExchangeType.IDENTITY_PROTECTION.code()
           && ours(h)
@@ -315,6 +399,7 @@ public final class Ikev1Responder {
               sa.hash, sa.lastPhase1Block, h.messageId(), sa.cipher.blockSize());
       Decrypted dec = decrypt(d, m, ivInfo);
       received(d, dec.view());
+      follow(d.from(), d.to().getPort(), "a decrypted Informational");
       informational(dec.view());
       return Optional.empty();
     }
@@ -357,6 +442,7 @@ public final class Ikev1Responder {
     s.saiB = Payloads.body(offered);
     s.initiator500 =
         d.to().getPort() == 500 ? d.from() : new InetSocketAddress(d.from().getAddress(), 500);
+    initiator500 = s.initiator500;
     natDetection = new NatDetection("none", false, false);
     List<Payload> m2 = new ArrayList<>();
     m2.add(new SaPayload(offered.doi(), offered.situation(), List.of(chosen)));
@@ -549,6 +635,10 @@ public final class Ikev1Responder {
       listener.note("responder: the initiator floated to UDP 4500 at Main Mode message 5");
     }
     IdPayload idir = IdPayload.fqdn(cfg.localId());
+    if (cfg.knobs().has(Knobs.Deviation.ID_PORT_500)) {
+      idir = idir.withProtocolPort(17, 500);
+      listener.note("responder: IDir with UDP port 500 instead of 0 (deviation id-port-500)");
+    }
     byte[] hashR =
         Ikev1Crypto.hashR(
             s.prf,
@@ -565,6 +655,7 @@ public final class Ikev1Responder {
     byte[][] sealed = encrypt(h, m6, s.iv);
     s.iv = sealed[1];
     s.lastPhase1Block = s.iv.clone();
+    follow(d.from(), d.to().getPort(), "Main Mode message 5");
     answerBytes(d, sealed[0], new PacketView.Ike(false, h, m6, true), false);
     listener.note("responder: IKE SA established with " + idii);
   }
@@ -595,6 +686,7 @@ public final class Ikev1Responder {
     if (!MessageDigest.isEqual(expected, h3.data())) {
       throw new IkeException("HASH(3) in Quick Mode message 3 does not verify");
     }
+    follow(d.from(), d.to().getPort(), "Quick Mode message 3");
     q.iv = dec.lastBlock();
     q.done = true;
     awaitingNext = false;
@@ -637,6 +729,7 @@ public final class Ikev1Responder {
     if (!MessageDigest.isEqual(expected, h1.data())) {
       throw new IkeException("HASH(1) in Quick Mode message 1 does not verify");
     }
+    follow(d.from(), d.to().getPort(), "Quick Mode message 1");
     SaPayload offered = Ikev1Initiator.one(dec.view(), SaPayload.class, "Quick Mode message 1");
     byte[] ni = Ikev1Initiator.one(dec.view(), NoncePayload.class, "Quick Mode message 1").data();
     List<IdPayload> ids = dec.view().all(IdPayload.class);
@@ -777,18 +870,46 @@ public final class Ikev1Responder {
   /**
    * Sends an answer to where {@code d} came from, from the port it arrived on (with the non-ESP
    * marker on 4500); with the knob float: never, always from 500 to the initiator's port-500
-   * endpoint.
+   * endpoint. Deviations: ignore-rebinding answers on 4500 to the pinned endpoint;
+   * reply-to-port-500 answers to port 500 (4500 on 4500) of the sender's address; no-marker leaves
+   * the marker out.
    */
   private void answerBytes(Datagram d, byte[] ike, PacketView.Ike view, boolean expectMore) {
+    Knobs k = cfg.knobs();
     int port = d.to().getPort();
     InetSocketAddress to = d.from();
-    if (port == 4500 && cfg.knobs().floatAt() == Knobs.FloatMode.NEVER && sa != null) {
+    if (port == 4500 && k.floatAt() == Knobs.FloatMode.NEVER && sa != null) {
       port = 500;
       to = sa.initiator500;
       listener.note(
           "responder: answering on port 500 although the initiator uses 4500 (knob float: never)");
     }
-    boolean marker = port == 4500;
+    if (port == 4500 && pinned != null && !pinned.equals(to)) {
+      to = pinned;
+      listener.note(
+          "responder: answering to the first 4500 endpoint "
+              + to
+              + " instead of "
+              + d.from()
+              + " (deviation ignore-rebinding)");
+    }
+    if (k.has(Knobs.Deviation.REPLY_TO_PORT_500)) {
+      InetSocketAddress fixed =
+          new InetSocketAddress(d.from().getAddress(), port == 4500 ? 4500 : 500);
+      if (!fixed.equals(to)) {
+        listener.note(
+            "responder: answering to "
+                + fixed
+                + " instead of "
+                + to
+                + " (deviation reply-to-port-500)");
+      }
+      to = fixed;
+    }
+    boolean marker = port == 4500 && !k.has(Knobs.Deviation.NO_MARKER);
+    if (port == 4500 && !marker) {
+      listener.note("responder: IKE on UDP 4500 without the non-ESP marker (deviation no-marker)");
+    }
     PacketView.Ike v = new PacketView.Ike(marker, view.header(), view.payloads(), view.decrypted());
     Reply r = new Reply(port, to, marker ? Ikev1Initiator.marked(ike) : ike, v);
     lastRequest = d.payload();

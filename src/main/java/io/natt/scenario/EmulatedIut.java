@@ -6,6 +6,7 @@ import io.natt.esp.EspSa;
 import io.natt.ike.Channel;
 import io.natt.ike.ChildSaKeys;
 import io.natt.ike.Ikev1Responder;
+import io.natt.ike.Knobs;
 import io.natt.ike.NatDetection;
 import io.natt.ike.PeerListener;
 import io.natt.ike.ResponderConfig;
@@ -38,9 +39,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The harness's own IKEv1 responder, running as the implementation under test inside a network
  * namespace: UDP 500 and 4500 on the IUT host, the responder on a thread of its own, the ESP SA
  * pair installed after Quick Mode, ICMP echo requests for its protected network answered through
- * the tunnel (to wherever the last ESP came from), NAT-keepalives per knobs when it detected itself
- * behind a NAT. Everything it sends and receives goes into its own {@link Trace} (observation point
- * {@link Trace#PEER} there means the IUT's sockets), so checks can judge the IUT side too.
+ * the tunnel (to wherever the responder follows the initiator), NAT-keepalives per knobs when it
+ * detected itself behind a NAT. Everything it sends and receives goes into its own {@link Trace}
+ * (observation point {@link Trace#PEER} there means the IUT's sockets), so checks can judge the IUT
+ * side too.
+ *
+ * <p>Where it sends ESP and keepalives: to the responder's {@link Ikev1Responder#remoteEndpoint()},
+ * which follows the initiator on every authenticated packet (a valid ESP packet or a decrypted IKE
+ * message, RFC 3947 section 7).
+ *
+ * <p>{@link Knobs.Deviation}s it honours besides the responder's: {@code NO_ESP_ECHO} (ESP is
+ * decrypted and recorded, no echo reply goes back), {@code ESP_FROM_500} (ESP-in-UDP replies leave
+ * from local port 500, to the initiator's 4500 endpoint), {@code KEEPALIVE_ON_500} (keepalives from
+ * local port 500 to the initiator's port-500 endpoint) and, through the responder, {@code
+ * IGNORE_REBINDING} (ESP and IKE keep going to the first 4500 endpoint).
  *
  * <p>Limits: ESP always travels in UDP on the port the initiator used (a knob that answers plain
  * tunnel mode changes only what Quick Mode says); one IKE SA at a time.
@@ -58,7 +70,6 @@ public final class EmulatedIut implements Channel, PeerListener, AutoCloseable {
   private final Thread thread;
   private volatile ChildSaKeys child;
   private volatile NatDetection natDetection = new NatDetection("none", false, false);
-  private volatile InetSocketAddress espPeer;
   private EspSa in;
   private EspSa out;
   private int espLocalPort = 4500;
@@ -109,7 +120,6 @@ public final class EmulatedIut implements Channel, PeerListener, AutoCloseable {
   private void install(ChildSaKeys k) {
     in = new EspSa(k.spiIn(), k.cipher(), k.encIn(), k.integrity(), k.authIn());
     out = new EspSa(k.spiOut(), k.cipher(), k.encOut(), k.integrity(), k.authOut());
-    espPeer = responder.remoteEndpoint();
     espLocalPort = responder.localPort();
     child = k;
     String enc = "AES-CBC [RFC3602]";
@@ -131,6 +141,14 @@ public final class EmulatedIut implements Channel, PeerListener, AutoCloseable {
   private void startKeepalives() {
     long ms = cfg.knobs().keepaliveInterval().toMillis();
     byte[] b = {(byte) cfg.knobs().keepaliveByte()};
+    boolean on500 = cfg.knobs().has(Knobs.Deviation.KEEPALIVE_ON_500);
+    trace.note(
+        "emulated IUT: behind a NAT itself: NAT-keepalives every "
+            + ms
+            + " ms"
+            + (on500
+                ? " from port 500 to the initiator's port-500 endpoint (keepalive-on-500)"
+                : ""));
     keepalives =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -140,12 +158,12 @@ public final class EmulatedIut implements Channel, PeerListener, AutoCloseable {
             });
     keepalives.scheduleAtFixedRate(
         () -> {
-          InetSocketAddress to = espPeer;
+          InetSocketAddress to = on500 ? responder.initiator500() : responder.remoteEndpoint();
           if (to == null || closed.get()) {
             return;
           }
           try {
-            Datagram d = transport.send(4500, to, b);
+            Datagram d = transport.send(on500 ? 500 : 4500, to, b);
             trace.record(Direction.SENT, d, new PacketView.Keepalive(b));
           } catch (RuntimeException e) {
             trace.note("emulated IUT: keepalive not sent: " + e.getMessage());
@@ -225,8 +243,12 @@ public final class EmulatedIut implements Channel, PeerListener, AutoCloseable {
       return;
     }
     trace.record(Direction.RECEIVED, d, new PacketView.Esp(esp.esp(), Optional.of(o.inner())));
-    espPeer = d.from();
+    responder.authenticated(d.from(), d.to().getPort(), "a valid ESP packet");
     espLocalPort = d.to().getPort();
+    if (cfg.knobs().has(Knobs.Deviation.NO_ESP_ECHO)) {
+      trace.note("emulated IUT: no echo reply (deviation no-esp-echo)");
+      return;
+    }
     answerEcho(o.inner());
   }
 
@@ -248,7 +270,12 @@ public final class EmulatedIut implements Channel, PeerListener, AutoCloseable {
       byte[] reply = IcmpMessage.echoReply(icmp.echoId(), icmp.echoSeq(), icmp.echoData()).encode();
       byte[] replyIp = Ipv4Packet.of(ip.dst(), ip.src(), Ipv4Packet.ICMP, reply).encode();
       byte[] sealed = out.seal(replyIp, random);
-      Datagram d = transport.send(espLocalPort, espPeer, sealed);
+      int from = espLocalPort;
+      if (cfg.knobs().has(Knobs.Deviation.ESP_FROM_500)) {
+        from = 500;
+        trace.note("emulated IUT: ESP-in-UDP reply from port 500 (deviation esp-from-500)");
+      }
+      Datagram d = transport.send(from, responder.remoteEndpoint(), sealed);
       trace.record(
           Direction.SENT, d, new PacketView.Esp(EspPacket.decode(sealed), Optional.of(replyIp)));
       echoReplies.incrementAndGet();

@@ -5,6 +5,7 @@ import io.natt.esp.EspSa;
 import io.natt.ike.Channel;
 import io.natt.ike.ChildSaKeys;
 import io.natt.ike.Ikev1Initiator;
+import io.natt.ike.Knobs;
 import io.natt.ike.PeerListener;
 import io.natt.net.UdpTransport;
 import io.natt.trace.Direction;
@@ -200,8 +201,15 @@ public final class HarnessPeer implements Channel, PeerListener, AutoCloseable {
     return new PingResult(seq, false, -1, "no reply within " + wait.toMillis() + " ms");
   }
 
-  /** Sends NAT-keepalives from 4500 to the IUT every {@code interval}, until closed. */
+  /**
+   * Sends NAT-keepalives from 4500 to the IUT's port 4500 every {@code interval}, until closed;
+   * with the deviation keepalive-on-500 of the attached engine, from 500 to the IUT's port 500.
+   */
   public void startKeepalives(Duration interval, int keepaliveByte) {
+    int port = ike.knobs().has(Knobs.Deviation.KEEPALIVE_ON_500) ? 500 : 4500;
+    if (port == 500) {
+      trace.note("NAT-keepalives from and to port 500 (deviation keepalive-on-500)");
+    }
     keepalives =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -214,7 +222,7 @@ public final class HarnessPeer implements Channel, PeerListener, AutoCloseable {
           byte[] b = {(byte) keepaliveByte};
           Datagram d =
               transport.send(
-                  4500, new InetSocketAddress(ike.remoteEndpoint().getAddress(), 4500), b);
+                  port, new InetSocketAddress(ike.remoteEndpoint().getAddress(), port), b);
           trace.record(Direction.SENT, d, new PacketView.Keepalive(b));
         },
         interval.toMillis(),

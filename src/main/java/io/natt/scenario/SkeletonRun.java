@@ -192,6 +192,18 @@ public final class SkeletonRun {
       Knobs knobs,
       int pings,
       SecureRandom rnd) {
+    return driveHarness(topo, target, peer, knobs, pings, Duration.ofSeconds(3), rnd);
+  }
+
+  /** As above, waiting at most {@code pingWait} for each echo reply. */
+  public static HarnessOutcome driveHarness(
+      Topology topo,
+      TargetProfile target,
+      HarnessPeer peer,
+      Knobs knobs,
+      int pings,
+      Duration pingWait,
+      SecureRandom rnd) {
     PeerConfig cfg =
         new PeerConfig(
             topo.harness().address(),
@@ -220,7 +232,7 @@ public final class SkeletonRun {
       peer.startKeepalives(knobs.keepaliveInterval(), knobs.keepaliveByte());
     }
     List<HarnessPeer.PingResult> results =
-        peer.ping(topo.harnessInnerAddress(), target.protectedHost(), pings, Duration.ofSeconds(3));
+        peer.ping(topo.harnessInnerAddress(), target.protectedHost(), pings, pingWait);
     return new HarnessOutcome(ike, child, results);
   }
 

@@ -14,6 +14,7 @@ import io.natt.crypto.Ike1Cipher;
 import io.natt.wire.Datagram;
 import io.natt.wire.DeletePayload;
 import io.natt.wire.ExchangeType;
+import io.natt.wire.IdPayload;
 import io.natt.wire.IpsecAttr;
 import io.natt.wire.IsakmpHeader;
 import io.natt.wire.IsakmpMessage;
@@ -180,6 +181,11 @@ public class Ikev1ResponderTest {
     ChildSaKeys responderChild;
 
     Run(boolean nat, Knobs initiatorKnobs, ResponderConfig rcfg) {
+      this(nat, initiatorKnobs, rcfg, Duration.ofMillis(400));
+    }
+
+    /** With the initiator's retransmission interval (short for runs meant to fail). */
+    Run(boolean nat, Knobs initiatorKnobs, ResponderConfig rcfg, Duration initiatorTimeout) {
       wire = new Wire(nat, rnd);
       PeerConfig icfg =
           new PeerConfig(
@@ -196,10 +202,18 @@ public class Ikev1ResponderTest {
               ip("10.9.0.0"),
               24,
               initiatorKnobs,
-              Duration.ofMillis(400));
+              initiatorTimeout);
       initiator = new Ikev1Initiator(icfg, wire.initiatorSide, iRec, rnd);
       responder = new Ikev1Responder(rcfg, wire.responderSide, rRec, rnd);
-      served = CompletableFuture.supplyAsync(() -> responder.serve(Duration.ofSeconds(4)));
+      // a thread of its own: a run meant to fail leaves its responder serving for a while
+      served =
+          CompletableFuture.supplyAsync(
+              () -> responder.serve(Duration.ofSeconds(4)),
+              task -> {
+                Thread t = new Thread(task, "responder");
+                t.setDaemon(true);
+                t.start();
+              });
     }
 
     Run complete() throws Exception {
@@ -452,6 +466,237 @@ public class Ikev1ResponderTest {
     assertTrue(run.rRec.noted("deletes"), run.rRec.all());
     assertTrue(run.rRec.receivedViews.get(0) instanceof PacketView.Malformed);
     assertEquals(run.responder.informationals().size(), 1);
+  }
+
+  // ------------------------------------------------------------------ deviations
+
+  private static final Duration FAST_FAIL = Duration.ofMillis(150);
+
+  private static Knobs with(Knobs k, Knobs.Deviation d) {
+    return k.withDeviations(Set.of(d));
+  }
+
+  /** The initiator cookie at the start of the bytes: an ISAKMP header without a marker. */
+  private static boolean startsWithCookie(byte[] payload, byte[] ckyI) {
+    return payload.length > 28 && Arrays.equals(Arrays.copyOf(payload, 8), ckyI);
+  }
+
+  private static boolean hasMarker(byte[] payload) {
+    return payload.length > 4 && Arrays.equals(Arrays.copyOf(payload, 4), new byte[4]);
+  }
+
+  /** The decrypted Main Mode message (5 or 6) a recorder received. */
+  private static PacketView.Ike receivedMainModeEncrypted(Recorder r) {
+    synchronized (r.received) {
+      for (PacketView p : r.receivedViews) {
+        if (p instanceof PacketView.Ike v
+            && v.header().exchangeType() == ExchangeType.IDENTITY_PROTECTION.code()
+            && v.header().encrypted()
+            && v.decrypted()) {
+          return v;
+        }
+      }
+    }
+    throw new AssertionError("no decrypted Main Mode message received");
+  }
+
+  @Test
+  public void noMarkerResponderSendsMessage6AsBareIsakmpOn4500() {
+    Knobs rk = with(Knobs.rfc3947(), Knobs.Deviation.NO_MARKER);
+    Run run = new Run(true, Knobs.rfc3947(), responderConfig(rk), FAST_FAIL);
+    IkeException e = expectThrows(IkeException.class, run.initiator::mainMode);
+    assertTrue(e.getMessage().contains("Main Mode message 5"), e.getMessage());
+    Datagram m6 = message6(run.rRec);
+    assertEquals(m6.from().getPort(), 4500);
+    assertEquals(m6.to(), run.wire.publicOf(4500));
+    assertTrue(startsWithCookie(m6.payload(), run.initiator.initiatorCookie()), "no marker");
+    assertFalse(((PacketView.Ike) run.rRec.sentViews.get(run.rRec.sent.indexOf(m6))).marker());
+    assertTrue(run.rRec.noted("no-marker"), run.rRec.all());
+    // the initiator's receive path took it for ESP and went on without crashing
+    boolean seenAsEsp = false;
+    synchronized (run.iRec.received) {
+      for (int k = 0; k < run.iRec.received.size(); k++) {
+        if (run.iRec.received.get(k).to().getPort() == 4500) {
+          assertTrue(run.iRec.receivedViews.get(k) instanceof PacketView.Esp, run.iRec.all());
+          seenAsEsp = true;
+        }
+      }
+    }
+    assertTrue(seenAsEsp, run.iRec.all());
+    // Main Mode 2 and 4 on port 500 are unaffected
+    assertFalse(hasMarker(run.rRec.sent.get(0).payload()));
+    assertEquals(run.rRec.sent.get(0).from().getPort(), 500);
+    run.served.cancel(true);
+  }
+
+  @Test
+  public void noMarkerInitiatorSendsMessage5AsBareIsakmpOn4500() {
+    Knobs ik = with(Knobs.rfc3947(), Knobs.Deviation.NO_MARKER);
+    Run run = new Run(true, ik, responderConfig(Knobs.rfc3947()), FAST_FAIL);
+    expectThrows(IkeException.class, run.initiator::mainMode);
+    List<Datagram> on4500;
+    synchronized (run.iRec.sent) {
+      on4500 = run.iRec.sent.stream().filter(d -> d.from().getPort() == 4500).toList();
+    }
+    assertFalse(on4500.isEmpty());
+    for (Datagram d : on4500) {
+      assertEquals(d.to().getPort(), 4500);
+      assertTrue(startsWithCookie(d.payload(), run.initiator.initiatorCookie()), "no marker");
+    }
+    // the responder saw ESP-looking datagrams on 4500, noted them and kept serving
+    assertTrue(run.rRec.noted("ignored a non-IKE datagram: ESP"), run.rRec.all());
+    assertFalse(run.served.isCompletedExceptionally(), run.rRec.all());
+    assertEquals(run.responder.localPort(), 500);
+    run.served.cancel(true);
+  }
+
+  @Test
+  public void idPort500OnBothSidesStillCompletes() throws Exception {
+    Knobs k = with(Knobs.rfc3947(), Knobs.Deviation.ID_PORT_500);
+    Run run = new Run(true, k, responderConfig(k)).complete();
+    assertKeysMatch(run.initiatorChild, run.responderChild);
+    for (Recorder r : List.of(run.rRec, run.iRec)) {
+      IdPayload id = receivedMainModeEncrypted(r).all(IdPayload.class).get(0);
+      assertEquals(id.protocolId(), 17, r.all());
+      assertEquals(id.port(), 500, r.all());
+    }
+  }
+
+  @Test
+  public void idPort500OnOneSideOnlyAgainstTheCompliantOther() throws Exception {
+    Knobs k = with(Knobs.rfc3947(), Knobs.Deviation.ID_PORT_500);
+    Run run = new Run(false, Knobs.rfc3947(), responderConfig(k)).complete();
+    assertKeysMatch(run.initiatorChild, run.responderChild);
+    IdPayload idii = receivedMainModeEncrypted(run.rRec).all(IdPayload.class).get(0);
+    assertEquals(idii.port(), 0);
+    assertEquals(idii.protocolId(), 0);
+    IdPayload idir = receivedMainModeEncrypted(run.iRec).all(IdPayload.class).get(0);
+    assertEquals(idir.port(), 500);
+  }
+
+  @Test
+  public void replyToPort500IsLostBehindThePortRandomisingNat() {
+    Knobs rk = with(Knobs.rfc3947(), Knobs.Deviation.REPLY_TO_PORT_500);
+    Run run = new Run(true, Knobs.rfc3947(), responderConfig(rk), FAST_FAIL);
+    expectThrows(IkeException.class, run.initiator::mainMode);
+    assertNotEquals(run.wire.publicOf(500).getPort(), 500);
+    assertEquals(run.rRec.received.get(0).from(), run.wire.publicOf(500));
+    assertFalse(run.rRec.sent.isEmpty());
+    synchronized (run.rRec.sent) {
+      for (Datagram d : run.rRec.sent) {
+        assertEquals(d.from().getPort(), 500);
+        assertEquals(d.to(), new InetSocketAddress(NAT_PUBLIC, 500));
+      }
+    }
+    assertTrue(run.iRec.received.isEmpty(), "the NAT dropped every answer");
+    assertTrue(run.rRec.noted("reply-to-port-500"), run.rRec.all());
+    run.served.cancel(true);
+  }
+
+  @Test
+  public void replyToPort500AnswersOn4500To4500() {
+    Knobs ik = Knobs.rfc3947().withFloatAt(Knobs.FloatMode.START_ON_4500);
+    Knobs rk = with(Knobs.rfc3947(), Knobs.Deviation.REPLY_TO_PORT_500);
+    Run run = new Run(true, ik, responderConfig(rk), FAST_FAIL);
+    expectThrows(IkeException.class, run.initiator::mainMode);
+    assertFalse(run.rRec.sent.isEmpty());
+    synchronized (run.rRec.sent) {
+      for (Datagram d : run.rRec.sent) {
+        assertEquals(d.from().getPort(), 4500);
+        assertEquals(d.to(), new InetSocketAddress(NAT_PUBLIC, 4500));
+        assertTrue(hasMarker(d.payload()));
+      }
+    }
+    run.served.cancel(true);
+  }
+
+  @Test
+  public void replyToPort500WithoutNatIsHarmless() throws Exception {
+    Knobs rk = with(Knobs.rfc3947(), Knobs.Deviation.REPLY_TO_PORT_500);
+    Run run = new Run(false, Knobs.rfc3947(), responderConfig(rk)).complete();
+    assertKeysMatch(run.initiatorChild, run.responderChild);
+    assertFalse(run.rRec.noted("reply-to-port-500"), "the real port already was 500");
+  }
+
+  @Test
+  public void compliantResponderAnswersAMainModeStartingOn4500() throws Exception {
+    Knobs ik = Knobs.rfc3947().withFloatAt(Knobs.FloatMode.START_ON_4500);
+    Run run = new Run(true, ik, responderConfig(Knobs.rfc3947())).complete();
+    assertKeysMatch(run.initiatorChild, run.responderChild);
+    synchronized (run.iRec.sent) {
+      for (Datagram d : run.iRec.sent) {
+        assertEquals(d.from().getPort(), 4500);
+        assertEquals(d.to(), new InetSocketAddress(RESPONDER, 4500));
+        assertTrue(hasMarker(d.payload()));
+      }
+    }
+    assertTrue(run.rRec.sent.size() >= 4);
+    synchronized (run.rRec.sent) {
+      for (Datagram d : run.rRec.sent) {
+        assertEquals(d.from().getPort(), 4500);
+        assertEquals(d.to(), run.wire.publicOf(4500));
+        assertTrue(hasMarker(d.payload()));
+      }
+    }
+    // NAT-D hashes over the ports actually used (4500): the NAT is seen where it is
+    assertTrue(run.initiator.natDetection().localBehindNat(), run.iRec.all());
+    assertFalse(run.initiator.natDetection().remoteBehindNat(), run.iRec.all());
+    assertTrue(run.responder.natDetection().remoteBehindNat(), run.rRec.all());
+    assertFalse(run.responder.natDetection().localBehindNat(), run.rRec.all());
+  }
+
+  @Test
+  public void startOn4500WithoutNatDetectsNoNat() throws Exception {
+    Knobs ik = Knobs.rfc3947().withFloatAt(Knobs.FloatMode.START_ON_4500);
+    Run run = new Run(false, ik, responderConfig(Knobs.rfc3947())).complete();
+    assertKeysMatch(run.initiatorChild, run.responderChild);
+    assertFalse(run.initiator.natDetection().natDetected(), run.iRec.all());
+    assertFalse(run.responder.natDetection().natDetected(), run.rRec.all());
+    assertEquals(message6(run.rRec).from().getPort(), 4500);
+  }
+
+  @Test
+  public void ignore4500StartLeavesMessage1Unanswered() {
+    Knobs ik = Knobs.rfc3947().withFloatAt(Knobs.FloatMode.START_ON_4500);
+    Knobs rk = with(Knobs.rfc3947(), Knobs.Deviation.IGNORE_4500_START);
+    Run run = new Run(true, ik, responderConfig(rk), FAST_FAIL);
+    IkeException e = expectThrows(IkeException.class, run.initiator::mainMode);
+    assertTrue(e.getMessage().contains("Main Mode message 1"), e.getMessage());
+    assertTrue(run.rRec.sent.isEmpty(), run.rRec.all());
+    assertFalse(run.rRec.received.isEmpty());
+    synchronized (run.rRec.received) {
+      for (int k = 0; k < run.rRec.received.size(); k++) {
+        assertEquals(run.rRec.received.get(k).to().getPort(), 4500);
+        assertTrue(((PacketView.Ike) run.rRec.receivedViews.get(k)).marker());
+      }
+    }
+    assertTrue(run.rRec.noted("ignore-4500-start"), run.rRec.all());
+    assertEquals(run.responder.messagesSent(), 0);
+    run.served.cancel(true);
+  }
+
+  @Test
+  public void ignore4500StartStillAnswersOn500() throws Exception {
+    Knobs rk = with(Knobs.rfc3947(), Knobs.Deviation.IGNORE_4500_START);
+    Run run = new Run(true, Knobs.rfc3947(), responderConfig(rk)).complete();
+    assertKeysMatch(run.initiatorChild, run.responderChild);
+    assertTrue(run.responder.floated());
+  }
+
+  @Test
+  public void theResponderFollowsAnAuthenticatedPacketUnlessIgnoringRebinding() throws Exception {
+    InetSocketAddress moved = new InetSocketAddress(NAT_PUBLIC, 40000);
+    Run follows = new Run(true, Knobs.rfc3947(), responderConfig(Knobs.rfc3947())).complete();
+    assertEquals(follows.responder.remoteEndpoint(), follows.wire.publicOf(4500));
+    follows.responder.authenticated(moved, 4500, "a valid ESP packet");
+    assertEquals(follows.responder.remoteEndpoint(), moved);
+    assertTrue(follows.rRec.noted("moved"), follows.rRec.all());
+
+    Knobs rk = with(Knobs.rfc3947(), Knobs.Deviation.IGNORE_REBINDING);
+    Run pinned = new Run(true, Knobs.rfc3947(), responderConfig(rk)).complete();
+    pinned.responder.authenticated(moved, 4500, "a valid ESP packet");
+    assertEquals(pinned.responder.remoteEndpoint(), pinned.wire.publicOf(4500));
+    assertTrue(pinned.rRec.noted("ignore-rebinding"), pinned.rRec.all());
   }
 
   private static Inet4Address ip(String s) {

@@ -1,0 +1,294 @@
+package io.natt.scenario;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertNotEquals;
+import static org.testng.Assert.assertTrue;
+
+import io.natt.ike.Knobs;
+import io.natt.ike.ResponderConfig;
+import io.natt.iut.TargetProfile;
+import io.natt.nat.KernelTopology;
+import io.natt.nat.NatBehaviour;
+import io.natt.net.UdpTransport;
+import io.natt.sys.Cleanup;
+import io.natt.sys.NsExecutor;
+import io.natt.trace.Direction;
+import io.natt.trace.Trace;
+import io.natt.trace.TraceEntry;
+import io.natt.wire.PacketView;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.testng.annotations.Test;
+
+/**
+ * Mutant emulated IUTs through the real nftables NAT (port-randomising, the harness behind it):
+ * each deviation shows on the wire where a check can catch it, and the compliant default does what
+ * the RFCs ask.
+ */
+public class EmulatedIutDeviationsIntegrationTest {
+  private static final Duration PING_WAIT = Duration.ofMillis(700);
+
+  /** Everything one run holds, for the test body. */
+  record Ctx(
+      KernelTopology topo,
+      TargetProfile target,
+      EmulatedIut iut,
+      HarnessPeer peer,
+      Trace trace,
+      SkeletonRun.HarnessOutcome outcome) {
+
+    String ladders() {
+      return "harness:\n"
+          + trace.ladder(Trace.PEER)
+          + "\nIUT:\n"
+          + iut.trace().ladder(Trace.PEER)
+          + "\n"
+          + String.join("\n", iut.trace().notes());
+    }
+
+    List<TraceEntry> iutEntries(Direction dir, Class<? extends PacketView> type) {
+      return iut.trace().at(Trace.PEER).stream()
+          .filter(e -> e.direction() == dir && type.isInstance(e.view()))
+          .toList();
+    }
+
+    /** The harness's public 4500 mapping, as the IUT saw it at Main Mode message 5. */
+    InetSocketAddress harnessPublic4500() {
+      return iutEntries(Direction.RECEIVED, PacketView.Ike.class).stream()
+          .filter(e -> e.to().getPort() == 4500)
+          .findFirst()
+          .orElseThrow(() -> new AssertionError(ladders()))
+          .from();
+    }
+
+    /** The harness's public 500 mapping, as the IUT saw it at Main Mode message 1. */
+    InetSocketAddress harnessPublic500() {
+      return iutEntries(Direction.RECEIVED, PacketView.Ike.class).stream()
+          .filter(e -> e.to().getPort() == 500)
+          .findFirst()
+          .orElseThrow(() -> new AssertionError(ladders()))
+          .from();
+    }
+
+    List<HarnessPeer.PingResult> ping(int count) {
+      return peer.ping(topo.harnessInnerAddress(), target.protectedHost(), count, PING_WAIT);
+    }
+  }
+
+  interface Body {
+    void check(Ctx c) throws Exception;
+  }
+
+  /** The harness behind the NAT runs Main Mode, Quick Mode and {@code pings} pings, then body. */
+  private static void run(Knobs iutKnobs, Knobs harnessKnobs, int pings, Body body)
+      throws Exception {
+    Integration.require();
+    SecureRandom rnd = new SecureRandom();
+    TargetProfile bundled = SkeletonRun.bundledTarget(rnd);
+    TargetProfile target =
+        new TargetProfile(
+            "emulated-iut",
+            null,
+            bundled.address(),
+            bundled.localId(),
+            bundled.remoteId(),
+            bundled.psk(),
+            bundled.protectedNet(),
+            bundled.protectedHost(),
+            Set.of("ikev1", "ikev1-main", "nat-t-rfc3947"));
+    ResponderConfig rcfg =
+        ResponderConfig.acceptingAll(
+            target.address(),
+            target.remoteId(),
+            target.localId(),
+            target.psk(),
+            SkeletonRun.ip(target.protectedNet().split("/")[0]),
+            Integer.parseInt(target.protectedNet().split("/")[1]),
+            iutKnobs,
+            Duration.ofSeconds(1));
+    Trace trace = new Trace();
+    try (KernelTopology topo =
+        KernelTopology.build(
+            Optional.of(NatBehaviour.randomising()), target.address(), target.protectedHost())) {
+      Cleanup.register(topo);
+      try (EmulatedIut iut = EmulatedIut.start(topo.iut(), rcfg, rnd);
+          NsExecutor harnessNs = new NsExecutor(topo.harness().namespace());
+          UdpTransport transport =
+              UdpTransport.open(harnessNs, topo.harness().address(), List.of(500, 4500));
+          HarnessPeer peer = new HarnessPeer(transport, trace, rnd)) {
+        SkeletonRun.HarnessOutcome h =
+            SkeletonRun.driveHarness(topo, target, peer, harnessKnobs, pings, PING_WAIT, rnd);
+        body.check(new Ctx(topo, target, iut, peer, trace, h));
+      } finally {
+        Cleanup.unregister(topo);
+      }
+    }
+    SkeletonIntegrationTest.assertNothingLeft();
+  }
+
+  private static Knobs iut(Knobs.Deviation... d) {
+    return Knobs.rfc3947().withDeviations(Set.of(d));
+  }
+
+  /** The harness without keepalives of its own (they would only add noise to short runs). */
+  private static Knobs harness() {
+    return Knobs.rfc3947().withKeepaliveInterval(Duration.ZERO);
+  }
+
+  @Test
+  public void noEspEchoDecryptsButNeverAnswers() throws Exception {
+    run(
+        iut(Knobs.Deviation.NO_ESP_ECHO),
+        harness(),
+        2,
+        c -> {
+          String l = c.ladders();
+          c.outcome().pings().forEach(p -> assertFalse(p.answered(), p + "\n" + l));
+          List<TraceEntry> in = c.iutEntries(Direction.RECEIVED, PacketView.Esp.class);
+          assertEquals(in.size(), 2, l);
+          in.forEach(e -> assertTrue(((PacketView.Esp) e.view()).inner().isPresent(), l));
+          assertTrue(c.iutEntries(Direction.SENT, PacketView.Esp.class).isEmpty(), l);
+          assertEquals(c.iut().echoRepliesSent(), 0, l);
+          assertTrue(c.iut().trace().notes().stream().anyMatch(n -> n.contains("no-esp-echo")));
+        });
+  }
+
+  @Test
+  public void espFrom500LeavesFromTheWrongPortAndTheNatDropsIt() throws Exception {
+    run(
+        iut(Knobs.Deviation.ESP_FROM_500),
+        harness(),
+        1,
+        c -> {
+          String l = c.ladders();
+          assertFalse(c.outcome().pings().get(0).answered(), l);
+          List<TraceEntry> out = c.iutEntries(Direction.SENT, PacketView.Esp.class);
+          assertEquals(out.size(), 1, l);
+          assertEquals(out.get(0).from().getPort(), 500, l);
+          assertEquals(out.get(0).to(), c.harnessPublic4500(), l);
+          // nothing of it reached the harness
+          assertTrue(
+              c.trace().at(Trace.PEER).stream()
+                  .noneMatch(
+                      e ->
+                          e.direction() == Direction.RECEIVED
+                              && e.view() instanceof PacketView.Esp),
+              l);
+        });
+  }
+
+  @Test
+  public void iutBehindNatSendsKeepalivesWithItsByteFrom4500() throws Exception {
+    Knobs k = Knobs.rfc3947().withKeepaliveInterval(Duration.ofSeconds(1)).withKeepaliveByte(0x00);
+    run(
+        k,
+        harness().withNatD(Knobs.NatDMode.CORRUPT),
+        0,
+        c -> {
+          c.peer().drain(Duration.ofMillis(1600));
+          String l = c.ladders();
+          assertTrue(c.iut().natDetection().localBehindNat(), l);
+          List<TraceEntry> ka = c.iutEntries(Direction.SENT, PacketView.Keepalive.class);
+          assertFalse(ka.isEmpty(), l);
+          for (TraceEntry e : ka) {
+            assertEquals(e.from().getPort(), 4500, l);
+            assertEquals(e.to(), c.harnessPublic4500(), l);
+            assertEquals(e.datagram().payload(), new byte[] {0x00}, l);
+          }
+          // through the NAT to the harness's 4500
+          assertTrue(
+              c.trace().at(Trace.PEER).stream()
+                  .anyMatch(
+                      e ->
+                          e.direction() == Direction.RECEIVED
+                              && e.view() instanceof PacketView.Keepalive
+                              && e.to().getPort() == 4500),
+              l);
+        });
+  }
+
+  @Test
+  public void keepaliveOn500GoesFromAndTo500() throws Exception {
+    Knobs k = iut(Knobs.Deviation.KEEPALIVE_ON_500).withKeepaliveInterval(Duration.ofSeconds(1));
+    run(
+        k,
+        harness().withNatD(Knobs.NatDMode.CORRUPT),
+        0,
+        c -> {
+          c.peer().drain(Duration.ofMillis(1600));
+          String l = c.ladders();
+          assertTrue(c.iut().natDetection().localBehindNat(), l);
+          List<TraceEntry> ka = c.iutEntries(Direction.SENT, PacketView.Keepalive.class);
+          assertFalse(ka.isEmpty(), l);
+          for (TraceEntry e : ka) {
+            assertEquals(e.from().getPort(), 500, l);
+            assertEquals(e.to(), c.harnessPublic500(), l);
+            assertEquals(e.datagram().payload(), new byte[] {(byte) 0xFF}, l);
+          }
+          // it reaches the harness's port 500, where one byte is no ISAKMP message
+          assertTrue(
+              c.trace().at(Trace.PEER).stream()
+                  .anyMatch(
+                      e ->
+                          e.direction() == Direction.RECEIVED
+                              && e.to().getPort() == 500
+                              && e.datagram().payload().length == 1),
+              l);
+        });
+  }
+
+  /** Ping, new NAT mapping, ping: the ports the harness's ESP came from, in order. */
+  private static List<Integer> espSources(Ctx c) {
+    return c.iutEntries(Direction.RECEIVED, PacketView.Esp.class).stream()
+        .map(e -> e.from().getPort())
+        .toList();
+  }
+
+  @Test
+  public void byDefaultTheIutFollowsTheNewMapping() throws Exception {
+    run(
+        Knobs.rfc3947(),
+        harness(),
+        1,
+        c -> {
+          assertTrue(c.outcome().pings().get(0).answered(), c.ladders());
+          c.topo().flushNatMappings();
+          HarnessPeer.PingResult second = c.ping(1).get(0);
+          String l = c.ladders();
+          List<Integer> from = espSources(c);
+          assertEquals(from.size(), 2, l);
+          assertNotEquals(from.get(0), from.get(1), "the NAT gave a new port\n" + l);
+          assertTrue(second.answered(), second + "\n" + l);
+          List<TraceEntry> out = c.iutEntries(Direction.SENT, PacketView.Esp.class);
+          assertEquals(out.get(out.size() - 1).to().getPort(), (int) from.get(1), l);
+        });
+  }
+
+  @Test
+  public void ignoreRebindingKeepsSendingToTheOldMapping() throws Exception {
+    run(
+        iut(Knobs.Deviation.IGNORE_REBINDING),
+        harness(),
+        1,
+        c -> {
+          assertTrue(c.outcome().pings().get(0).answered(), c.ladders());
+          c.topo().flushNatMappings();
+          HarnessPeer.PingResult second = c.ping(1).get(0);
+          String l = c.ladders();
+          List<Integer> from = espSources(c);
+          assertEquals(from.size(), 2, l);
+          assertNotEquals(from.get(0), from.get(1), "the NAT gave a new port\n" + l);
+          assertFalse(second.answered(), second + "\n" + l);
+          List<TraceEntry> out = c.iutEntries(Direction.SENT, PacketView.Esp.class);
+          assertEquals(out.size(), 2, l);
+          out.forEach(e -> assertEquals(e.to().getPort(), (int) from.get(0), l));
+          assertTrue(
+              c.iut().trace().notes().stream().anyMatch(n -> n.contains("ignore-rebinding")), l);
+        });
+  }
+}
