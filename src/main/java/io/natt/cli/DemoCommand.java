@@ -1,15 +1,13 @@
 package io.natt.cli;
 
-import io.natt.ike.IkeException;
 import io.natt.report.WiresharkKeys;
 import io.natt.scenario.HarnessPeer;
+import io.natt.scenario.Runner;
 import io.natt.scenario.SkeletonRun;
-import io.natt.sys.SetupException;
 import io.natt.trace.Trace;
 import io.natt.verdict.Catalog;
 import io.natt.verdict.Judge;
 import io.natt.verdict.Judgement;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,20 +54,20 @@ final class DemoCommand implements Callable<Integer> {
             + (noNat ? "directly connected to" : "behind a port-randomising NAT, facing")
             + " the bundled strongSwan; output in "
             + out);
-    SkeletonRun.Result r;
-    try {
-      r = SkeletonRun.run(SkeletonRun.Options.defaults(!noNat, out));
-    } catch (SetupException e) {
-      System.err.println("natt: set-up failed: " + e.getMessage());
+    Runner.Outcome r =
+        SkeletonRun.run(SkeletonRun.Options.defaults(!noNat, out), System.out::println);
+    if (r.error().isPresent()) {
+      System.err.println("natt: set-up failed: " + r.error().get());
       return Main.SETUP_ERROR;
-    } catch (SkeletonRun.RunFailure e) {
-      System.err.println("natt: the exchange with the IUT failed: " + e.getMessage());
-      writeTrace(out, e.trace());
-      System.err.println("--- what the harness saw ---\n" + e.trace().ladder(Trace.PEER));
-      System.err.println("--- end of the IUT's log ---\n" + tail(e.iutLog(), 30));
-      return e.getCause() instanceof IkeException ? Main.NONCOMPLIANT : Main.SETUP_ERROR;
     }
-    writeTrace(out, r.trace());
+    if (r.steps().stream().anyMatch(st -> st.status() != Runner.Status.OK)) {
+      System.err.println("natt: the exchange with the IUT failed:");
+      r.steps().forEach(st -> System.err.println("  " + st));
+      System.err.println("--- what the harness saw ---\n" + r.trace().ladder(Trace.PEER));
+      System.err.println("--- end of the IUT's log ---\n" + tail(r.iutLog(), 30));
+      System.err.println("Trace and captures: " + out);
+      return Main.NONCOMPLIANT;
+    }
     if (exportKeys) {
       WiresharkKeys.write(out.resolve("keys"), r.trace());
     }
@@ -81,10 +79,10 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println("\nThe same, seen on the public side of the NAT:");
       System.out.println(r.trace().ladder("nat-public"));
     }
-    System.out.println("\nstrongSwan's view (swanctl --list-sas):\n" + r.iutSas().strip());
-    long ok = r.pings().stream().filter(HarnessPeer.PingResult::answered).count();
+    System.out.println("\nstrongSwan's view (swanctl --list-sas):\n" + r.iutStatus().strip());
+    long ok = r.peer().pings().stream().filter(HarnessPeer.PingResult::answered).count();
     System.out.println();
-    for (HarnessPeer.PingResult p : r.pings()) {
+    for (HarnessPeer.PingResult p : r.peer().pings()) {
       System.out.printf(
           "  ping %d: %s%s%n",
           p.seq(), p.detail(), p.answered() ? String.format(" (%.1f ms)", p.rttMillis()) : "");
@@ -92,12 +90,12 @@ final class DemoCommand implements Callable<Integer> {
     System.out.printf(
         "%nSummary: NAT-T %s, harness behind NAT: %s, IUT claims NAT: %s, floated to 4500: %s,"
             + " ESP echo replies %d/%d, %.1f s%n",
-        r.nat().natTVariant(),
-        r.nat().localBehindNat(),
-        r.nat().remoteBehindNat(),
-        r.floated(),
+        r.peer().nat().natTVariant(),
+        r.peer().nat().localBehindNat(),
+        r.peer().nat().remoteBehindNat(),
+        r.peer().floated(),
         ok,
-        r.pings().size(),
+        r.peer().pings().size(),
         r.elapsed().toMillis() / 1000.0);
     Path catalogFile = Path.of("testsuites", "requirements.yaml");
     if (Files.exists(catalogFile)) {
@@ -114,23 +112,7 @@ final class DemoCommand implements Callable<Integer> {
               + out.resolve("keys")
               + " (tshark -o uat:esp_sa:... or a Wireshark profile)");
     }
-    return ok == r.pings().size() ? Main.OK : Main.NONCOMPLIANT;
-  }
-
-  private static void writeTrace(Path out, Trace t) {
-    try {
-      Files.createDirectories(out);
-      Files.writeString(
-          out.resolve("trace.txt"),
-          String.join("\n", t.notes())
-              + "\n\n"
-              + t.ladder(Trace.PEER)
-              + "\n\n"
-              + t.ladder("nat-public")
-              + "\n");
-    } catch (IOException e) {
-      System.err.println("natt: cannot write " + out + "/trace.txt: " + e.getMessage());
-    }
+    return ok == r.peer().pings().size() ? Main.OK : Main.NONCOMPLIANT;
   }
 
   private static String tail(String s, int lines) {

@@ -205,7 +205,7 @@ public final class Ikev1Initiator {
       throw new IkeException("HASH_R in Main Mode message 6 does not verify (wrong PSK or IDs?)");
     }
     lastPhase1Block = iv.clone();
-    listener.note("IKE SA established with " + idir);
+    listener.note("IKE SA established with " + idir.identity());
   }
 
   /** Main Mode message 1: the SA, then the vendor IDs the knobs ask for. */

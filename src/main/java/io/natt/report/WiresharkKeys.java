@@ -18,21 +18,34 @@ import java.util.List;
 public final class WiresharkKeys {
   private WiresharkKeys() {}
 
-  /** Writes both tables into {@code dir}; returns dir. */
-  public static Path write(Path dir, Trace trace) {
-    List<String> ike = new ArrayList<>();
+  /** The esp_sa table of a trace's SAs. */
+  public static String espTable(Trace trace) {
     List<String> esp = new ArrayList<>();
     for (SaKeys k : trace.keys()) {
-      if (k instanceof SaKeys.Ikev1 i) {
-        ike.add(ikev1Line(i));
-      } else if (k instanceof SaKeys.Esp e) {
-        esp.add(espLine(e));
+      if (k instanceof SaKeys.Esp e) {
+        esp.add(espLine(e) + "\n");
       }
     }
+    return String.join("", esp);
+  }
+
+  /** The ikev1_decryption_table of a trace's IKE SAs. */
+  public static String ikev1Table(Trace trace) {
+    List<String> ike = new ArrayList<>();
+    for (SaKeys k : trace.keys()) {
+      if (k instanceof SaKeys.Ikev1 i) {
+        ike.add(ikev1Line(i) + "\n");
+      }
+    }
+    return String.join("", ike);
+  }
+
+  /** Writes both tables into {@code dir}; returns dir. */
+  public static Path write(Path dir, Trace trace) {
     try {
       Files.createDirectories(dir);
-      Files.write(dir.resolve("ikev1_decryption_table"), ike);
-      Files.write(dir.resolve("esp_sa"), esp);
+      Files.writeString(dir.resolve("ikev1_decryption_table"), ikev1Table(trace));
+      Files.writeString(dir.resolve("esp_sa"), espTable(trace));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write key tables to " + dir, e);
     }

@@ -57,7 +57,8 @@ public final class Runner {
   public record StepResult(int line, String step, Status status, String detail, double seconds) {
     @Override
     public String toString() {
-      return String.format("line %d %-18s %-7s %s (%.1f s)", line, step, status, detail, seconds);
+      String where = line > 0 ? String.format("line %-3d ", line) : "";
+      return String.format("%s%-18s %-7s %s (%.1f s)", where, step, status, detail, seconds);
     }
   }
 

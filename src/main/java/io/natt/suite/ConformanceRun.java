@@ -1,8 +1,20 @@
 package io.natt.suite;
 
+import io.natt.iut.TargetProfile;
+import io.natt.report.AllureScenarioReport;
+import io.natt.report.ComplianceMatrix;
+import io.natt.scenario.Scenario;
+import io.natt.sys.Exec;
 import io.natt.verdict.Judgement;
 import io.natt.verdict.Verdict;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +49,8 @@ public final class ConformanceRun {
     System.setProperty(
         "allure.results.directory", settings.report().resolve("allure-results").toString());
     SuiteResults.clear();
+    Path allure = settings.report().resolve("allure-results");
+    deleteTree(allure);
     out.printf(
         "natt run: %d scenario(s) against %s, report in %s%n",
         files.size(), settings.target(), settings.report());
@@ -47,6 +61,11 @@ public final class ConformanceRun {
     tng.addListener(new ProgressListener(out, files.size()));
     tng.run();
     List<ScenarioResult> results = SuiteResults.all();
+    TargetProfile target = ScenarioTest.target(settings.target());
+    ComplianceMatrix matrix = matrix(target, results);
+    writeOutputs(settings.report(), matrix, target, out);
+    out.println();
+    out.println(matrix.statement());
     printSummary(results, out);
     if (results.size() < files.size()) {
       out.println(
@@ -54,6 +73,66 @@ public final class ConformanceRun {
       return ERROR;
     }
     return exitCode(results);
+  }
+
+  static ComplianceMatrix matrix(TargetProfile target, List<ScenarioResult> results) {
+    List<ComplianceMatrix.Column> cols = new ArrayList<>();
+    for (ScenarioResult r : results) {
+      cols.add(
+          new ComplianceMatrix.Column(
+              r.name(),
+              r.scenario().map(Scenario::title).orElse(r.file().toString()),
+              r.verdict(),
+              r.judgements()));
+    }
+    return new ComplianceMatrix(target.name(), Instant.now().truncatedTo(ChronoUnit.SECONDS), cols);
+  }
+
+  static void writeOutputs(Path report, ComplianceMatrix m, TargetProfile target, PrintStream out) {
+    try {
+      Files.createDirectories(report);
+      Files.writeString(report.resolve("matrix.md"), m.toMarkdown());
+      Files.writeString(report.resolve("matrix.json"), m.toJson());
+    } catch (IOException e) {
+      out.println("natt: cannot write the matrix under " + report + ": " + e.getMessage());
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("IUT", target.name() + " (" + target.address().getHostAddress() + ")");
+    env.put("IUT version", iutVersion(target));
+    env.put("IUT claims", String.join(", ", target.claims()));
+    env.put("Harness", "natt-conformance " + harnessVersion());
+    env.put("Host", hostName());
+    env.put("Java", System.getProperty("java.version"));
+    AllureScenarioReport.writeExtras(report.resolve("allure-results"), env);
+  }
+
+  static String iutVersion(TargetProfile t) {
+    if (!t.launchesStrongSwan()) {
+      return "remote device (version not known to the harness)";
+    }
+    Exec.Result r = Exec.run(io.natt.iut.StrongSwan.CHARON, "--version");
+    return r.ok() ? r.output().strip() : "strongSwan (version unknown)";
+  }
+
+  static String harnessVersion() {
+    String v = ConformanceRun.class.getPackage().getImplementationVersion();
+    return v == null ? "development build" : v;
+  }
+
+  static String hostName() {
+    Exec.Result r = Exec.run("hostname");
+    return r.ok() ? r.output().strip() : "unknown";
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static int exitCode(List<ScenarioResult> results) {

@@ -43,8 +43,12 @@ public final class ProgressListener implements ITestListener {
             .or(() -> s.notApplicable().map(n -> "  " + n))
             .orElse(
                 s.mismatches().isEmpty() ? "" : "  differs: " + String.join("; ", s.mismatches()));
+    String verdict = s.verdict().name();
+    if (s.verdict() == io.natt.verdict.Verdict.FAIL && s.mismatches().isEmpty()) {
+      verdict += " (known)";
+    }
     out.printf(
-        "[%2d/%d] %-40s %-14s %5.1f s%s%n", done, total, s.name(), s.verdict(), s.seconds(), extra);
+        "[%2d/%d] %-40s %-14s %5.1f s%s%n", done, total, s.name(), verdict, s.seconds(), extra);
     out.flush();
   }
 }

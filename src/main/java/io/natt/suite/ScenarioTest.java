@@ -13,6 +13,7 @@ import org.testng.ITest;
 import org.testng.SkipException;
 import org.testng.annotations.DataProvider;
 import org.testng.annotations.Factory;
+import org.testng.annotations.Listeners;
 import org.testng.annotations.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.testng.annotations.Test;
  * expects (PASS unless it says otherwise), or when the run hit an error; it is skipped when the
  * scenario does not apply to the target.
  */
+@Listeners(ScenarioOrder.class)
 public class ScenarioTest implements ITest {
   private static final Map<Path, TargetProfile> TARGETS = new HashMap<>();
   private static final Map<Path, Catalog> CATALOGS = new HashMap<>();
@@ -59,6 +61,12 @@ public class ScenarioTest implements ITest {
     return CATALOGS.computeIfAbsent(p, Catalog::load);
   }
 
+  /** Key tables are written when asked; by default only for the bundled IUT (per-run secrets). */
+  static boolean exportKeys(TargetProfile t) {
+    return Boolean.parseBoolean(
+        System.getProperty("natt.exportKeys", String.valueOf(t.launchesStrongSwan())));
+  }
+
   @Test
   public void conforms() {
     SuiteSettings s = SuiteSettings.fromSystemProperties();
@@ -72,6 +80,7 @@ public class ScenarioTest implements ITest {
         ScenarioExecution.execute(
             file, catalog(s.catalog()), target, s.report().resolve("scenarios"), line -> {});
     SuiteResults.add(result);
+    ScenarioReports.write(result, exportKeys(target), s.report().resolve("scenarios"));
     if (result.loadError().isPresent()) {
       throw new AssertionError(result.loadError().get());
     }

@@ -40,7 +40,7 @@ public class EmulatedIutDeviationsIntegrationTest {
       EmulatedIut iut,
       HarnessPeer peer,
       Trace trace,
-      SkeletonRun.HarnessOutcome outcome) {
+      HarnessDriver.HarnessOutcome outcome) {
 
     String ladders() {
       return "harness:\n"
@@ -121,8 +121,8 @@ public class EmulatedIutDeviationsIntegrationTest {
           UdpTransport transport =
               UdpTransport.open(harnessNs, topo.harness().address(), List.of(500, 4500));
           HarnessPeer peer = new HarnessPeer(transport, trace, rnd)) {
-        SkeletonRun.HarnessOutcome h =
-            SkeletonRun.driveHarness(topo, target, peer, harnessKnobs, pings, PING_WAIT, rnd);
+        HarnessDriver.HarnessOutcome h =
+            HarnessDriver.driveHarness(topo, target, peer, harnessKnobs, pings, PING_WAIT, rnd);
         body.check(new Ctx(topo, target, iut, peer, trace, h));
       } finally {
         Cleanup.unregister(topo);

@@ -66,8 +66,8 @@ public class EmulatedIutIntegrationTest {
           UdpTransport transport =
               UdpTransport.open(harnessNs, topo.harness().address(), List.of(500, 4500));
           HarnessPeer peer = new HarnessPeer(transport, trace, rnd)) {
-        SkeletonRun.HarnessOutcome h =
-            SkeletonRun.driveHarness(
+        HarnessDriver.HarnessOutcome h =
+            HarnessDriver.driveHarness(
                 topo,
                 target,
                 peer,

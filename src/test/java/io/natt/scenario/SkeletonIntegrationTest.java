@@ -3,6 +3,7 @@ package io.natt.scenario;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.fail;
 
 import io.natt.report.WiresharkKeys;
 import io.natt.sys.Exec;
@@ -24,14 +25,26 @@ public class SkeletonIntegrationTest {
     return Path.of(System.getProperty("natt.reports", "reports"), "it", name);
   }
 
+  private static Runner.Outcome run(boolean nat, String name) {
+    Runner.Outcome r = SkeletonRun.run(SkeletonRun.Options.defaults(nat, out(name)), line -> {});
+    r.error().ifPresent(e -> fail("the run failed: " + e + "\n" + r.trace().ladder(Trace.PEER)));
+    r.steps()
+        .forEach(
+            st ->
+                assertEquals(
+                    st.status(), Runner.Status.OK, st + "\n" + r.trace().ladder(Trace.PEER)));
+    return r;
+  }
+
   @Test
   public void behindPortRandomisingNat() throws Exception {
     Integration.require();
-    SkeletonRun.Result r = SkeletonRun.run(SkeletonRun.Options.defaults(true, out("nat")));
+    Runner.Outcome r = run(true, "nat");
     String ladder = r.trace().ladder(Trace.PEER);
 
-    assertTrue(r.nat().localBehindNat(), "harness must detect the NAT in front of it\n" + ladder);
-    assertTrue(r.floated(), "harness must float to 4500");
+    assertTrue(
+        r.peer().nat().localBehindNat(), "harness must detect the NAT in front of it\n" + ladder);
+    assertTrue(r.peer().floated(), "harness must float to 4500");
 
     List<TraceEntry> ikeSent =
         r.trace().at(Trace.PEER).stream()
@@ -62,8 +75,8 @@ public class SkeletonIntegrationTest {
 
     // ESP-in-UDP on 4500 both ways, replies decrypted
     assertEspBothWays(r);
-    assertEquals(r.pings().size(), 3);
-    r.pings().forEach(p -> assertTrue(p.answered(), "ping " + p + "\n" + ladder));
+    assertEquals(r.peer().pings().size(), 3);
+    r.peer().pings().forEach(p -> assertTrue(p.answered(), "ping " + p + "\n" + ladder));
 
     // keepalives sent from 4500 to 4500
     List<TraceEntry> keepalives =
@@ -75,8 +88,8 @@ public class SkeletonIntegrationTest {
     keepalives.forEach(k -> assertEquals(k.to().getPort(), 4500));
 
     // strongSwan's own view
-    assertTrue(r.iutSas().contains("ESTABLISHED"), r.iutSas());
-    assertTrue(r.iutSas().contains("INSTALLED, TUNNEL-in-UDP"), r.iutSas());
+    assertTrue(r.iutStatus().contains("ESTABLISHED"), r.iutStatus());
+    assertTrue(r.iutStatus().contains("INSTALLED, TUNNEL-in-UDP"), r.iutStatus());
 
     // on the public side of the NAT: the port was rewritten, 500 then 4500 with the marker
     List<TraceEntry> outside = r.trace().at("nat-public");
@@ -103,7 +116,7 @@ public class SkeletonIntegrationTest {
    * tshark reads both captures without a malformed packet and, given our key tables, decrypts Quick
    * Mode and the ESP payloads.
    */
-  static void assertTsharkDecrypts(SkeletonRun.Result r, Path dir) throws Exception {
+  static void assertTsharkDecrypts(Runner.Outcome r, Path dir) throws Exception {
     Path profile = dir.resolve("wireshark");
     Path keys = profile.resolve("wireshark/profiles/natt");
     WiresharkKeys.write(keys, r.trace());
@@ -142,18 +155,20 @@ public class SkeletonIntegrationTest {
   @Test
   public void directWithoutNat() throws Exception {
     Integration.require();
-    SkeletonRun.Result r = SkeletonRun.run(SkeletonRun.Options.defaults(false, out("direct")));
+    Runner.Outcome r = run(false, "direct");
     String ladder = r.trace().ladder(Trace.PEER);
     // our own hashes must match our real address: the IUT sees no NAT in front of us
-    assertFalse(r.nat().localBehindNat(), "the harness has no NAT in front of it\n" + ladder);
+    assertFalse(
+        r.peer().nat().localBehindNat(), "the harness has no NAT in front of it\n" + ladder);
     // kernel-libipsec strongSwan forces encapsulation with a NAT-D that never matches
-    assertTrue(r.nat().remoteBehindNat(), "expected the IUT's forced encapsulation\n" + ladder);
+    assertTrue(
+        r.peer().nat().remoteBehindNat(), "expected the IUT's forced encapsulation\n" + ladder);
     assertTrue(
         r.trace().notes().stream().anyMatch(n -> n.contains("forces UDP encapsulation")),
         String.join("\n", r.trace().notes()));
-    assertTrue(r.floated());
+    assertTrue(r.peer().floated());
     assertEspBothWays(r);
-    r.pings().forEach(p -> assertTrue(p.answered(), "ping " + p + "\n" + ladder));
+    r.peer().pings().forEach(p -> assertTrue(p.answered(), "ping " + p + "\n" + ladder));
     // no keepalives: the harness is not behind a NAT
     assertTrue(
         r.trace().at(Trace.PEER).stream()
@@ -163,7 +178,7 @@ public class SkeletonIntegrationTest {
     assertNothingLeft();
   }
 
-  private static void assertEspBothWays(SkeletonRun.Result r) {
+  private static void assertEspBothWays(Runner.Outcome r) {
     List<TraceEntry> esp =
         r.trace().at(Trace.PEER).stream().filter(e -> e.view() instanceof PacketView.Esp).toList();
     assertTrue(

@@ -1,0 +1,223 @@
+package io.natt.report;
+
+import io.natt.trace.Trace;
+import io.natt.verdict.Evidence;
+import io.natt.verdict.Judgement;
+import io.natt.verdict.Level;
+import io.natt.verdict.Requirement;
+import io.natt.verdict.Verdict;
+import io.qameta.allure.Allure;
+import io.qameta.allure.AllureLifecycle;
+import io.qameta.allure.model.Status;
+import io.qameta.allure.model.StepResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Dresses the Allure result of one scenario test: labels (epic = RFC, feature = section, story =
+ * requirement, severity from MUST/SHOULD/MAY, tags for topology and role), links to the RFC
+ * sections, parameters, a step per scenario step and per judged requirement with its evidence, and
+ * the attachments (captures, key tables when asked, the ladder, the IUT's log).
+ */
+public final class AllureScenarioReport {
+  /** A scenario step as it ran. */
+  public record StepLine(String name, String status, String detail) {}
+
+  /** Everything shown for one scenario. */
+  public record Content(
+      String scenarioId,
+      String title,
+      Map<String, String> parameters,
+      List<String> tags,
+      List<StepLine> steps,
+      List<Judgement> judgements,
+      Trace trace,
+      List<Path> captures,
+      String iutLog,
+      boolean exportKeys) {}
+
+  private AllureScenarioReport() {}
+
+  public static void decorate(Content c) {
+    Set<Requirement> reqs = new LinkedHashSet<>();
+    c.judgements().forEach(j -> reqs.add(j.requirement()));
+    Set<String> epics = new LinkedHashSet<>();
+    for (Requirement r : reqs) {
+      epics.add("RFC " + r.rfc());
+      Allure.feature("RFC " + r.rfc() + " section " + r.section());
+      Allure.story(r.id());
+      Allure.link("RFC " + r.rfc() + " section " + r.section(), r.link());
+    }
+    epics.forEach(Allure::epic);
+    Allure.label("severity", severity(c.judgements()));
+    c.tags().forEach(t -> Allure.label("tag", t));
+    Allure.description(c.title());
+    c.parameters().forEach(Allure::parameter);
+    for (StepLine s : c.steps()) {
+      step("step " + s.name() + ": " + s.detail(), status(s.status()), null);
+    }
+    for (Judgement j : c.judgements()) {
+      if (j.verdict() == Verdict.NOT_APPLICABLE && j.requirement().everyTrace()) {
+        continue;
+      }
+      String text = evidenceText(j);
+      step(
+          j.id() + " [" + j.requirement().level() + "] " + j.verdict() + ": " + j.reason(),
+          status(j.verdict()),
+          text);
+    }
+    if (c.trace() != null) {
+      attachText("notes and ladder", ladder(c.trace()));
+    }
+    for (Path p : c.captures()) {
+      if (Files.isRegularFile(p)) {
+        try (InputStream in = Files.newInputStream(p)) {
+          Allure.addAttachment(
+              p.getFileName().toString(), "application/vnd.tcpdump.pcap", in, ".pcap");
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    if (c.exportKeys() && c.trace() != null && !c.trace().keys().isEmpty()) {
+      attachText("esp_sa (Wireshark key table)", WiresharkKeys.espTable(c.trace()));
+      attachText(
+          "ikev1_decryption_table (Wireshark key table)", WiresharkKeys.ikev1Table(c.trace()));
+    }
+    if (c.iutLog() != null && !c.iutLog().isBlank()) {
+      attachText("IUT log (excerpt)", tail(c.iutLog(), 200));
+    }
+  }
+
+  static String severity(List<Judgement> js) {
+    Set<Level> levels = js.stream().map(j -> j.requirement().level()).collect(Collectors.toSet());
+    return levels.contains(Level.MUST)
+        ? "critical"
+        : levels.contains(Level.SHOULD) ? "normal" : "minor";
+  }
+
+  static String evidenceText(Judgement j) {
+    StringBuilder b = new StringBuilder();
+    b.append(j.requirement().summary())
+        .append("\n\n")
+        .append(j.verdict())
+        .append(": ")
+        .append(j.reason())
+        .append('\n');
+    for (Evidence e : j.evidence()) {
+      b.append("  ").append(e).append('\n');
+    }
+    if (j.verdict() == Verdict.FAIL) {
+      b.append("\nWhat this breaks in the field:\n")
+          .append(j.requirement().diagnosis())
+          .append('\n');
+    }
+    return b.toString();
+  }
+
+  private static String ladder(Trace t) {
+    StringBuilder b = new StringBuilder();
+    t.notes().forEach(n -> b.append(n).append('\n'));
+    Set<String> points = new LinkedHashSet<>();
+    points.add(Trace.PEER);
+    try {
+      points.addAll(t.context().points());
+    } catch (IllegalStateException e) {
+      // no context: only the harness's own packets
+    }
+    for (String p : points) {
+      b.append("\n--- ").append(p).append(" ---\n").append(t.ladder(p)).append('\n');
+    }
+    return b.toString();
+  }
+
+  private static void step(String name, Status status, String attachment) {
+    AllureLifecycle life = Allure.getLifecycle();
+    if (life.getCurrentTestCase().isEmpty()) {
+      return;
+    }
+    String uuid = UUID.randomUUID().toString();
+    life.startStep(uuid, new StepResult().setName(name).setStatus(status));
+    if (attachment != null) {
+      attachText("evidence", attachment);
+    }
+    life.stopStep(uuid);
+  }
+
+  private static void attachText(String name, String text) {
+    Allure.addAttachment(name, "text/plain", text, ".txt");
+  }
+
+  static Status status(Verdict v) {
+    return switch (v) {
+      case PASS -> Status.PASSED;
+      case FAIL -> Status.FAILED;
+      case ERROR -> Status.BROKEN;
+      case INCONCLUSIVE, NOT_APPLICABLE -> Status.SKIPPED;
+    };
+  }
+
+  static Status status(String stepStatus) {
+    return switch (stepStatus) {
+      case "OK" -> Status.PASSED;
+      case "FAILED" -> Status.FAILED;
+      case "ERROR" -> Status.BROKEN;
+      default -> Status.SKIPPED;
+    };
+  }
+
+  static String tail(String s, int lines) {
+    List<String> all = s.lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
+  /**
+   * Writes environment.properties and categories.json into the Allure results folder: the IUT, the
+   * harness version and host; categories that separate non-compliance, inconclusive results,
+   * harness errors and an unreachable IUT.
+   */
+  public static void writeExtras(Path results, Map<String, String> environment) {
+    try {
+      Files.createDirectories(results);
+      Map<String, String> env = new LinkedHashMap<>(environment);
+      StringBuilder props = new StringBuilder();
+      env.forEach(
+          (k, v) ->
+              props
+                  .append(k.replace(' ', '_'))
+                  .append('=')
+                  .append(v.replace("\n", " "))
+                  .append('\n'));
+      Files.writeString(results.resolve("environment.properties"), props, StandardCharsets.UTF_8);
+      Files.writeString(
+          results.resolve("categories.json"),
+          """
+          [
+            {"name": "IUT unreachable", "matchedStatuses": ["failed", "broken"],
+             "messageRegex": "(?s).*(no answer to|did not answer|never answered).*"},
+            {"name": "Harness or set-up errors", "matchedStatuses": ["broken", "failed"],
+             "messageRegex": "(?s)^ERROR:.*"},
+            {"name": "Non-compliance", "matchedStatuses": ["failed"],
+             "messageRegex": "(?s).*got FAIL.*"},
+            {"name": "Inconclusive", "matchedStatuses": ["failed"],
+             "messageRegex": "(?s).*got INCONCLUSIVE.*"},
+            {"name": "Not applicable to this IUT", "matchedStatuses": ["skipped"]}
+          ]
+          """,
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write Allure extras to " + results, e);
+    }
+  }
+}

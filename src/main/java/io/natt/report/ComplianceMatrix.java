@@ -1,0 +1,251 @@
+package io.natt.report;
+
+import io.natt.verdict.Judgement;
+import io.natt.verdict.Level;
+import io.natt.verdict.Requirement;
+import io.natt.verdict.Verdict;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Requirements by scenarios with their verdicts, and the conformance statement at its head: which
+ * IUT, when, and how many MUST and SHOULD requirements passed and failed.
+ */
+public final class ComplianceMatrix {
+  /** One scenario's column: its overall verdict and its judgements. */
+  public record Column(
+      String scenario, String title, Verdict overall, List<Judgement> judgements) {}
+
+  /** How a requirement fared across all scenarios. */
+  public enum Outcome {
+    /** FAIL in at least one scenario. */
+    FAILED,
+    /** PASS somewhere, FAIL nowhere. */
+    PASSED,
+    /** Judged, but only INCONCLUSIVE, NOT_APPLICABLE or ERROR. */
+    UNDECIDED
+  }
+
+  private final String iut;
+  private final Instant date;
+  private final List<Column> columns;
+  private final Map<String, Requirement> requirements = new LinkedHashMap<>();
+  private final Map<String, Map<String, Judgement>> cells = new LinkedHashMap<>();
+
+  public ComplianceMatrix(String iut, Instant date, List<Column> columns) {
+    this.iut = iut;
+    this.date = date;
+    this.columns = List.copyOf(columns);
+    for (Column c : columns) {
+      for (Judgement j : c.judgements()) {
+        requirements.putIfAbsent(j.id(), j.requirement());
+        cells.computeIfAbsent(j.id(), k -> new LinkedHashMap<>()).put(c.scenario(), j);
+      }
+    }
+  }
+
+  public Outcome outcome(String requirementId) {
+    var verdicts =
+        cells.getOrDefault(requirementId, Map.of()).values().stream()
+            .map(Judgement::verdict)
+            .toList();
+    if (verdicts.contains(Verdict.FAIL)) {
+      return Outcome.FAILED;
+    }
+    return verdicts.contains(Verdict.PASS) ? Outcome.PASSED : Outcome.UNDECIDED;
+  }
+
+  /** Counts of requirement outcomes at one level. */
+  public Map<Outcome, Integer> counts(Level level) {
+    Map<Outcome, Integer> m = new EnumMap<>(Outcome.class);
+    for (Outcome o : Outcome.values()) {
+      m.put(o, 0);
+    }
+    requirements.values().stream()
+        .filter(r -> r.level() == level)
+        .forEach(r -> m.merge(outcome(r.id()), 1, Integer::sum));
+    return m;
+  }
+
+  /**
+   * "IUT bundled-strongswan, 2026-11-24T21:30Z: MUST 10 passed, 0 failed; SHOULD 1 passed, 1
+   * failed".
+   */
+  public String statement() {
+    Map<Outcome, Integer> must = counts(Level.MUST);
+    Map<Outcome, Integer> should = counts(Level.SHOULD);
+    return String.format(
+        "Conformance statement: IUT %s, tested %s. MUST: %d passed, %d failed, %d undecided."
+            + " SHOULD: %d passed, %d failed, %d undecided. %s",
+        iut,
+        date,
+        must.get(Outcome.PASSED),
+        must.get(Outcome.FAILED),
+        must.get(Outcome.UNDECIDED),
+        should.get(Outcome.PASSED),
+        should.get(Outcome.FAILED),
+        should.get(Outcome.UNDECIDED),
+        must.get(Outcome.FAILED) == 0
+            ? "No MUST requirement failed."
+            : "At least one MUST requirement failed: the IUT does not conform.");
+  }
+
+  private static String cell(Judgement j) {
+    if (j == null) {
+      return "";
+    }
+    return switch (j.verdict()) {
+      case PASS -> "PASS";
+      case FAIL -> "**FAIL**";
+      case INCONCLUSIVE -> "INC";
+      case NOT_APPLICABLE -> "n/a";
+      case ERROR -> "ERR";
+    };
+  }
+
+  public String toMarkdown() {
+    StringBuilder b = new StringBuilder();
+    b.append("# Compliance matrix\n\n").append(statement()).append("\n\n");
+    b.append("| requirement | level | outcome |");
+    columns.forEach(c -> b.append(' ').append(c.scenario()).append(" |"));
+    b.append("\n|---|---|---|");
+    columns.forEach(c -> b.append("---|"));
+    b.append('\n');
+    for (Requirement r : requirements.values()) {
+      b.append("| [")
+          .append(r.id())
+          .append("](")
+          .append(r.link())
+          .append(") | ")
+          .append(r.level())
+          .append(" | ")
+          .append(outcome(r.id()))
+          .append(" |");
+      Map<String, Judgement> row = cells.get(r.id());
+      columns.forEach(c -> b.append(' ').append(cell(row.get(c.scenario()))).append(" |"));
+      b.append('\n');
+    }
+    List<String> failures = new ArrayList<>();
+    for (Column c : columns) {
+      for (Judgement j : c.judgements()) {
+        if (j.verdict() == Verdict.FAIL) {
+          failures.add(
+              "- **"
+                  + j.id()
+                  + "** ("
+                  + j.requirement().level()
+                  + ") in `"
+                  + c.scenario()
+                  + "`: "
+                  + j.reason()
+                  + j.evidence().stream().map(e -> "\n  - " + e).collect(Collectors.joining())
+                  + "\n  - why it matters: "
+                  + j.requirement().diagnosis());
+        }
+      }
+    }
+    if (!failures.isEmpty()) {
+      b.append("\n## Failures\n\n").append(String.join("\n", failures)).append('\n');
+    }
+    return b.toString();
+  }
+
+  public String toJson() {
+    StringBuilder b = new StringBuilder();
+    b.append("{\n  \"iut\": ").append(q(iut)).append(",\n  \"date\": ").append(q(date.toString()));
+    b.append(",\n  \"statement\": ").append(q(statement()));
+    b.append(",\n  \"summary\": {");
+    b.append("\"MUST\": ")
+        .append(countsJson(Level.MUST))
+        .append(", \"SHOULD\": ")
+        .append(countsJson(Level.SHOULD));
+    b.append("},\n  \"scenarios\": [");
+    b.append(
+        columns.stream()
+            .map(
+                c ->
+                    "{\"id\": "
+                        + q(c.scenario())
+                        + ", \"title\": "
+                        + q(c.title())
+                        + ", \"verdict\": "
+                        + q(c.overall().name())
+                        + "}")
+            .collect(Collectors.joining(", ")));
+    b.append("],\n  \"requirements\": [\n");
+    List<String> rows = new ArrayList<>();
+    for (Requirement r : requirements.values()) {
+      String verdicts =
+          cells.get(r.id()).entrySet().stream()
+              .map(
+                  e ->
+                      "{\"scenario\": "
+                          + q(e.getKey())
+                          + ", \"verdict\": "
+                          + q(e.getValue().verdict().name())
+                          + ", \"reason\": "
+                          + q(e.getValue().reason())
+                          + ", \"evidence\": ["
+                          + e.getValue().evidence().stream()
+                              .map(ev -> q(ev.toString()))
+                              .collect(Collectors.joining(", "))
+                          + "]}")
+              .collect(Collectors.joining(", "));
+      rows.add(
+          "    {\"id\": "
+              + q(r.id())
+              + ", \"rfc\": "
+              + r.rfc()
+              + ", \"section\": "
+              + q(r.section())
+              + ", \"level\": "
+              + q(r.level().name())
+              + ", \"outcome\": "
+              + q(outcome(r.id()).name())
+              + ", \"summary\": "
+              + q(r.summary())
+              + ", \"verdicts\": ["
+              + verdicts
+              + "]}");
+    }
+    b.append(String.join(",\n", rows)).append("\n  ]\n}\n");
+    return b.toString();
+  }
+
+  private String countsJson(Level l) {
+    Map<Outcome, Integer> c = counts(l);
+    return "{\"passed\": "
+        + c.get(Outcome.PASSED)
+        + ", \"failed\": "
+        + c.get(Outcome.FAILED)
+        + ", \"undecided\": "
+        + c.get(Outcome.UNDECIDED)
+        + "}";
+  }
+
+  static String q(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char ch : s.toCharArray()) {
+      switch (ch) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (ch < 0x20) {
+            b.append(String.format("\\u%04x", (int) ch));
+          } else {
+            b.append(ch);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+}

@@ -1,0 +1,79 @@
+package io.natt.scenario;
+
+import io.natt.crypto.DhGroup;
+import io.natt.crypto.EspCipher;
+import io.natt.crypto.EspIntegrity;
+import io.natt.crypto.HashAlg;
+import io.natt.crypto.Ike1Cipher;
+import io.natt.ike.ChildSaKeys;
+import io.natt.ike.IdPayloads;
+import io.natt.ike.Ikev1Initiator;
+import io.natt.ike.Knobs;
+import io.natt.ike.PeerConfig;
+import io.natt.iut.TargetProfile;
+import io.natt.nat.Topology;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Test support: drives the harness's peer by hand (Main Mode, Quick Mode, pings) for tests that
+ * need the topology, the peer and the IUT at hand between the steps.
+ */
+final class HarnessDriver {
+  /** What the harness ended with. */
+  record HarnessOutcome(
+      Ikev1Initiator ike, ChildSaKeys child, List<HarnessPeer.PingResult> pings) {}
+
+  private HarnessDriver() {}
+
+  static HarnessOutcome driveHarness(
+      Topology topo,
+      TargetProfile target,
+      HarnessPeer peer,
+      Knobs knobs,
+      int pings,
+      SecureRandom rnd) {
+    return driveHarness(topo, target, peer, knobs, pings, Duration.ofSeconds(3), rnd);
+  }
+
+  static HarnessOutcome driveHarness(
+      Topology topo,
+      TargetProfile target,
+      HarnessPeer peer,
+      Knobs knobs,
+      int pings,
+      Duration pingWait,
+      SecureRandom rnd) {
+    PeerConfig cfg =
+        new PeerConfig(
+            topo.harness().address(),
+            target.address(),
+            target.localId(),
+            target.remoteId(),
+            target.psk(),
+            Ike1Cipher.AES_CBC_128,
+            HashAlg.SHA2_256,
+            DhGroup.MODP_2048,
+            EspCipher.AES_CBC_128,
+            EspIntegrity.HMAC_SHA2_256_128,
+            SkeletonRun.ip(target.protectedNet().split("/")[0]),
+            Integer.parseInt(target.protectedNet().split("/")[1]),
+            knobs,
+            Duration.ofSeconds(2));
+    Ikev1Initiator ike = new Ikev1Initiator(cfg, peer, peer, rnd);
+    peer.attach(ike);
+    ike.mainMode();
+    ChildSaKeys child =
+        ike.quickMode(
+            IdPayloads.host(topo.harnessInnerAddress()),
+            IdPayloads.subnet(cfg.remoteNet(), cfg.remotePrefix()));
+    peer.install(child);
+    if (ike.natDetection().localBehindNat() && !knobs.keepaliveInterval().isZero()) {
+      peer.startKeepalives(knobs.keepaliveInterval(), knobs.keepaliveByte());
+    }
+    List<HarnessPeer.PingResult> results =
+        peer.ping(topo.harnessInnerAddress(), target.protectedHost(), pings, pingWait);
+    return new HarnessOutcome(ike, child, results);
+  }
+}
