@@ -38,6 +38,7 @@ public final class AllureScenarioReport {
   public record Content(
       String scenarioId,
       String title,
+      List<String> judged,
       Map<String, String> parameters,
       List<String> tags,
       List<StepLine> steps,
@@ -50,8 +51,20 @@ public final class AllureScenarioReport {
   private AllureScenarioReport() {}
 
   public static void decorate(Content c) {
+    // factory instances share one method name: name each result after its scenario, so that
+    // Allure does not take the scenarios for retries of one test
+    Allure.getLifecycle()
+        .updateTestCase(
+            tc ->
+                tc.setName(c.scenarioId() + ": " + c.title())
+                    .setFullName("scenario." + c.scenarioId())
+                    .setHistoryId(c.scenarioId())
+                    .setTestCaseId(c.scenarioId()));
+    // labels for what the scenario is about (its judged requirements) and for any failure
     Set<Requirement> reqs = new LinkedHashSet<>();
-    c.judgements().forEach(j -> reqs.add(j.requirement()));
+    c.judgements().stream()
+        .filter(j -> c.judged().contains(j.id()) || j.verdict() == Verdict.FAIL)
+        .forEach(j -> reqs.add(j.requirement()));
     Set<String> epics = new LinkedHashSet<>();
     for (Requirement r : reqs) {
       epics.add("RFC " + r.rfc());

@@ -107,6 +107,9 @@ public final class Runner {
     void close();
   }
 
+  /** Time the IUT gets to install its SAs after Quick Mode message 3. */
+  static final Duration QUICK_MODE_SETTLE = Duration.ofMillis(500);
+
   private Runner() {}
 
   /** The IUT the target profile asks for. */
@@ -471,7 +474,10 @@ public final class Runner {
                 IdPayloads.subnet(cfg.remoteNet(), cfg.remotePrefix()));
         peer.install(child);
         SaKeysOf.esp(child).forEach(trace::addKeys);
-        return child.toString();
+        // IKEv1 without the commit bit: the responder installs its SAs only after HASH(3), so
+        // ESP sent at once can overtake that; a real client's first packet comes later too
+        peer.drain(QUICK_MODE_SETTLE);
+        return child + " (then " + QUICK_MODE_SETTLE.toMillis() + " ms for the IUT to install it)";
       } else if (step instanceof Scenario.Step.EspPing e) {
         Inet4Address to = e.to().equals("iut.protected") ? target.protectedHost() : ip(e.to());
         List<HarnessPeer.PingResult> r =

@@ -3,10 +3,15 @@ package io.natt.suite;
 import io.natt.iut.TargetProfile;
 import io.natt.report.AllureScenarioReport;
 import io.natt.report.ComplianceMatrix;
+import io.natt.report.HtmlReport;
+import io.natt.report.HtmlReportException;
 import io.natt.scenario.Scenario;
 import io.natt.sys.Exec;
 import io.natt.verdict.Judgement;
 import io.natt.verdict.Verdict;
+import io.qameta.allure.Allure;
+import io.qameta.allure.AllureLifecycle;
+import io.qameta.allure.FileSystemResultsWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -58,8 +63,17 @@ public final class ConformanceRun {
     tng.setTestClasses(new Class<?>[] {ScenarioTest.class});
     tng.setOutputDirectory(settings.report().resolve("testng").toString());
     tng.setVerbose(0);
+    tng.setDefaultSuiteName("natt conformance");
+    tng.setDefaultTestName(settings.target().getFileName().toString());
     tng.addListener(new ProgressListener(out, files.size()));
-    tng.run();
+    // a lifecycle of this run's own, so results land in this report even inside another TestNG run
+    AllureLifecycle previous = Allure.getLifecycle();
+    Allure.setLifecycle(new AllureLifecycle(new FileSystemResultsWriter(allure)));
+    try {
+      tng.run();
+    } finally {
+      Allure.setLifecycle(previous);
+    }
     List<ScenarioResult> results = SuiteResults.all();
     TargetProfile target = ScenarioTest.target(settings.target());
     ComplianceMatrix matrix = matrix(target, results);
@@ -67,6 +81,7 @@ public final class ConformanceRun {
     out.println();
     out.println(matrix.statement());
     printSummary(results, out);
+    html(settings.report(), out);
     if (results.size() < files.size()) {
       out.println(
           "natt: only " + results.size() + " of " + files.size() + " scenarios produced a result");
@@ -104,6 +119,21 @@ public final class ConformanceRun {
     env.put("Host", hostName());
     env.put("Java", System.getProperty("java.version"));
     AllureScenarioReport.writeExtras(report.resolve("allure-results"), env);
+  }
+
+  /** The single-file HTML report: reports/html/index.html, copied to reports/index.html. */
+  static void html(Path report, PrintStream out) {
+    try {
+      Path index = HtmlReport.generate(report.resolve("allure-results"), report.resolve("html"));
+      Path top = report.resolve("index.html");
+      Files.copy(index, top, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      out.println();
+      out.println("HTML report: " + top.toAbsolutePath() + " (opens from file://, no network)");
+      out.println("Matrix: " + report.resolve("matrix.md") + ", " + report.resolve("matrix.json"));
+      out.println("JUnit XML: " + report.resolve("testng/junitreports"));
+    } catch (HtmlReportException | IOException e) {
+      out.println("natt: no HTML report: " + e.getMessage());
+    }
   }
 
   static String iutVersion(TargetProfile t) {

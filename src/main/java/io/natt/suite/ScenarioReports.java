@@ -41,6 +41,7 @@ final class ScenarioReports {
         new AllureScenarioReport.Content(
             s.id(),
             s.title(),
+            s.judges(),
             params,
             List.of("topology:" + topology(s), "role:" + s.harness().role()),
             steps,

@@ -141,7 +141,7 @@ public class HtmlReportTest {
   }
 
   /** The page's {@code d('data/NAME','BASE64')} calls, decoded. */
-  static Map<String, String> embeddedData(String html) {
+  public static Map<String, String> embeddedData(String html) {
     Matcher m = Pattern.compile("d\\('(data/[^']+)','([A-Za-z0-9+/=]*)'\\)").matcher(html);
     Map<String, String> data = new TreeMap<>();
     while (m.find()) {

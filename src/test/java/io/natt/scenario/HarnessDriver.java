@@ -69,6 +69,7 @@ final class HarnessDriver {
             IdPayloads.host(topo.harnessInnerAddress()),
             IdPayloads.subnet(cfg.remoteNet(), cfg.remotePrefix()));
     peer.install(child);
+    peer.drain(Runner.QUICK_MODE_SETTLE);
     if (ike.natDetection().localBehindNat() && !knobs.keepaliveInterval().isZero()) {
       peer.startKeepalives(knobs.keepaliveInterval(), knobs.keepaliveByte());
     }

@@ -7,6 +7,7 @@ import static org.testng.Assert.fail;
 
 import io.natt.report.WiresharkKeys;
 import io.natt.sys.Exec;
+import io.natt.testutil.Tshark;
 import io.natt.trace.Direction;
 import io.natt.trace.Trace;
 import io.natt.trace.TraceEntry;
@@ -112,44 +113,9 @@ public class SkeletonIntegrationTest {
     assertNothingLeft();
   }
 
-  /**
-   * tshark reads both captures without a malformed packet and, given our key tables, decrypts Quick
-   * Mode and the ESP payloads.
-   */
   static void assertTsharkDecrypts(Runner.Outcome r, Path dir) throws Exception {
-    Path profile = dir.resolve("wireshark");
-    Path keys = profile.resolve("wireshark/profiles/natt");
-    WiresharkKeys.write(keys, r.trace());
-    for (Path cap : r.captures()) {
-      Exec.Result malformed =
-          Exec.run(List.of("tshark", "-n", "-r", cap.toString(), "-Y", "_ws.malformed"), null);
-      assertTrue(malformed.ok(), malformed.output());
-      assertFalse(
-          malformed.output().lines().anyMatch(l -> l.matches("\\s*\\d+ .*")),
-          "malformed packets in " + cap + ":\n" + malformed.output());
-      Exec.Result decoded =
-          Exec.run(
-              List.of(
-                  "tshark",
-                  "-n",
-                  "-C",
-                  "natt",
-                  "-r",
-                  cap.toString(),
-                  "-o",
-                  "esp.enable_encryption_decode:TRUE",
-                  "-Y",
-                  "icmp.type == 0 || (isakmp.exchangetype == 32 && isakmp.hash)"),
-              null,
-              java.util.Map.of("XDG_CONFIG_HOME", profile.toAbsolutePath().toString()));
-      assertTrue(decoded.ok(), decoded.output());
-      assertTrue(
-          decoded.output().contains("Echo (ping) reply"),
-          "tshark did not decrypt ESP in " + cap + ":\n" + decoded.output());
-      assertTrue(
-          decoded.output().contains("Quick Mode"),
-          "tshark did not decrypt Quick Mode in " + cap + ":\n" + decoded.output());
-    }
+    Path keys = WiresharkKeys.write(dir.resolve("keys"), r.trace());
+    Tshark.assertDecrypts(keys, r.captures(), dir.resolve("wireshark"));
   }
 
   @Test
