@@ -44,8 +44,20 @@ final class RunCommand implements Callable<Integer> {
       description = "Where captures, traces and results go (default: ${DEFAULT-VALUE}).")
   Path report = Path.of("reports");
 
+  @Option(
+      names = "--export-keys",
+      negatable = true,
+      description =
+          "Write Wireshark key tables (esp_sa, ikev1_decryption_table) next to the captures and"
+              + " into the HTML report. Default: on for the bundled strongSwan (its secrets are"
+              + " random for each run), off for a remote device.")
+  Boolean exportKeys;
+
   @Override
   public Integer call() {
+    if (exportKeys != null) {
+      System.setProperty("natt.exportKeys", exportKeys.toString());
+    }
     for (Path p : List.of(target, catalog)) {
       if (!Files.isRegularFile(p)) {
         System.err.println("natt: no such file: " + p);

@@ -8,7 +8,6 @@ import io.natt.ike.ChildSaKeys;
 import io.natt.ike.Ikev1Responder;
 import io.natt.ike.Knobs;
 import io.natt.ike.NatDetection;
-import io.natt.ike.PeerListener;
 import io.natt.ike.ResponderConfig;
 import io.natt.nat.Host;
 import io.natt.net.UdpTransport;
@@ -57,7 +56,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Limits: ESP always travels in UDP on the port the initiator used (a knob that answers plain
  * tunnel mode changes only what Quick Mode says); one IKE SA at a time.
  */
-public final class EmulatedIut implements Channel, PeerListener, AutoCloseable {
+public final class EmulatedIut implements Channel, AutoCloseable {
   private final NsExecutor ns;
   private final UdpTransport transport;
   private final ResponderConfig cfg;
@@ -81,7 +80,7 @@ public final class EmulatedIut implements Channel, PeerListener, AutoCloseable {
     this.transport = transport;
     this.cfg = cfg;
     this.random = random;
-    this.responder = new Ikev1Responder(cfg, this, this, random);
+    this.responder = new Ikev1Responder(cfg, this, new TraceRecorder(trace), random);
     this.thread = new Thread(this::serveLoop, "emulated-iut");
     thread.setDaemon(true);
   }
@@ -293,23 +292,6 @@ public final class EmulatedIut implements Channel, PeerListener, AutoCloseable {
       }
     }
     return true;
-  }
-
-  // ------------------------------------------------------------------ PeerListener
-
-  @Override
-  public void sent(Datagram d, PacketView view) {
-    trace.record(Direction.SENT, d, view);
-  }
-
-  @Override
-  public void received(Datagram d, PacketView view) {
-    trace.record(Direction.RECEIVED, d, view);
-  }
-
-  @Override
-  public void note(String text) {
-    trace.note(text);
   }
 
   // ------------------------------------------------------------------ closing

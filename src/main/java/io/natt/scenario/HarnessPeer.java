@@ -6,7 +6,6 @@ import io.natt.ike.Channel;
 import io.natt.ike.ChildSaKeys;
 import io.natt.ike.Ikev1Initiator;
 import io.natt.ike.Knobs;
-import io.natt.ike.PeerListener;
 import io.natt.net.UdpTransport;
 import io.natt.trace.Direction;
 import io.natt.trace.Trace;
@@ -35,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * to the engine, ESP to the SAs, keepalives to the trace), sends ESP and NAT-keepalives, and
  * records every packet in the trace.
  */
-public final class HarnessPeer implements Channel, PeerListener, AutoCloseable {
+public final class HarnessPeer implements Channel, AutoCloseable {
   private final UdpTransport transport;
   private final Trace trace;
   private final SecureRandom random;
@@ -50,6 +49,11 @@ public final class HarnessPeer implements Channel, PeerListener, AutoCloseable {
     this.transport = transport;
     this.trace = trace;
     this.random = random;
+  }
+
+  /** A listener that records the engine's packets and notes into this peer's trace. */
+  public io.natt.ike.PeerListener recorder() {
+    return new TraceRecorder(trace);
   }
 
   public void attach(Ikev1Initiator engine) {
@@ -112,23 +116,6 @@ public final class HarnessPeer implements Channel, PeerListener, AutoCloseable {
       return;
     }
     trace.record(Direction.RECEIVED, d, v);
-  }
-
-  // ------------------------------------------------------------------ PeerListener
-
-  @Override
-  public void sent(Datagram d, PacketView view) {
-    trace.record(Direction.SENT, d, view);
-  }
-
-  @Override
-  public void received(Datagram d, PacketView view) {
-    trace.record(Direction.RECEIVED, d, view);
-  }
-
-  @Override
-  public void note(String text) {
-    trace.note(text);
   }
 
   // ------------------------------------------------------------------ ESP traffic

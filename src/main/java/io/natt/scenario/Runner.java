@@ -280,7 +280,7 @@ public final class Runner {
             HarnessPeer p = new HarnessPeer(transport, trace, rnd)) {
           peer = p;
           cfg = peerConfig();
-          ike = new Ikev1Initiator(cfg, peer, peer, rnd);
+          ike = new Ikev1Initiator(cfg, peer, peer.recorder(), rnd);
           peer.attach(ike);
           runSteps();
           peer.drain(Duration.ofMillis(300));
@@ -526,7 +526,7 @@ public final class Runner {
         peer.drain(Duration.ofMillis(500));
         return "Delete sent for ESP SA and IKE SA";
       } else if (step instanceof Scenario.Step.Liveness) {
-        boolean alive = new Ikev1Initiator(cfg, peer, peer, rnd).probe();
+        boolean alive = new Ikev1Initiator(cfg, peer, peer.recorder(), rnd).probe();
         if (!alive) {
           throw new StepFailed("the IUT no longer answers a new Main Mode");
         }

@@ -61,7 +61,7 @@ final class HarnessDriver {
             Integer.parseInt(target.protectedNet().split("/")[1]),
             knobs,
             Duration.ofSeconds(2));
-    Ikev1Initiator ike = new Ikev1Initiator(cfg, peer, peer, rnd);
+    Ikev1Initiator ike = new Ikev1Initiator(cfg, peer, peer.recorder(), rnd);
     peer.attach(ike);
     ike.mainMode();
     ChildSaKeys child =
