@@ -107,14 +107,21 @@ public final class KernelTopology implements Topology {
               "-qw",
               "net.netfilter.nf_conntrack_udp_timeout_stream=" + nat.udpTimeout().toSeconds())
           .orThrow();
-      String flags = nat.ports() == NatBehaviour.PortAllocation.RANDOM ? " random" : "";
+      // random ports from 10000 up, like most home routers: Linux would otherwise keep a
+      // privileged source port (500) below 1024, and Wireshark would then dissect the captures
+      // by the lower, well-known port instead of 500/4500
+      String udp =
+          nat.ports() == NatBehaviour.PortAllocation.RANDOM
+              ? "meta l4proto udp masquerade to :10000-65535 random"
+              : "meta l4proto udp masquerade";
       String rules =
           "table ip natt {\n"
               + "  chain post {\n"
               + "    type nat hook postrouting priority srcnat; policy accept;\n"
-              + "    oifname \"out0\" masquerade"
-              + flags
+              + "    oifname \"out0\" "
+              + udp
               + "\n"
+              + "    oifname \"out0\" masquerade\n"
               + "  }\n"
               + "}\n";
       Exec.run(List.of("ip", "netns", "exec", natNs, "nft", "-f", "-"), rules).orThrow();

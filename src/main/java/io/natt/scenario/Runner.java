@@ -532,8 +532,18 @@ public final class Runner {
         }
         return "the IUT answers a new Main Mode";
       } else if (step instanceof Scenario.Step.Replay r) {
-        throw new SetupException(
-            "line " + r.line() + ": replay from captures is not implemented yet");
+        boolean ikeUp = ike.phase1EncryptionKey().length > 0;
+        List<Replayer.Packet> plan =
+            Replayer.plan(
+                r.file(),
+                ikeUp ? ike.initiatorCookie() : null,
+                ikeUp ? ike.responderCookie() : null,
+                child == null ? 0 : child.spiOut(),
+                r.rewriteCookies(),
+                r.rewriteSpis());
+        int n = Replayer.send(plan, peer, target.address());
+        peer.drain(Duration.ofMillis(300));
+        return "replayed " + n + " datagrams of the initiator in " + r.file().getFileName();
       }
       throw new SetupException("unknown step " + step);
     }
