@@ -89,28 +89,8 @@ public class EmulatedIutDeviationsIntegrationTest {
       throws Exception {
     Integration.require();
     SecureRandom rnd = new SecureRandom();
-    TargetProfile bundled = SkeletonRun.bundledTarget(rnd);
-    TargetProfile target =
-        new TargetProfile(
-            "emulated-iut",
-            null,
-            bundled.address(),
-            bundled.localId(),
-            bundled.remoteId(),
-            bundled.psk(),
-            bundled.protectedNet(),
-            bundled.protectedHost(),
-            Set.of("ikev1", "ikev1-main", "nat-t-rfc3947"));
-    ResponderConfig rcfg =
-        ResponderConfig.acceptingAll(
-            target.address(),
-            target.remoteId(),
-            target.localId(),
-            target.psk(),
-            SkeletonRun.ip(target.protectedNet().split("/")[0]),
-            Integer.parseInt(target.protectedNet().split("/")[1]),
-            iutKnobs,
-            Duration.ofSeconds(1));
+    TargetProfile target = HarnessDriver.emulatedTarget(rnd);
+    ResponderConfig rcfg = HarnessDriver.responder(target, iutKnobs, Duration.ofSeconds(1));
     Trace trace = new Trace();
     try (KernelTopology topo =
         KernelTopology.build(

@@ -21,7 +21,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.testng.annotations.Test;
 
 /**
@@ -34,28 +33,8 @@ public class EmulatedIutIntegrationTest {
   public void harnessBehindNatAgainstEmulatedIut() {
     Integration.require();
     SecureRandom rnd = new SecureRandom();
-    TargetProfile bundled = SkeletonRun.bundledTarget(rnd);
-    TargetProfile target =
-        new TargetProfile(
-            "emulated-iut",
-            null,
-            bundled.address(),
-            bundled.localId(),
-            bundled.remoteId(),
-            bundled.psk(),
-            bundled.protectedNet(),
-            bundled.protectedHost(),
-            Set.of("ikev1", "ikev1-main", "nat-t-rfc3947"));
-    ResponderConfig rcfg =
-        ResponderConfig.acceptingAll(
-            target.address(),
-            target.remoteId(),
-            target.localId(),
-            target.psk(),
-            SkeletonRun.ip(target.protectedNet().split("/")[0]),
-            Integer.parseInt(target.protectedNet().split("/")[1]),
-            Knobs.rfc3947(),
-            Duration.ofSeconds(1));
+    TargetProfile target = HarnessDriver.emulatedTarget(rnd);
+    ResponderConfig rcfg = HarnessDriver.responder(target, Knobs.rfc3947(), Duration.ofSeconds(1));
     Trace trace = new Trace();
     try (KernelTopology topo =
         KernelTopology.build(

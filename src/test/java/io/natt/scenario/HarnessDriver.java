@@ -27,6 +27,34 @@ final class HarnessDriver {
 
   private HarnessDriver() {}
 
+  /** The bundled target's addresses and identities, for an emulated IUT (not launched). */
+  static TargetProfile emulatedTarget(SecureRandom rnd) {
+    TargetProfile bundled = SkeletonRun.bundledTarget(rnd);
+    return new TargetProfile(
+        "emulated-iut",
+        null,
+        bundled.address(),
+        bundled.localId(),
+        bundled.remoteId(),
+        bundled.psk(),
+        bundled.protectedNet(),
+        bundled.protectedHost(),
+        java.util.Set.of("ikev1", "ikev1-main", "nat-t-rfc3947"));
+  }
+
+  /** A responder accepting everything, for the target, with the given knobs. */
+  static io.natt.ike.ResponderConfig responder(TargetProfile target, Knobs knobs, Duration answer) {
+    return io.natt.ike.ResponderConfig.acceptingAll(
+        target.address(),
+        target.remoteId(),
+        target.localId(),
+        target.psk(),
+        SkeletonRun.ip(target.protectedNet().split("/")[0]),
+        Integer.parseInt(target.protectedNet().split("/")[1]),
+        knobs,
+        answer);
+  }
+
   static HarnessOutcome driveHarness(
       Topology topo,
       TargetProfile target,
