@@ -26,9 +26,9 @@ import picocli.CommandLine.Command;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:the run completed and everything checked passed",
-      "1:the device did not behave as required (a failed exchange or check)",
-      "2:usage or set-up error (missing tool, not root, bad option)"
+      "0:no MUST requirement failed (SHOULD failures are reported, not fatal)",
+      "1:a MUST requirement failed: the device does not conform",
+      "2:usage or set-up error (missing tool, not root, a file with a mistake, a harness error)"
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
