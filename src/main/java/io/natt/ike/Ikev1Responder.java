@@ -286,6 +286,10 @@ public final class Ikev1Responder {
    * throws for what the peer sent.
    */
   public Optional<ChildSaKeys> handle(Datagram d) {
+    if (cfg.knobs().has(Knobs.Deviation.SILENT)) {
+      listener.received(d, PacketView.classify(d.from().getPort(), d.to().getPort(), d.payload()));
+      return Optional.empty();
+    }
     try {
       return dispatch(d);
     } catch (IkeException | MalformedException | CryptoException | IllegalArgumentException e) {

@@ -63,7 +63,9 @@ public record Knobs(
     /** (IUT) Keeps sending to the first NAT mapping after the peer's port changed. */
     IGNORE_REBINDING,
     /** (IUT) Sends its ESP-in-UDP from port 500. */
-    ESP_FROM_500;
+    ESP_FROM_500,
+    /** (IUT) Answers nothing at all: an unreachable device, for the harness's ERROR path. */
+    SILENT;
 
     /** The word used in scenario files, e.g. no-marker. */
     public String word() {

@@ -284,6 +284,7 @@ public final class Runner {
           peer.attach(ike);
           runSteps();
           peer.drain(Duration.ofMillis(300));
+          error = unreachable(captures);
         }
         status = iut.status();
       } catch (SetupException e) {
@@ -381,6 +382,63 @@ public final class Runner {
           sw.close();
         }
       };
+    }
+
+    /**
+     * When the IUT sent nothing at all, a fresh Main Mode on port 500 with the compliant knobs
+     * tells an unreachable device (ERROR, no verdict) from one that ignored only what the scenario
+     * provoked (a verdict stands).
+     */
+    private Optional<String> unreachable(List<PcapCapture> captures) {
+      boolean heard =
+          trace.at(Trace.PEER).stream()
+                  .anyMatch(
+                      e ->
+                          e.direction() == Direction.RECEIVED
+                              && e.from().getAddress().equals(target.address()))
+              || captures.stream()
+                  .flatMap(c -> c.frames().stream())
+                  .anyMatch(f -> sentBy(f, target.address()));
+      if (heard) {
+        return Optional.empty();
+      }
+      PeerConfig probeCfg =
+          new PeerConfig(
+              cfg.localAddress(),
+              cfg.remoteAddress(),
+              cfg.localId(),
+              cfg.remoteId(),
+              cfg.psk(),
+              cfg.cipher(),
+              cfg.hash(),
+              cfg.group(),
+              cfg.espCipher(),
+              cfg.espIntegrity(),
+              cfg.remoteNet(),
+              cfg.remotePrefix(),
+              Knobs.rfc3947(),
+              Duration.ofSeconds(1));
+      if (new Ikev1Initiator(probeCfg, peer, peer.recorder(), rnd).probe()) {
+        trace.note("the IUT ignored this scenario's packets but answers a fresh Main Mode on 500");
+        return Optional.empty();
+      }
+      return Optional.of(
+          "the IUT at "
+              + target.address().getHostAddress()
+              + " did not answer at all, not even a fresh Main Mode on UDP 500: unreachable,"
+              + " or not configured for the harness (addresses, identities, PSK, proposals)");
+    }
+
+    /** Whether a captured frame is an IPv4 packet from the given address. */
+    private static boolean sentBy(CapturedFrame f, Inet4Address a) {
+      try {
+        return java.util.Arrays.equals(
+            io.natt.wire.Ipv4Packet.decode(io.natt.wire.EthernetFrame.decode(f.bytes()).payload())
+                .src(),
+            a.getAddress());
+      } catch (io.natt.wire.MalformedException e) {
+        return false;
+      }
     }
 
     private String ladder() {
