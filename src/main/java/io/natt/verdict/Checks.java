@@ -181,10 +181,11 @@ public final class Checks {
     if (replies == 0) {
       return Judgement.notApplicable(r, "the IUT sent no IKE reply in this trace");
     }
-    return wrong.isEmpty()
-        ? Judgement.pass(r, replies + " IKE replies went back to the request's source", List.of())
-        : Judgement.fail(
-            r, wrong.size() + " IKE replies did not go back to the request's source", wrong);
+    return Judgement.byFindings(
+        r,
+        wrong,
+        replies + " IKE replies went back to the request's source",
+        wrong.size() + " IKE replies did not go back to the request's source");
   }
 
   static Judgement floatFollow(Trace t, Requirement r) {
@@ -264,9 +265,11 @@ public final class Checks {
     if (marked == 0 && wrong.isEmpty()) {
       return Judgement.notApplicable(r, "the IUT sent no IKE on port 4500");
     }
-    return wrong.isEmpty()
-        ? Judgement.pass(r, marked + " IKE packets on 4500 carried the marker", List.of())
-        : Judgement.fail(r, "IKE on port 4500 without the non-ESP marker", wrong);
+    return Judgement.byFindings(
+        r,
+        wrong,
+        marked + " IKE packets on 4500 carried the marker",
+        "IKE on port 4500 without the non-ESP marker");
   }
 
   static Judgement idPort(Trace t, Requirement r) {
@@ -425,9 +428,11 @@ public final class Checks {
     for (TraceEntry e : suspicious) {
       wrong.add(Evidence.of(e.ref(), "ESP only on 4500", "undecodable traffic from port 500"));
     }
-    return wrong.isEmpty()
-        ? Judgement.pass(r, esp.size() + " ESP-in-UDP packets from port 4500", List.of())
-        : Judgement.fail(r, "ESP-in-UDP not on the IKE NAT-T port", wrong);
+    return Judgement.byFindings(
+        r,
+        wrong,
+        esp.size() + " ESP-in-UDP packets from port 4500",
+        "ESP-in-UDP not on the IKE NAT-T port");
   }
 
   static Judgement keepaliveByte(Trace t, Requirement r) {
@@ -446,9 +451,11 @@ public final class Checks {
         wrong.add(Evidence.of(e.ref(), "one byte 0xff", Hex.hex(b)));
       }
     }
-    return wrong.isEmpty()
-        ? Judgement.pass(r, ka.size() + " keepalives, each one byte 0xff", List.of())
-        : Judgement.fail(r, "keepalives with the wrong content", wrong);
+    return Judgement.byFindings(
+        r,
+        wrong,
+        ka.size() + " keepalives, each one byte 0xff",
+        "keepalives with the wrong content");
   }
 
   static Judgement keepalivePort(Trace t, Requirement r) {
@@ -472,9 +479,8 @@ public final class Checks {
     if (ok == 0 && wrong.isEmpty()) {
       return Judgement.notApplicable(r, "the IUT sent no NAT-keepalive");
     }
-    return wrong.isEmpty()
-        ? Judgement.pass(r, ok + " keepalives on UDP 4500", List.of())
-        : Judgement.fail(r, "keepalives sent on port 500", wrong);
+    return Judgement.byFindings(
+        r, wrong, ok + " keepalives on UDP 4500", "keepalives sent on port 500");
   }
 
   /**

@@ -17,6 +17,12 @@ public record Judgement(
     return new Judgement(r, Verdict.FAIL, reason, ev);
   }
 
+  /** PASS when the check found nothing wrong, FAIL with the findings as evidence otherwise. */
+  public static Judgement byFindings(
+      Requirement r, List<Evidence> wrong, String passReason, String failReason) {
+    return wrong.isEmpty() ? pass(r, passReason, List.of()) : fail(r, failReason, wrong);
+  }
+
   public static Judgement inconclusive(Requirement r, String reason) {
     return new Judgement(r, Verdict.INCONCLUSIVE, reason, List.of());
   }

@@ -6,22 +6,12 @@ import static org.testng.Assert.assertNotEquals;
 import static org.testng.Assert.assertTrue;
 
 import io.natt.ike.Knobs;
-import io.natt.ike.ResponderConfig;
-import io.natt.iut.TargetProfile;
-import io.natt.nat.KernelTopology;
-import io.natt.nat.NatBehaviour;
-import io.natt.net.UdpTransport;
-import io.natt.sys.Cleanup;
-import io.natt.sys.NsExecutor;
 import io.natt.trace.Direction;
 import io.natt.trace.Trace;
 import io.natt.trace.TraceEntry;
 import io.natt.wire.PacketView;
-import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.testng.annotations.Test;
 
@@ -31,85 +21,6 @@ import org.testng.annotations.Test;
  * the RFCs ask.
  */
 public class EmulatedIutDeviationsIntegrationTest {
-  private static final Duration PING_WAIT = Duration.ofMillis(700);
-
-  /** Everything one run holds, for the test body. */
-  record Ctx(
-      KernelTopology topo,
-      TargetProfile target,
-      EmulatedIut iut,
-      HarnessPeer peer,
-      Trace trace,
-      HarnessDriver.HarnessOutcome outcome) {
-
-    String ladders() {
-      return "harness:\n"
-          + trace.ladder(Trace.PEER)
-          + "\nIUT:\n"
-          + iut.trace().ladder(Trace.PEER)
-          + "\n"
-          + String.join("\n", iut.trace().notes());
-    }
-
-    List<TraceEntry> iutEntries(Direction dir, Class<? extends PacketView> type) {
-      return iut.trace().at(Trace.PEER).stream()
-          .filter(e -> e.direction() == dir && type.isInstance(e.view()))
-          .toList();
-    }
-
-    /** The harness's public 4500 mapping, as the IUT saw it at Main Mode message 5. */
-    InetSocketAddress harnessPublic4500() {
-      return iutEntries(Direction.RECEIVED, PacketView.Ike.class).stream()
-          .filter(e -> e.to().getPort() == 4500)
-          .findFirst()
-          .orElseThrow(() -> new AssertionError(ladders()))
-          .from();
-    }
-
-    /** The harness's public 500 mapping, as the IUT saw it at Main Mode message 1. */
-    InetSocketAddress harnessPublic500() {
-      return iutEntries(Direction.RECEIVED, PacketView.Ike.class).stream()
-          .filter(e -> e.to().getPort() == 500)
-          .findFirst()
-          .orElseThrow(() -> new AssertionError(ladders()))
-          .from();
-    }
-
-    List<HarnessPeer.PingResult> ping(int count) {
-      return peer.ping(topo.harnessInnerAddress(), target.protectedHost(), count, PING_WAIT);
-    }
-  }
-
-  interface Body {
-    void check(Ctx c) throws Exception;
-  }
-
-  /** The harness behind the NAT runs Main Mode, Quick Mode and {@code pings} pings, then body. */
-  private static void run(Knobs iutKnobs, Knobs harnessKnobs, int pings, Body body)
-      throws Exception {
-    Integration.require();
-    SecureRandom rnd = new SecureRandom();
-    TargetProfile target = HarnessDriver.emulatedTarget(rnd);
-    ResponderConfig rcfg = HarnessDriver.responder(target, iutKnobs, Duration.ofSeconds(1));
-    Trace trace = new Trace();
-    try (KernelTopology topo =
-        KernelTopology.build(
-            Optional.of(NatBehaviour.randomising()), target.address(), target.protectedHost())) {
-      Cleanup.register(topo);
-      try (EmulatedIut iut = EmulatedIut.start(topo.iut(), rcfg, rnd);
-          NsExecutor harnessNs = new NsExecutor(topo.harness().namespace());
-          UdpTransport transport =
-              UdpTransport.open(harnessNs, topo.harness().address(), List.of(500, 4500));
-          HarnessPeer peer = new HarnessPeer(transport, trace, rnd)) {
-        HarnessDriver.HarnessOutcome h =
-            HarnessDriver.driveHarness(topo, target, peer, harnessKnobs, pings, PING_WAIT, rnd);
-        body.check(new Ctx(topo, target, iut, peer, trace, h));
-      } finally {
-        Cleanup.unregister(topo);
-      }
-    }
-    SkeletonIntegrationTest.assertNothingLeft();
-  }
 
   private static Knobs iut(Knobs.Deviation... d) {
     return Knobs.rfc3947().withDeviations(Set.of(d));
@@ -122,7 +33,7 @@ public class EmulatedIutDeviationsIntegrationTest {
 
   @Test
   public void noEspEchoDecryptsButNeverAnswers() throws Exception {
-    run(
+    HarnessDriver.run(
         iut(Knobs.Deviation.NO_ESP_ECHO),
         harness(),
         2,
@@ -140,7 +51,7 @@ public class EmulatedIutDeviationsIntegrationTest {
 
   @Test
   public void espFrom500LeavesFromTheWrongPortAndTheNatDropsIt() throws Exception {
-    run(
+    HarnessDriver.run(
         iut(Knobs.Deviation.ESP_FROM_500),
         harness(),
         1,
@@ -165,7 +76,7 @@ public class EmulatedIutDeviationsIntegrationTest {
   @Test
   public void iutBehindNatSendsKeepalivesWithItsByteFrom4500() throws Exception {
     Knobs k = Knobs.rfc3947().withKeepaliveInterval(Duration.ofSeconds(1)).withKeepaliveByte(0x00);
-    run(
+    HarnessDriver.run(
         k,
         harness().withNatD(Knobs.NatDMode.CORRUPT),
         0,
@@ -195,7 +106,7 @@ public class EmulatedIutDeviationsIntegrationTest {
   @Test
   public void keepaliveOn500GoesFromAndTo500() throws Exception {
     Knobs k = iut(Knobs.Deviation.KEEPALIVE_ON_500).withKeepaliveInterval(Duration.ofSeconds(1));
-    run(
+    HarnessDriver.run(
         k,
         harness().withNatD(Knobs.NatDMode.CORRUPT),
         0,
@@ -223,7 +134,7 @@ public class EmulatedIutDeviationsIntegrationTest {
   }
 
   /** Ping, new NAT mapping, ping: the ports the harness's ESP came from, in order. */
-  private static List<Integer> espSources(Ctx c) {
+  private static List<Integer> espSources(HarnessDriver.Ctx c) {
     return c.iutEntries(Direction.RECEIVED, PacketView.Esp.class).stream()
         .map(e -> e.from().getPort())
         .toList();
@@ -231,7 +142,7 @@ public class EmulatedIutDeviationsIntegrationTest {
 
   @Test
   public void byDefaultTheIutFollowsTheNewMapping() throws Exception {
-    run(
+    HarnessDriver.run(
         Knobs.rfc3947(),
         harness(),
         1,
@@ -251,7 +162,7 @@ public class EmulatedIutDeviationsIntegrationTest {
 
   @Test
   public void ignoreRebindingKeepsSendingToTheOldMapping() throws Exception {
-    run(
+    HarnessDriver.run(
         iut(Knobs.Deviation.IGNORE_REBINDING),
         harness(),
         1,

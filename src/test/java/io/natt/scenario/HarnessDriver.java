@@ -10,11 +10,23 @@ import io.natt.ike.IdPayloads;
 import io.natt.ike.Ikev1Initiator;
 import io.natt.ike.Knobs;
 import io.natt.ike.PeerConfig;
+import io.natt.ike.ResponderConfig;
 import io.natt.iut.TargetProfile;
+import io.natt.nat.KernelTopology;
+import io.natt.nat.NatBehaviour;
 import io.natt.nat.Topology;
+import io.natt.net.UdpTransport;
+import io.natt.sys.Cleanup;
+import io.natt.sys.NsExecutor;
+import io.natt.trace.Direction;
+import io.natt.trace.Trace;
+import io.natt.trace.TraceEntry;
+import io.natt.wire.PacketView;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Test support: drives the harness's peer by hand (Main Mode, Quick Mode, pings) for tests that
@@ -104,5 +116,84 @@ final class HarnessDriver {
     List<HarnessPeer.PingResult> results =
         peer.ping(topo.harnessInnerAddress(), target.protectedHost(), pings, pingWait);
     return new HarnessOutcome(ike, child, results);
+  }
+
+  /** Everything one run holds, for the test body. */
+  record Ctx(
+      KernelTopology topo,
+      TargetProfile target,
+      EmulatedIut iut,
+      HarnessPeer peer,
+      Trace trace,
+      HarnessDriver.HarnessOutcome outcome) {
+
+    String ladders() {
+      return "harness:\n"
+          + trace.ladder(Trace.PEER)
+          + "\nIUT:\n"
+          + iut.trace().ladder(Trace.PEER)
+          + "\n"
+          + String.join("\n", iut.trace().notes());
+    }
+
+    List<TraceEntry> iutEntries(Direction dir, Class<? extends PacketView> type) {
+      return iut.trace().at(Trace.PEER).stream()
+          .filter(e -> e.direction() == dir && type.isInstance(e.view()))
+          .toList();
+    }
+
+    /** The harness's public 4500 mapping, as the IUT saw it at Main Mode message 5. */
+    InetSocketAddress harnessPublic4500() {
+      return iutEntries(Direction.RECEIVED, PacketView.Ike.class).stream()
+          .filter(e -> e.to().getPort() == 4500)
+          .findFirst()
+          .orElseThrow(() -> new AssertionError(ladders()))
+          .from();
+    }
+
+    /** The harness's public 500 mapping, as the IUT saw it at Main Mode message 1. */
+    InetSocketAddress harnessPublic500() {
+      return iutEntries(Direction.RECEIVED, PacketView.Ike.class).stream()
+          .filter(e -> e.to().getPort() == 500)
+          .findFirst()
+          .orElseThrow(() -> new AssertionError(ladders()))
+          .from();
+    }
+
+    List<HarnessPeer.PingResult> ping(int count) {
+      return peer.ping(
+          topo.harnessInnerAddress(), target.protectedHost(), count, Duration.ofMillis(700));
+    }
+  }
+
+  interface Body {
+    void check(Ctx c) throws Exception;
+  }
+
+  /** The harness behind the NAT runs Main Mode, Quick Mode and {@code pings} pings, then body. */
+  static void run(Knobs iutKnobs, Knobs harnessKnobs, int pings, Body body) throws Exception {
+    Integration.require();
+    SecureRandom rnd = new SecureRandom();
+    TargetProfile target = HarnessDriver.emulatedTarget(rnd);
+    ResponderConfig rcfg = HarnessDriver.responder(target, iutKnobs, Duration.ofSeconds(1));
+    Trace trace = new Trace();
+    try (KernelTopology topo =
+        KernelTopology.build(
+            Optional.of(NatBehaviour.randomising()), target.address(), target.protectedHost())) {
+      Cleanup.register(topo);
+      try (EmulatedIut iut = EmulatedIut.start(topo.iut(), rcfg, rnd);
+          NsExecutor harnessNs = new NsExecutor(topo.harness().namespace());
+          UdpTransport transport =
+              UdpTransport.open(harnessNs, topo.harness().address(), List.of(500, 4500));
+          HarnessPeer peer = new HarnessPeer(transport, trace, rnd)) {
+        HarnessDriver.HarnessOutcome h =
+            HarnessDriver.driveHarness(
+                topo, target, peer, harnessKnobs, pings, Duration.ofMillis(700), rnd);
+        body.check(new Ctx(topo, target, iut, peer, trace, h));
+      } finally {
+        Cleanup.unregister(topo);
+      }
+    }
+    SkeletonIntegrationTest.assertNothingLeft();
   }
 }
