@@ -642,7 +642,19 @@ public final class Ikev1Initiator {
 
   private void rejectIfError(PacketView.Ike v, String what) {
     for (NotificationPayload n : v.all(NotificationPayload.class)) {
-      if (n.notifyType() < 8192) {
+      int type = n.notifyType();
+      if (type == NotifyType.NO_PROPOSAL_CHOSEN.code()
+          || type == NotifyType.ATTRIBUTES_NOT_SUPPORTED.code()
+          || type == NotifyType.INVALID_TRANSFORM_ID.code()
+          || type == NotifyType.INVALID_KEY_INFORMATION.code()) {
+        throw new ProposalRefused(
+            what.startsWith("Quick Mode")
+                ? ProposalRefused.Phase.ESP
+                : ProposalRefused.Phase.PHASE1,
+            NotifyType.valueOf(type).name(),
+            what);
+      }
+      if (type < 8192) {
         throw new IkeException(
             "the IUT answered "
                 + what

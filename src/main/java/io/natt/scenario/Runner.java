@@ -7,6 +7,7 @@ import io.natt.ike.Ikev1Initiator;
 import io.natt.ike.Knobs;
 import io.natt.ike.NatDetection;
 import io.natt.ike.PeerConfig;
+import io.natt.ike.ProposalRefused;
 import io.natt.ike.ResponderConfig;
 import io.natt.iut.StrongSwan;
 import io.natt.iut.TargetProfile;
@@ -179,6 +180,7 @@ public final class Runner {
     private PeerConfig cfg;
     private ChildSaKeys child;
     private List<HarnessPeer.PingResult> pings = new ArrayList<>();
+    private Optional<String> refused = Optional.empty();
 
     Execution(
         Scenario s,
@@ -284,7 +286,7 @@ public final class Runner {
           peer.attach(ike);
           runSteps();
           peer.drain(Duration.ofMillis(300));
-          error = unreachable(captures);
+          error = refused.isPresent() ? refused : unreachable(captures);
         }
         status = iut.status();
       } catch (SetupException e) {
@@ -426,7 +428,10 @@ public final class Runner {
           "the IUT at "
               + target.address().getHostAddress()
               + " did not answer at all, not even a fresh Main Mode on UDP 500: unreachable,"
-              + " or not configured for the harness (addresses, identities, PSK, proposals)");
+              + " or not configured for the harness (addresses, identities, PSK, proposals: it was"
+              + " offered the phase-1 proposal "
+              + s.harness().ike().proposal()
+              + ", which it may not accept)");
     }
 
     /** Whether a captured frame is an IPv4 packet from the given address. */
@@ -494,6 +499,10 @@ public final class Runner {
         } catch (StepFailed e) {
           r = new StepResult(step.line(), name, Status.FAILED, e.getMessage(), secs(t0));
           stopped = true;
+        } catch (ProposalRefused e) {
+          refused = Optional.of(refusal(e));
+          r = new StepResult(step.line(), name, Status.ERROR, refused.get(), secs(t0));
+          stopped = true;
         } catch (IkeException e) {
           r = new StepResult(step.line(), name, Status.FAILED, e.getMessage(), secs(t0));
           stopped = true;
@@ -503,6 +512,50 @@ public final class Runner {
             "step " + name + " (line " + step.line() + "): " + r.status() + " " + r.detail());
         log.accept("    " + r);
       }
+    }
+
+    /**
+     * A refused proposal is a set-up mismatch (ERROR), not a verdict: it names the proposal and the
+     * setting to change.
+     */
+    private String refusal(ProposalRefused e) {
+      Scenario.IkeSpec spec = s.harness().ike();
+      boolean esp = e.phase() == ProposalRefused.Phase.ESP;
+      String proposal = esp ? spec.espProposal() : spec.proposal();
+      String what = esp ? "ESP proposal" : "phase-1 proposal";
+      String key = esp ? "esp" : "phase1";
+      String fix =
+          "; configure "
+              + target.name()
+              + " to accept it, or list the proposals it accepts in the target profile"
+              + " (proposals: { "
+              + key
+              + ": [...] }) so that scenarios not about this proposal use one of them";
+      if (e.keyExchange()) {
+        return "set-up: the IUT accepted the "
+            + what
+            + " "
+            + proposal
+            + " but answered "
+            + e.answeredMessage()
+            + " with "
+            + e.notification()
+            + ": it cannot compute that Diffie-Hellman group"
+            + (launch instanceof IutLaunch.Bundled
+                ? " (the bundled strongSwan lacks a crypto plugin: run `natt doctor`)"
+                : "")
+            + fix;
+      }
+      return "set-up: the IUT refused the "
+          + what
+          + " "
+          + proposal
+          + " ("
+          + e.notification()
+          + " in answer to "
+          + e.answeredMessage()
+          + ")"
+          + fix;
     }
 
     private static double secs(long t0) {

@@ -8,6 +8,7 @@ import io.natt.report.HtmlReportException;
 import io.natt.scenario.Scenario;
 import io.natt.sys.Exec;
 import io.natt.verdict.Judgement;
+import io.natt.verdict.Level;
 import io.natt.verdict.Verdict;
 import io.qameta.allure.Allure;
 import io.qameta.allure.AllureLifecycle;
@@ -34,6 +35,12 @@ public final class ConformanceRun {
   public static final int OK = 0;
   public static final int MUST_FAILED = 1;
   public static final int ERROR = 2;
+
+  /**
+   * Nothing failed, but the run did not decide what it had to: a MUST requirement, or a requirement
+   * a scenario names, stayed undecided, or no MUST requirement was judged at all.
+   */
+  public static final int UNDECIDED = 3;
 
   private ConformanceRun() {}
 
@@ -87,10 +94,32 @@ public final class ConformanceRun {
           "natt: only " + results.size() + " of " + files.size() + " scenarios produced a result");
       return ERROR;
     }
-    return exitCode(results);
+    int code = exitCode(results, matrix);
+    out.println();
+    out.println("natt: exit " + code + " (" + meaning(code) + ")");
+    return code;
+  }
+
+  /** The exit code in words, as `natt run --help` explains it. */
+  static String meaning(int code) {
+    return switch (code) {
+      case OK -> "every MUST requirement judged passed, nothing left undecided";
+      case MUST_FAILED -> "a MUST requirement failed";
+      case ERROR -> "set-up or harness error: no verdict on the IUT for at least one scenario";
+      case UNDECIDED -> "undecided: nothing failed, but the run did not decide what it had to";
+      default -> "unknown";
+    };
+  }
+
+  static int exitCode(List<ScenarioResult> results) {
+    return exitCode(results, matrix("", results));
   }
 
   static ComplianceMatrix matrix(TargetProfile target, List<ScenarioResult> results) {
+    return matrix(target.name(), results);
+  }
+
+  static ComplianceMatrix matrix(String iut, List<ScenarioResult> results) {
     List<ComplianceMatrix.Column> cols = new ArrayList<>();
     for (ScenarioResult r : results) {
       cols.add(
@@ -100,7 +129,7 @@ public final class ConformanceRun {
               r.verdict(),
               r.judgements()));
     }
-    return new ComplianceMatrix(target.name(), Instant.now().truncatedTo(ChronoUnit.SECONDS), cols);
+    return new ComplianceMatrix(iut, Instant.now().truncatedTo(ChronoUnit.SECONDS), cols);
   }
 
   static void writeOutputs(Path report, ComplianceMatrix m, TargetProfile target, PrintStream out) {
@@ -165,11 +194,23 @@ public final class ConformanceRun {
     }
   }
 
-  static int exitCode(List<ScenarioResult> results) {
+  /**
+   * 2 when a scenario ended in ERROR (set-up, proposal refused, IUT unreachable), else 1 when a
+   * MUST requirement failed, else 3 when something the run had to decide stayed undecided (a MUST
+   * requirement, a scenario's named requirement, or no MUST requirement judged at all), else 0.
+   */
+  static int exitCode(List<ScenarioResult> results, ComplianceMatrix matrix) {
     if (results.stream().anyMatch(r -> r.verdict() == Verdict.ERROR)) {
       return ERROR;
     }
-    return results.stream().anyMatch(ScenarioResult::mustFailed) ? MUST_FAILED : OK;
+    if (results.stream().anyMatch(ScenarioResult::mustFailed)) {
+      return MUST_FAILED;
+    }
+    boolean undecided =
+        results.stream().anyMatch(r -> !r.undecided().isEmpty())
+            || !matrix.ids(Level.MUST, ComplianceMatrix.Outcome.UNDECIDED).isEmpty()
+            || matrix.ids(Level.MUST, ComplianceMatrix.Outcome.PASSED).isEmpty();
+    return undecided ? UNDECIDED : OK;
   }
 
   static void printSummary(List<ScenarioResult> results, PrintStream out) {
@@ -221,6 +262,9 @@ public final class ConformanceRun {
         }
       }
       r.error().ifPresent(e -> out.println("  ERROR in " + r.name() + ": " + e));
+      for (String u : r.undecided()) {
+        out.println("  UNDECIDED in " + r.name() + ": " + u);
+      }
     }
   }
 }
