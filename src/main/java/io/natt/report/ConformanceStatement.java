@@ -59,7 +59,9 @@ final class ConformanceStatement {
         + c.get(ComplianceMatrix.Outcome.FAILED)
         + " failed, "
         + c.get(ComplianceMatrix.Outcome.UNDECIDED)
-        + " undecided";
+        + " undecided, "
+        + c.get(ComplianceMatrix.Outcome.NOT_APPLICABLE)
+        + " not applicable";
   }
 
   /** executor.json: the report's name, which Allure shows as the Overview's heading. */
@@ -135,6 +137,7 @@ final class ConformanceStatement {
                     case PASSED -> Status.PASSED;
                     case FAILED -> Status.FAILED;
                     case UNDECIDED -> Status.BROKEN;
+                    case NOT_APPLICABLE -> Status.SKIPPED;
                   })
               .setStage(Stage.FINISHED)
               .setStart(now)
