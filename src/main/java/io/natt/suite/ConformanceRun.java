@@ -169,11 +169,7 @@ public final class ConformanceRun {
   }
 
   static String iutVersion(TargetProfile t) {
-    if (!t.launchesStrongSwan()) {
-      return "remote device (version not known to the harness)";
-    }
-    Exec.Result r = Exec.run(io.natt.iut.StrongSwan.CHARON, "--version");
-    return r.ok() ? r.output().strip() : "strongSwan (version unknown)";
+    return io.natt.iut.Iuts.version(t);
   }
 
   static String harnessVersion() {
