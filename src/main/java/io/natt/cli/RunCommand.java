@@ -1,5 +1,6 @@
 package io.natt.cli;
 
+import io.natt.nat.Testbeds;
 import io.natt.suite.ConformanceRun;
 import io.natt.suite.SuiteSettings;
 import java.nio.file.Files;
@@ -62,6 +63,15 @@ final class RunCommand implements Callable<Integer> {
               + " random for each run), off for a remote device.")
   Boolean exportKeys;
 
+  @Option(
+      names = "--nat",
+      paramLabel = "kernel|emulated",
+      description =
+          "NAT backend: kernel (namespaces and nftables between real hosts) or emulated (a NAT"
+              + " inside the harness). Default: kernel for a target the project launches, emulated"
+              + " for a remote device.")
+  String nat = "";
+
   @Override
   public Integer call() {
     if (exportKeys != null) {
@@ -79,6 +89,11 @@ final class RunCommand implements Callable<Integer> {
         return Main.SETUP_ERROR;
       }
     }
-    return ConformanceRun.run(new SuiteSettings(target, suites, catalog, report), System.out);
+    if (!nat.isEmpty() && !Testbeds.names().contains(nat)) {
+      System.err.println(
+          "natt: --nat " + nat + ": choose one of " + String.join(", ", Testbeds.names()));
+      return Main.SETUP_ERROR;
+    }
+    return ConformanceRun.run(new SuiteSettings(target, suites, catalog, report, nat), System.out);
   }
 }

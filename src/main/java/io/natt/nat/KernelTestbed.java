@@ -227,7 +227,7 @@ public final class KernelTestbed implements Testbed {
     return name;
   }
 
-  private static void veth(String nsA, String ifA, String nsB, String ifB) {
+  static void veth(String nsA, String ifA, String nsB, String ifB) {
     Exec.check(
         "ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB);
     for (String[] end : new String[][] {{nsA, ifA}, {nsB, ifB}}) {
@@ -237,7 +237,7 @@ public final class KernelTestbed implements Testbed {
     }
   }
 
-  private static void addr(Host host) {
+  static void addr(Host host) {
     Exec.check(
         "ip",
         "-n",
@@ -310,6 +310,11 @@ public final class KernelTestbed implements Testbed {
   @Override
   public DatagramPort openHarnessPort(List<Integer> localPorts) {
     return UdpTransport.open(executor(harness.namespace()), harness.address(), localPorts);
+  }
+
+  @Override
+  public DatagramPort openIutPort(List<Integer> localPorts) {
+    return UdpTransport.open(executor(iut.namespace()), iut.address(), localPorts);
   }
 
   @Override

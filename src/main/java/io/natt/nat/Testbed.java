@@ -87,6 +87,20 @@ public interface Testbed extends AutoCloseable {
   /** Opens the harness's datagram port on {@code localPorts} of its address; the caller closes. */
   DatagramPort openHarnessPort(List<Integer> localPorts);
 
+  /**
+   * Opens UDP ports on the IUT host's address, for an IUT that runs inside the harness (the
+   * emulated IUT); the caller closes.
+   */
+  DatagramPort openIutPort(List<Integer> localPorts);
+
+  /**
+   * What the testbed's NATs did that is worth a line in the trace's notes (mappings made, expired,
+   * packets filtered), in order; empty when the backend cannot tell.
+   */
+  default List<String> notes() {
+    return List.of();
+  }
+
   /** The names of the observation points, in the order {@link #startCaptures} returns them. */
   List<String> observationPoints();
 

@@ -17,7 +17,16 @@ public final class Testbeds {
   private static Map<String, Testbed.Backend> backends() {
     Map<String, Testbed.Backend> m = new LinkedHashMap<>();
     m.put(KernelTestbed.BACKEND.name(), KernelTestbed.BACKEND);
+    m.put(EmulatedTestbed.BACKEND.name(), EmulatedTestbed.BACKEND);
     return m;
+  }
+
+  /**
+   * The backend for a target: kernel when the project launches the IUT (it is in a namespace the
+   * project made), emulated for a remote device (no namespace of the project's reaches it).
+   */
+  public static String defaultFor(boolean launchedByProject) {
+    return launchedByProject ? KernelTestbed.NAME : EmulatedTestbed.NAME;
   }
 
   /** The names users can choose from. */

@@ -25,6 +25,7 @@ import io.natt.wire.Ipv4Packet;
 import io.natt.wire.MalformedException;
 import io.natt.wire.PacketView;
 import io.natt.wire.WireReader;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -94,7 +95,12 @@ public final class EmulatedIut implements Channel, Iut {
    * deviate).
    */
   public static Iut.Launcher launcher(Knobs knobs, SecureRandom random) {
-    return (testbed, target) -> start(testbed.iut(), responderConfig(target, knobs), random);
+    return (testbed, target) ->
+        start(
+            testbed.openIutPort(List.of(500, 4500)),
+            testbed.iut().address(),
+            responderConfig(target, knobs),
+            random);
   }
 
   /** A responder accepting everything, for the target, with the given knobs. */
@@ -123,6 +129,18 @@ public final class EmulatedIut implements Channel, Iut {
     }
     EmulatedIut e = new EmulatedIut(ns, t, cfg, random);
     e.trace.note("emulated IUT serving on " + iut.address().getHostAddress() + ": " + cfg);
+    e.thread.start();
+    return e;
+  }
+
+  /**
+   * Starts serving on a datagram port the caller opened on the IUT's address (a testbed's IUT port,
+   * in a namespace or in memory); closing the IUT closes the port.
+   */
+  public static EmulatedIut start(
+      DatagramPort port, Inet4Address address, ResponderConfig cfg, SecureRandom random) {
+    EmulatedIut e = new EmulatedIut(null, port, cfg, random);
+    e.trace.note("emulated IUT serving on " + address.getHostAddress() + ": " + cfg);
     e.thread.start();
     return e;
   }
@@ -358,7 +376,9 @@ public final class EmulatedIut implements Channel, Iut {
       Thread.currentThread().interrupt();
     }
     transport.close();
-    ns.close();
+    if (ns != null) {
+      ns.close();
+    }
   }
 
   @Override

@@ -111,10 +111,21 @@ public final class Runner {
     return run(s, target, new IutLaunch.FromTarget(), outDir, log);
   }
 
-  /** The given IUT on the default testbed backend. */
+  /**
+   * The given IUT on the default testbed backend for it: kernel when the project launches the IUT,
+   * emulated for a remote device ({@link Testbeds#defaultFor}).
+   */
   public static Outcome run(
       Scenario s, TargetProfile target, IutLaunch launch, Path outDir, Consumer<String> log) {
-    return run(s, target, launch, Testbeds.DEFAULT, outDir, log);
+    return run(s, target, launch, defaultBackend(target, launch), outDir, log);
+  }
+
+  /** The backend used when none is chosen, for this target and IUT. */
+  public static String defaultBackend(TargetProfile target, IutLaunch launch) {
+    boolean remote =
+        launch instanceof IutLaunch.FromTarget
+            && (target.launch() == null || target.launch().isEmpty());
+    return Testbeds.defaultFor(!remote);
   }
 
   /**
@@ -127,6 +138,37 @@ public final class Runner {
       TargetProfile target,
       IutLaunch launch,
       String backend,
+      Path outDir,
+      Consumer<String> log) {
+    Testbed.Backend chosen;
+    try {
+      chosen = Testbeds.backend(backend);
+    } catch (SetupException e) {
+      return new Outcome(
+          s,
+          target,
+          new Trace(),
+          List.of(),
+          Optional.empty(),
+          Optional.of(e.getMessage()),
+          new PeerState(new NatDetection("none", false, false), false, Optional.empty(), List.of()),
+          "",
+          "",
+          List.of(),
+          Duration.ZERO);
+    }
+    return run(s, target, launch, chosen, outDir, log);
+  }
+
+  /**
+   * Runs the scenario on the given testbed backend (also one that users cannot choose by name, such
+   * as the in-memory emulated backend of the mutant suite).
+   */
+  public static Outcome run(
+      Scenario s,
+      TargetProfile target,
+      IutLaunch launch,
+      Testbed.Backend backend,
       Path outDir,
       Consumer<String> log) {
     long start = System.nanoTime();
@@ -149,8 +191,7 @@ public final class Runner {
           Duration.ZERO);
     }
     try {
-      return new Execution(s, target, launch, Testbeds.backend(backend), outDir, trace, log)
-          .run(start);
+      return new Execution(s, target, launch, backend, outDir, trace, log).run(start);
     } catch (SetupException | IllegalArgumentException e) {
       return new Outcome(
           s,
@@ -292,6 +333,7 @@ public final class Runner {
       } catch (SetupException e) {
         error = Optional.of(e.getMessage());
       } finally {
+        testbed.notes().forEach(trace::note);
         captures.forEach(Capture::close);
         for (Capture c : captures) {
           for (CapturedFrame f : c.frames()) {

@@ -64,8 +64,11 @@ public final class ConformanceRun {
     Path allure = settings.report().resolve("allure-results");
     deleteTree(allure);
     out.printf(
-        "natt run: %d scenario(s) against %s, report in %s%n",
-        files.size(), settings.target(), settings.report());
+        "natt run: %d scenario(s) against %s, %s NAT backend, report in %s%n",
+        files.size(),
+        settings.target(),
+        settings.natFor(ScenarioTest.target(settings.target())),
+        settings.report());
     TestNG tng = new TestNG(true);
     tng.setTestClasses(new Class<?>[] {ScenarioTest.class});
     tng.setOutputDirectory(settings.report().resolve("testng").toString());

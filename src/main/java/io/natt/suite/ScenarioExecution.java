@@ -20,8 +20,26 @@ import java.util.function.Consumer;
 public final class ScenarioExecution {
   private ScenarioExecution() {}
 
+  /** On the target's default NAT backend. */
   public static ScenarioResult execute(
       Path file, Catalog catalog, TargetProfile target, Path reportDir, Consumer<String> log) {
+    return execute(
+        file,
+        catalog,
+        target,
+        Runner.defaultBackend(target, new Runner.IutLaunch.FromTarget()),
+        reportDir,
+        log);
+  }
+
+  /** On the NAT backend of that name (kernel, emulated). */
+  public static ScenarioResult execute(
+      Path file,
+      Catalog catalog,
+      TargetProfile target,
+      String nat,
+      Path reportDir,
+      Consumer<String> log) {
     Scenario s;
     try {
       s = ScenarioLoader.load(file, catalog.ids());
@@ -34,7 +52,9 @@ public final class ScenarioExecution {
           List.of(),
           List.of());
     }
-    Runner.Outcome o = Runner.run(s, target, reportDir.resolve(s.id()), log);
+    Runner.Outcome o =
+        Runner.run(
+            s, target, new Runner.IutLaunch.FromTarget(), nat, reportDir.resolve(s.id()), log);
     if (o.notApplicable().isPresent() || o.error().isPresent()) {
       return new ScenarioResult(
           file, Optional.of(s), Optional.empty(), Optional.of(o), List.of(), List.of());

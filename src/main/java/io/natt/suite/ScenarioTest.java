@@ -78,7 +78,12 @@ public class ScenarioTest implements ITest {
     }
     result =
         ScenarioExecution.execute(
-            file, catalog(s.catalog()), target, s.report().resolve("scenarios"), line -> {});
+            file,
+            catalog(s.catalog()),
+            target,
+            s.natFor(target),
+            s.report().resolve("scenarios"),
+            line -> {});
     SuiteResults.add(result);
     ScenarioReports.write(result, target, exportKeys(target), s.report().resolve("scenarios"));
     if (result.loadError().isPresent()) {

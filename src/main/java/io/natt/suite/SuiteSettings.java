@@ -1,5 +1,7 @@
 package io.natt.suite;
 
+import io.natt.iut.TargetProfile;
+import io.natt.scenario.Runner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,15 +12,28 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * What a conformance run uses: the target profile, the scenario files, the catalog and where the
- * report goes. `natt run` and `mvn verify` pass them as system properties, so that both run the
- * very same TestNG tests.
+ * What a conformance run uses: the target profile, the scenario files, the catalog, where the
+ * report goes and the NAT backend. `natt run` and `mvn verify` pass them as system properties, so
+ * that both run the very same TestNG tests.
+ *
+ * @param nat the NAT backend's name (kernel, emulated), or empty for the target's default (kernel
+ *     for an IUT the project launches, emulated for a remote device)
  */
-public record SuiteSettings(Path target, List<Path> suites, Path catalog, Path report) {
+public record SuiteSettings(Path target, List<Path> suites, Path catalog, Path report, String nat) {
   public static final String TARGET = "natt.target";
   public static final String SUITE = "natt.suite";
   public static final String CATALOG = "natt.catalog";
   public static final String REPORT = "natt.report";
+  public static final String NAT = "natt.nat";
+
+  public SuiteSettings {
+    nat = nat == null ? "" : nat;
+  }
+
+  /** With the target's default NAT backend. */
+  public SuiteSettings(Path target, List<Path> suites, Path catalog, Path report) {
+    this(target, suites, catalog, report, "");
+  }
 
   public static SuiteSettings fromSystemProperties() {
     return new SuiteSettings(
@@ -28,7 +43,8 @@ public record SuiteSettings(Path target, List<Path> suites, Path catalog, Path r
             .map(Path::of)
             .toList(),
         Path.of(System.getProperty(CATALOG, "testsuites/requirements.yaml")),
-        Path.of(System.getProperty(REPORT, "reports")));
+        Path.of(System.getProperty(REPORT, "reports")),
+        System.getProperty(NAT, ""));
   }
 
   public void toSystemProperties() {
@@ -36,6 +52,12 @@ public record SuiteSettings(Path target, List<Path> suites, Path catalog, Path r
     System.setProperty(SUITE, String.join(",", suites.stream().map(Path::toString).toList()));
     System.setProperty(CATALOG, catalog.toString());
     System.setProperty(REPORT, report.toString());
+    System.setProperty(NAT, nat);
+  }
+
+  /** The NAT backend to use against this target: the chosen one, or the target's default. */
+  public String natFor(TargetProfile t) {
+    return nat.isEmpty() ? Runner.defaultBackend(t, new Runner.IutLaunch.FromTarget()) : nat;
   }
 
   /**

@@ -1,0 +1,526 @@
+package io.natt.nat;
+
+import io.natt.net.DatagramNetwork;
+import io.natt.net.DatagramPort;
+import io.natt.net.RecordingCapture;
+import io.natt.sys.SetupException;
+import io.natt.wire.Datagram;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A NAT emulated inside the harness, in front of the harness's own peer, built from a {@link
+ * NatBehaviour}. The peer believes it has a private address ({@code inside}) and sends from its
+ * ports 500 and 4500; this port translates: each datagram leaves from a mapped port of a real (or
+ * in-memory) socket on the public address, chosen by the mapping behaviour and the port allocation;
+ * what comes back on a mapped port is let in only if the filtering behaviour lets it, and reaches
+ * the peer as sent to its private address and port. A mapping idle for the UDP timeout is forgotten
+ * (its socket closed: later packets to it are lost, as at a NAT that expired the mapping); {@link
+ * #rebind} forgets every mapping at once, so the next packet gets a new socket and port. Loss,
+ * duplication and reordering come on demand ({@link #impair}).
+ *
+ * <p>Without a behaviour it is no NAT at all: the peer's sockets are bound to its own (public)
+ * address and ports, nothing translated, and it records the harness's view only.
+ *
+ * <p>Toward the IUT, this is everything a NAT is: the source address and port of the peer's
+ * packets, which packets get through and when. The third part, the NAT-D hashes, follows from the
+ * peer's private address.
+ */
+public final class EmulatedNat implements DatagramPort {
+  /** Lowest port of random allocation, like the kernel backend (so Wireshark dissects IKE). */
+  public static final int RANDOM_PORT_MIN = 10000;
+
+  /** How often idle mappings are looked for. */
+  static final Duration SWEEP = Duration.ofMillis(100);
+
+  private final String name;
+  private final NatBehaviour behaviour;
+  private final Inet4Address inside;
+  private final Inet4Address publicAddress;
+  private final List<Integer> ports;
+  private final DatagramNetwork network;
+  private final Random random;
+  private final Map<Key, Mapping> mappings = new LinkedHashMap<>();
+  private final BlockingQueue<Datagram> inbound = new LinkedBlockingQueue<>();
+  private final List<String> events = new ArrayList<>();
+  private final Map<Inet4Address, Inet4Address> seenToReal = new ConcurrentHashMap<>();
+  private final Map<Inet4Address, Inet4Address> realToSeen = new ConcurrentHashMap<>();
+  private final Direction outbound = new Direction("outbound");
+  private final Direction inboundDir = new Direction("inbound");
+  private final ScheduledExecutorService timer;
+  private volatile RecordingCapture insideCapture;
+  private volatile RecordingCapture outsideCapture;
+  private volatile Impairment impairment = Impairment.NONE;
+  private volatile boolean closed;
+
+  /**
+   * What a mapping is keyed by: the internal port, and the remote endpoint as far as it matters.
+   */
+  private record Key(int insidePort, InetAddress remoteAddress, int remotePort) {}
+
+  /** One mapping: its socket on the public side and the remote endpoints it has sent to. */
+  private final class Mapping {
+    final Key key;
+    final Set<InetSocketAddress> contacted = ConcurrentHashMap.newKeySet();
+    volatile DatagramNetwork.Socket socket;
+    volatile long lastUsed = System.nanoTime();
+    volatile boolean gone;
+
+    Mapping(Key key) {
+      this.key = key;
+    }
+
+    boolean permits(InetSocketAddress from) {
+      if (behaviour == null) {
+        return true;
+      }
+      return switch (behaviour.filtering()) {
+        case ENDPOINT_INDEPENDENT -> true;
+        case ADDRESS_DEPENDENT ->
+            contacted.stream().anyMatch(c -> c.getAddress().equals(from.getAddress()));
+        case ADDRESS_AND_PORT_DEPENDENT -> contacted.contains(from);
+      };
+    }
+  }
+
+  /** A held-back packet of one direction (for reordering). */
+  private static final class Direction {
+    final String name;
+    Runnable held;
+
+    Direction(String name) {
+      this.name = name;
+    }
+  }
+
+  private EmulatedNat(
+      String name,
+      NatBehaviour behaviour,
+      Inet4Address inside,
+      Inet4Address publicAddress,
+      List<Integer> ports,
+      DatagramNetwork network,
+      Random random) {
+    this.name = name;
+    this.behaviour = behaviour;
+    this.inside = inside;
+    this.publicAddress = publicAddress;
+    this.ports = List.copyOf(ports);
+    this.network = network;
+    this.random = random;
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "nat-" + name);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * A NAT named {@code name} with the given behaviour between the peer at {@code inside} (its ports
+   * {@code ports}) and {@code publicAddress} on {@code network}.
+   */
+  public static EmulatedNat open(
+      String name,
+      NatBehaviour behaviour,
+      Inet4Address inside,
+      Inet4Address publicAddress,
+      List<Integer> ports,
+      DatagramNetwork network,
+      Random random) {
+    EmulatedNat n = new EmulatedNat(name, behaviour, inside, publicAddress, ports, network, random);
+    n.timer.scheduleWithFixedDelay(
+        n::sweep, SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+    return n;
+  }
+
+  /**
+   * No NAT: the peer's own sockets on {@code address}, bound now to each of {@code ports}; a
+   * SetupException when one cannot be bound.
+   */
+  public static EmulatedNat direct(
+      Inet4Address address, List<Integer> ports, DatagramNetwork network, Random random) {
+    EmulatedNat n = new EmulatedNat("none", null, address, address, ports, network, random);
+    try {
+      for (int p : ports) {
+        synchronized (n) {
+          n.mapping(p, null);
+        }
+      }
+    } catch (RuntimeException e) {
+      n.close();
+      throw e;
+    }
+    return n;
+  }
+
+  /**
+   * Records what passes from now on: {@code insideCapture} the peer's side (private addresses),
+   * {@code outsideCapture} the public side (mapped ports); either may be null.
+   */
+  public void record(RecordingCapture insideCapture, RecordingCapture outsideCapture) {
+    this.insideCapture = insideCapture;
+    this.outsideCapture = behaviour == null ? null : outsideCapture;
+  }
+
+  /** Loses, duplicates or reorders packets from now on, both ways. */
+  public void impair(Impairment i) {
+    impairment = i;
+  }
+
+  /**
+   * Makes the peer see the host at {@code real} as {@code seen}: what it sends to {@code seen} goes
+   * to {@code real}, what comes from {@code real} looks as if from {@code seen} (a NAT in front of
+   * that host forwarding its ports, so that the peer's NAT-D names an address the host does not
+   * have).
+   */
+  public void translateRemote(Inet4Address seen, Inet4Address real) {
+    seenToReal.put(seen, real);
+    realToSeen.put(real, seen);
+  }
+
+  /** Forgets every mapping (a NAT reboot): the next packet gets a new socket and port. */
+  public synchronized int rebind() {
+    int n = 0;
+    for (Mapping m : List.copyOf(mappings.values())) {
+      drop(m, "forgotten (rebinding)");
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * The public port the mapping for this internal port and remote endpoint has, if there is one.
+   */
+  public synchronized Optional<Integer> mappedPort(int insidePort, InetSocketAddress to) {
+    Mapping m = mappings.get(key(insidePort, real(to)));
+    return m == null ? Optional.empty() : Optional.of(m.socket.local().getPort());
+  }
+
+  /** How many mappings are live. */
+  public synchronized int mappingCount() {
+    return mappings.size();
+  }
+
+  /**
+   * What the NAT did worth telling (mappings made, expired, packets filtered or lost), in order.
+   */
+  public List<String> events() {
+    synchronized (events) {
+      return List.copyOf(events);
+    }
+  }
+
+  private void event(String s) {
+    synchronized (events) {
+      events.add(s);
+    }
+  }
+
+  // ------------------------------------------------------------------ outbound
+
+  @Override
+  public Datagram send(int localPort, InetSocketAddress to, byte[] payload) {
+    if (!ports.contains(localPort)) {
+      throw new IllegalArgumentException("no socket on local port " + localPort);
+    }
+    InetSocketAddress from = new InetSocketAddress(inside, localPort);
+    Datagram d = Datagram.now(from, to, payload);
+    if (closed) {
+      return d;
+    }
+    byte[] copy = payload.clone();
+    record(insideCapture, from, to, copy, true);
+    pass(outbound, () -> forward(localPort, to, copy));
+    return d;
+  }
+
+  private void forward(int localPort, InetSocketAddress to, byte[] payload) {
+    InetSocketAddress realTo = real(to);
+    DatagramNetwork.Socket s;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      Mapping m = mapping(localPort, realTo);
+      m.contacted.add(realTo);
+      m.lastUsed = System.nanoTime();
+      s = m.socket;
+    }
+    s.send(realTo, payload);
+    record(outsideCapture, s.local(), realTo, payload, true);
+  }
+
+  private Key key(int insidePort, InetSocketAddress to) {
+    if (behaviour == null || to == null) {
+      return new Key(insidePort, null, -1);
+    }
+    return switch (behaviour.mapping()) {
+      case ENDPOINT_INDEPENDENT -> new Key(insidePort, null, -1);
+      case ADDRESS_DEPENDENT -> new Key(insidePort, to.getAddress(), -1);
+      case ADDRESS_AND_PORT_DEPENDENT -> new Key(insidePort, to.getAddress(), to.getPort());
+    };
+  }
+
+  /** The mapping for this packet, made (with a new socket) when there is none; holds the lock. */
+  private Mapping mapping(int insidePort, InetSocketAddress to) {
+    Key k = key(insidePort, to);
+    Mapping m = mappings.get(k);
+    if (m != null) {
+      return m;
+    }
+    Mapping made = new Mapping(k);
+    made.socket = bindFor(made);
+    mappings.put(k, made);
+    if (behaviour != null) {
+      event(
+          "NAT "
+              + name
+              + ": new mapping "
+              + inside.getHostAddress()
+              + ":"
+              + insidePort
+              + " -> "
+              + publicAddress.getHostAddress()
+              + ":"
+              + made.socket.local().getPort()
+              + (to == null
+                  ? ""
+                  : " (first to " + to.getAddress().getHostAddress() + ":" + to.getPort() + ")"));
+    }
+    return made;
+  }
+
+  private DatagramNetwork.Socket bindFor(Mapping m) {
+    int insidePort = m.key.insidePort();
+    if (behaviour == null || behaviour.ports() == NatBehaviour.PortAllocation.PRESERVE) {
+      Optional<DatagramNetwork.Socket> s = tryBind(m, insidePort);
+      if (s.isPresent()) {
+        return s.get();
+      }
+      if (behaviour == null) {
+        throw new SetupException(
+            "cannot bind UDP "
+                + publicAddress.getHostAddress()
+                + ":"
+                + insidePort
+                + " for the harness (taken, or a port below 1024 without root or"
+                + " CAP_NET_BIND_SERVICE)");
+      }
+      event("NAT " + name + ": port " + insidePort + " not free, a random port instead");
+    }
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port;
+      synchronized (random) {
+        port = RANDOM_PORT_MIN + random.nextInt(65536 - RANDOM_PORT_MIN);
+      }
+      Optional<DatagramNetwork.Socket> s = tryBind(m, port);
+      if (s.isPresent()) {
+        return s.get();
+      }
+    }
+    throw new SetupException(
+        "NAT " + name + ": no free UDP port on " + publicAddress.getHostAddress());
+  }
+
+  private Optional<DatagramNetwork.Socket> tryBind(Mapping m, int port) {
+    return network.bind(
+        new InetSocketAddress(publicAddress, port), (from, data) -> arrived(m, from, data));
+  }
+
+  // ------------------------------------------------------------------ inbound
+
+  private void arrived(Mapping m, InetSocketAddress from, byte[] payload) {
+    DatagramNetwork.Socket s = m.socket;
+    if (s == null) {
+      return;
+    }
+    record(outsideCapture, from, s.local(), payload, false);
+    if (m.gone || closed) {
+      return;
+    }
+    if (!m.permits(from)) {
+      event(
+          "NAT "
+              + name
+              + ": filtered "
+              + from.getAddress().getHostAddress()
+              + ":"
+              + from.getPort()
+              + " -> "
+              + s.local().getPort()
+              + " ("
+              + behaviour.filtering().fileName()
+              + " filtering)");
+      return;
+    }
+    m.lastUsed = System.nanoTime();
+    InetSocketAddress shown = seen(from);
+    InetSocketAddress to = new InetSocketAddress(inside, m.key.insidePort());
+    pass(
+        inboundDir,
+        () -> {
+          record(insideCapture, shown, to, payload, false);
+          inbound.add(Datagram.now(shown, to, payload));
+        });
+  }
+
+  @Override
+  public Optional<Datagram> receive(Duration timeout) {
+    try {
+      return Optional.ofNullable(inbound.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Inet4Address localAddress() {
+    return inside;
+  }
+
+  // ------------------------------------------------------------------ timeouts and impairment
+
+  private void sweep() {
+    if (behaviour == null) {
+      return;
+    }
+    long limit = behaviour.udpTimeout().toNanos();
+    long now = System.nanoTime();
+    synchronized (this) {
+      for (Mapping m : List.copyOf(mappings.values())) {
+        if (now - m.lastUsed > limit) {
+          drop(m, "expired after " + behaviour.udpTimeout().toSeconds() + " s idle");
+        }
+      }
+    }
+  }
+
+  /** Removes a mapping and closes its socket; holds the lock. */
+  private void drop(Mapping m, String why) {
+    m.gone = true;
+    mappings.remove(m.key);
+    m.socket.close();
+    event(
+        "NAT "
+            + name
+            + ": mapping "
+            + inside.getHostAddress()
+            + ":"
+            + m.key.insidePort()
+            + " -> "
+            + publicAddress.getHostAddress()
+            + ":"
+            + m.socket.local().getPort()
+            + " "
+            + why);
+  }
+
+  private void pass(Direction d, Runnable deliver) {
+    Impairment im = impairment;
+    if (im.none()) {
+      deliver.run();
+      return;
+    }
+    double lose;
+    double dup;
+    double hold;
+    synchronized (random) {
+      lose = random.nextDouble();
+      dup = random.nextDouble();
+      hold = random.nextDouble();
+    }
+    if (lose < im.loss()) {
+      event("NAT " + name + ": lost an " + d.name + " packet (impairment)");
+      return;
+    }
+    Runnable r =
+        dup < im.duplicate()
+            ? () -> {
+              deliver.run();
+              deliver.run();
+            }
+            : deliver;
+    Runnable before;
+    synchronized (d) {
+      before = d.held;
+      d.held = null;
+      if (before == null && hold < im.reorder()) {
+        d.held = r;
+        timer.schedule(
+            () -> {
+              Runnable late;
+              synchronized (d) {
+                late = d.held == r ? r : null;
+                if (late != null) {
+                  d.held = null;
+                }
+              }
+              if (late != null) {
+                late.run();
+              }
+            },
+            Impairment.REORDER_HOLD_MILLIS,
+            TimeUnit.MILLISECONDS);
+        return;
+      }
+    }
+    r.run();
+    if (before != null) {
+      before.run();
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private InetSocketAddress real(InetSocketAddress to) {
+    Inet4Address r = seenToReal.get(to.getAddress());
+    return r == null ? to : new InetSocketAddress(r, to.getPort());
+  }
+
+  private InetSocketAddress seen(InetSocketAddress from) {
+    Inet4Address s = realToSeen.get(from.getAddress());
+    return s == null ? from : new InetSocketAddress(s, from.getPort());
+  }
+
+  private static void record(
+      RecordingCapture c,
+      InetSocketAddress from,
+      InetSocketAddress to,
+      byte[] payload,
+      boolean outbound) {
+    if (c != null) {
+      c.record(from, to, payload, outbound);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    timer.shutdownNow();
+    synchronized (this) {
+      for (Mapping m : List.copyOf(mappings.values())) {
+        m.gone = true;
+        m.socket.close();
+      }
+      mappings.clear();
+    }
+  }
+}

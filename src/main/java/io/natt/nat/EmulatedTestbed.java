@@ -1,0 +1,329 @@
+package io.natt.nat;
+
+import io.natt.net.Capture;
+import io.natt.net.DatagramNetwork;
+import io.natt.net.DatagramPort;
+import io.natt.net.MemoryNetwork;
+import io.natt.net.RecordingCapture;
+import io.natt.net.SocketNetwork;
+import io.natt.net.UdpTransport;
+import io.natt.sys.Exec;
+import io.natt.sys.NetNs;
+import io.natt.sys.NsExecutor;
+import io.natt.sys.SetupException;
+import java.net.Inet4Address;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * The emulated NAT backend: the NAT in front of the harness is an {@link EmulatedNat} inside the
+ * harness, built from the same {@link NatBehaviour} as the kernel one. The harness's peer believes
+ * it has the private address the kernel backend gives it (10.0.1.2) and puts it into NAT-D and its
+ * IDs; its datagrams leave from mapped ports of real sockets on the harness host's public address.
+ * The NAT records both its sides itself ({@code harness.pcap} with the private view, {@code
+ * nat-public.pcap} with the public addresses and mapped ports).
+ *
+ * <p>Two ways to place the hosts. {@link #BACKEND} ("emulated", needs root): a namespace for the
+ * harness host (public address 198.51.100.1 behind a NAT, 198.51.100.3 without) and one for the
+ * IUT, joined by a veth; no NAT namespace, no nftables. {@link #IN_MEMORY}: no namespace, no
+ * socket, no root; the hosts meet on a {@link MemoryNetwork}, which serves an IUT that runs inside
+ * the harness (the emulated IUT and its mutants) and nothing else.
+ *
+ * <p>What it realises: the harness behind zero or one NAT; every mapping and filtering behaviour of
+ * RFC 4787; random (from 10000 up) or preserved ports; the UDP timeout (inbound packets refresh a
+ * mapping, as netfilter's conntrack does); rebinding (new sockets); loss, duplication and
+ * reordering on demand ({@link #impair}). Not yet: an IUT behind a NAT, two NATs in a row.
+ */
+public final class EmulatedTestbed implements Testbed {
+  /** The backend's name, as {@code natt run --nat} takes it. */
+  public static final String NAME = "emulated";
+
+  /** Emulated NAT, hosts in namespaces (the IUT may be the bundled strongSwan). Needs root. */
+  public static final Backend BACKEND = backend(NAME, false);
+
+  /**
+   * Emulated NAT, hosts on an in-memory network: only for an IUT that runs inside the harness.
+   * Needs no privilege.
+   */
+  public static final Backend IN_MEMORY = backend(NAME + "-in-memory", true);
+
+  /** Slack after a NAT's UDP timeout for its sweeper to have dropped the mapping. */
+  static final Duration EXPIRY_SLACK = Duration.ofSeconds(1);
+
+  private static final String NAT_PUBLIC = "198.51.100.1";
+  private static final String HARNESS_PRIVATE = "10.0.1.2";
+  private static final String HARNESS_PUBLIC = "198.51.100.3";
+  private static final String HARNESS_INNER_DIRECT = "10.0.2.2";
+  private static final String INNER_NET_DIRECT = "10.0.2.0/24";
+
+  private final boolean inMemory;
+  private final Testbed.Nat nat;
+  private final Random random = new Random(new SecureRandom().nextLong());
+  private final List<String> namespaces = new ArrayList<>();
+  private final List<NsExecutor> executors = new ArrayList<>();
+  private final List<EmulatedNat> ports = new ArrayList<>();
+  private final List<Capture> captures = new ArrayList<>();
+  private MemoryNetwork memory;
+  private Host harness;
+  private Host iut;
+  private Inet4Address harnessPublic;
+  private RecordingCapture insideCapture;
+  private RecordingCapture outsideCapture;
+  private Impairment impairment = Impairment.NONE;
+
+  private EmulatedTestbed(boolean inMemory, Testbed.Nat nat) {
+    this.inMemory = inMemory;
+    this.nat = nat;
+  }
+
+  private static Backend backend(String name, boolean inMemory) {
+    return new Backend() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Optional<String> refusal(Layout layout) {
+        return EmulatedTestbed.refusal(layout);
+      }
+
+      @Override
+      public Testbed build(Request r) {
+        refusal(r.layout())
+            .ifPresent(
+                why -> {
+                  throw new SetupException(why);
+                });
+        EmulatedTestbed t =
+            new EmulatedTestbed(
+                inMemory, r.layout().harnessBehind().stream().findFirst().orElse(null));
+        try {
+          t.create(r.iutAddress(), r.protectedHost());
+          return t;
+        } catch (RuntimeException e) {
+          t.close();
+          throw e;
+        }
+      }
+    };
+  }
+
+  /** Why the emulated backend cannot build the layout, if it cannot. */
+  static Optional<String> refusal(Layout layout) {
+    if (!layout.iutBehind().isEmpty()) {
+      return Optional.of("an IUT behind a NAT is not supported by the emulated NAT backend yet");
+    }
+    if (layout.harnessBehind().size() > 1) {
+      return Optional.of("two NATs in a row are not supported by the emulated NAT backend yet");
+    }
+    return Optional.empty();
+  }
+
+  private void create(Inet4Address iutAddress, Inet4Address protectedAddress) {
+    harnessPublic = KernelTestbed.ip(nat == null ? HARNESS_PUBLIC : NAT_PUBLIC);
+    Inet4Address harnessOwn = nat == null ? harnessPublic : KernelTestbed.ip(HARNESS_PRIVATE);
+    if (inMemory) {
+      memory = new MemoryNetwork();
+      harness = new Host("harness", "", "memory", harnessOwn, 24);
+      iut = new Host("iut", "", "memory", iutAddress, 24);
+      return;
+    }
+    requireRoot();
+    NetNs.removeLeftovers();
+    String h = ns("h");
+    String i = ns("iut");
+    KernelTestbed.veth(h, "h0", i, "e0");
+    // the harness host has only its public address: the private one exists in the peer's mind
+    // (NAT-D, IDs) and on the emulated NAT's inside
+    KernelTestbed.addr(new Host("harness", h, "h0", harnessPublic, 24));
+    harness = new Host("harness", h, "h0", harnessOwn, 24);
+    iut = new Host("iut", i, "e0", iutAddress, 24);
+    KernelTestbed.addr(iut);
+    Exec.check(
+        "ip", "-n", i, "addr", "add", protectedAddress.getHostAddress() + "/32", "dev", "lo");
+  }
+
+  static void requireRoot() {
+    for (String tool : List.of("ip", "ethtool")) {
+      if (!Exec.available(tool)) {
+        throw new SetupException(
+            tool + " not found: install iproute2 and ethtool (bin/install-deps)");
+      }
+    }
+    Exec.Result id = Exec.run("id", "-u");
+    if (!id.ok() || !id.output().trim().equals("0")) {
+      throw new SetupException(
+          "the emulated NAT backend with a launched IUT needs root (the IUT's network namespace)");
+    }
+  }
+
+  private String ns(String role) {
+    String name = NetNs.name(role);
+    NetNs.create(name);
+    namespaces.add(name);
+    return name;
+  }
+
+  private DatagramNetwork network(String namespace) {
+    return inMemory ? memory : new SocketNetwork(executor(namespace));
+  }
+
+  private NsExecutor executor(String namespace) {
+    synchronized (executors) {
+      for (NsExecutor e : executors) {
+        if (e.namespace().equals(namespace)) {
+          return e;
+        }
+      }
+      NsExecutor e = new NsExecutor(namespace);
+      executors.add(e);
+      return e;
+    }
+  }
+
+  /** Loses, duplicates or reorders the packets the NAT forwards, both ways, from now on. */
+  public synchronized void impair(Impairment i) {
+    impairment = i;
+    ports.forEach(p -> p.impair(i));
+  }
+
+  @Override
+  public String backend() {
+    return NAME;
+  }
+
+  @Override
+  public Host harness() {
+    return harness;
+  }
+
+  @Override
+  public Host iut() {
+    return iut;
+  }
+
+  @Override
+  public Inet4Address harnessPublicAddress() {
+    return harnessPublic;
+  }
+
+  @Override
+  public Inet4Address harnessInnerAddress() {
+    return nat == null ? KernelTestbed.ip(HARNESS_INNER_DIRECT) : harness.address();
+  }
+
+  @Override
+  public String harnessInnerNet() {
+    return nat == null ? INNER_NET_DIRECT : KernelTestbed.PRIVATE_NET;
+  }
+
+  @Override
+  public Optional<NatBehaviour> harnessNat() {
+    return Optional.ofNullable(nat).map(Testbed.Nat::behaviour);
+  }
+
+  @Override
+  public synchronized DatagramPort openHarnessPort(List<Integer> localPorts) {
+    DatagramNetwork net = network(harness.namespace());
+    EmulatedNat p =
+        nat == null
+            ? EmulatedNat.direct(harnessPublic, localPorts, net, random)
+            : EmulatedNat.open(
+                nat.name(),
+                nat.behaviour(),
+                harness.address(),
+                harnessPublic,
+                localPorts,
+                net,
+                random);
+    p.record(insideCapture, outsideCapture);
+    p.impair(impairment);
+    ports.add(p);
+    return p;
+  }
+
+  @Override
+  public DatagramPort openIutPort(List<Integer> localPorts) {
+    if (!inMemory) {
+      return UdpTransport.open(executor(iut.namespace()), iut.address(), localPorts);
+    }
+    return EmulatedNat.direct(iut.address(), localPorts, memory, random);
+  }
+
+  @Override
+  public List<String> notes() {
+    List<String> out = new ArrayList<>();
+    synchronized (this) {
+      ports.forEach(p -> out.addAll(p.events()));
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> observationPoints() {
+    return nat == null ? List.of("harness") : List.of("harness", "nat-public");
+  }
+
+  @Override
+  public String iutSidePoint() {
+    return nat == null ? "harness" : "nat-public";
+  }
+
+  @Override
+  public synchronized List<Capture> startCaptures(Path dir) {
+    insideCapture = RecordingCapture.start("harness", dir.resolve("harness.pcap"));
+    captures.add(insideCapture);
+    if (nat != null) {
+      outsideCapture = RecordingCapture.start("nat-public", dir.resolve("nat-public.pcap"));
+      captures.add(outsideCapture);
+    }
+    ports.forEach(p -> p.record(insideCapture, outsideCapture));
+    List<Capture> out = new ArrayList<>();
+    out.add(insideCapture);
+    if (outsideCapture != null) {
+      out.add(outsideCapture);
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized String rebind() {
+    int n = ports.stream().mapToInt(EmulatedNat::rebind).sum();
+    return n + " mapping(s) forgotten, the next packet gets a new socket and port";
+  }
+
+  @Override
+  public Optional<Duration> expiryWait() {
+    return harnessNat().map(n -> n.udpTimeout().plus(EXPIRY_SLACK));
+  }
+
+  /** The namespaces this testbed made (none in memory). */
+  public List<String> namespaces() {
+    return List.copyOf(namespaces);
+  }
+
+  @Override
+  public synchronized void close() {
+    ports.forEach(EmulatedNat::close);
+    ports.clear();
+    captures.forEach(Capture::close);
+    captures.clear();
+    if (memory != null) {
+      memory.close();
+    }
+    synchronized (executors) {
+      executors.forEach(NsExecutor::close);
+      executors.clear();
+    }
+    for (int k = namespaces.size() - 1; k >= 0; k--) {
+      NetNs.delete(namespaces.get(k));
+    }
+    namespaces.clear();
+  }
+}
