@@ -7,7 +7,7 @@ import static org.testng.Assert.fail;
 import io.natt.ike.Knobs;
 import io.natt.iut.TargetLoader;
 import io.natt.iut.TargetProfile;
-import io.natt.scenario.Integration;
+import io.natt.nat.EmulatedTestbed;
 import io.natt.scenario.Mutant;
 import io.natt.scenario.Runner;
 import io.natt.scenario.Scenario;
@@ -36,7 +36,8 @@ import org.testng.annotations.Test;
 /**
  * Self-validation: every check of the catalog has a mutant IUT (the harness's own responder with
  * one deviation) on which it says FAIL, while the same scenario against the compliant emulated IUT
- * does not make it FAIL.
+ * does not make it FAIL. Runs on the emulated NAT backend in memory: no root, no namespace, no
+ * strongSwan.
  */
 public class MutantTest {
   static final Path MUTANTS = Path.of("testsuites/mutants");
@@ -91,7 +92,13 @@ public class MutantTest {
     Scenario s = ScenarioLoader.load(m.scenario(), CATALOG.ids());
     Path out = Path.of(System.getProperty("natt.reports", "reports"), "mutants", label);
     Runner.Outcome o =
-        Runner.run(s, target(), new Runner.IutLaunch.Emulated(iutKnobs), out, l -> {});
+        Runner.run(
+            s,
+            target(),
+            new Runner.IutLaunch.Emulated(iutKnobs),
+            EmulatedTestbed.IN_MEMORY,
+            out,
+            l -> {});
     if (o.error().isPresent()) {
       fail(label + ": run failed: " + o.error().get());
     }
@@ -106,7 +113,6 @@ public class MutantTest {
 
   @Test(dataProvider = "mutantFiles")
   public void checkFailsOnItsMutant(String name, Mutant m) {
-    Integration.require();
     Judgement j = judge(m, m.iutKnobs(), name.replace(".yaml", ""));
     assertEquals(
         j.verdict(),
@@ -117,7 +123,6 @@ public class MutantTest {
 
   @Test(dataProvider = "mutantFiles")
   public void checkPassesOnTheCompliantEmulatedIut(String name, Mutant m) {
-    Integration.require();
     Knobs compliant = Knobs.rfc3947().withKeepaliveInterval(Duration.ofSeconds(1));
     Judgement j = judge(m, compliant, name.replace(".yaml", "") + "-control");
     assertEquals(

@@ -1,0 +1,96 @@
+package io.natt.suite;
+
+import static org.testng.Assert.assertTrue;
+
+import io.natt.iut.TargetProfile;
+import io.natt.nat.EmulatedTestbed;
+import io.natt.nat.KernelTestbed;
+import io.natt.scenario.Integration;
+import io.natt.verdict.Catalog;
+import io.natt.verdict.Judgement;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.testng.annotations.Test;
+
+/**
+ * Both NAT backends give the same verdicts: every scenario of testsuites/ (rfc3947/, rfc3948/) runs
+ * against the bundled strongSwan once through the kernel NAT (namespaces and nftables) and once
+ * through the emulated NAT (inside the harness), and the outcome per scenario (verdict of every
+ * judged requirement, not applicable, error) must be the same. A difference is allowed only where
+ * {@link #DIFFERENCES} writes it down with its reason (also in the README). Prints the wall time of
+ * each backend.
+ */
+public class NatBackendEquivalenceTest {
+  static final Path REPORT =
+      Path.of(System.getProperty("natt.reports", "reports"), "backends").toAbsolutePath();
+
+  /** Scenario file name -> why its outcome differs between the backends. None so far. */
+  static final Map<String, String> DIFFERENCES = Map.of();
+
+  /** A scenario's outcome in comparable form: requirement -> verdict, or the reason it has none. */
+  static Map<String, String> outcome(ScenarioResult r) {
+    Map<String, String> m = new TreeMap<>();
+    r.loadError().ifPresent(e -> m.put("(load)", e));
+    r.notApplicable().ifPresent(e -> m.put("(scenario)", "NOT_APPLICABLE"));
+    r.error().ifPresent(e -> m.put("(scenario)", "ERROR: " + e));
+    for (Judgement j : r.judgements()) {
+      m.put(j.id(), j.verdict().name());
+    }
+    return m;
+  }
+
+  @Test
+  public void everyScenarioGivesTheSameVerdictsUnderBothBackends() {
+    Integration.require();
+    SuiteSettings settings =
+        new SuiteSettings(
+            Path.of("testsuites/targets/bundled-strongswan.yaml"),
+            List.of(Path.of("testsuites/rfc3947"), Path.of("testsuites/rfc3948")),
+            Path.of("testsuites/requirements.yaml"),
+            REPORT);
+    Catalog catalog = ScenarioTest.catalog(settings.catalog());
+    TargetProfile target = ScenarioTest.target(settings.target());
+    List<Path> files = settings.scenarioFiles();
+    assertTrue(files.size() >= 15, "the suite has its scenarios: " + files);
+    long kernelNanos = 0;
+    long emulatedNanos = 0;
+    List<String> differences = new ArrayList<>();
+    StringBuilder table = new StringBuilder();
+    for (Path f : files) {
+      long t0 = System.nanoTime();
+      ScenarioResult k =
+          ScenarioExecution.execute(
+              f, catalog, target, KernelTestbed.NAME, REPORT.resolve("kernel"), l -> {});
+      long t1 = System.nanoTime();
+      ScenarioResult e =
+          ScenarioExecution.execute(
+              f, catalog, target, EmulatedTestbed.NAME, REPORT.resolve("emulated"), l -> {});
+      long t2 = System.nanoTime();
+      kernelNanos += t1 - t0;
+      emulatedNanos += t2 - t1;
+      Map<String, String> ko = outcome(k);
+      Map<String, String> eo = outcome(e);
+      String name = f.getFileName().toString();
+      table.append(
+          String.format(
+              "  %-40s kernel %-14s %5.1f s   emulated %-14s %5.1f s%n",
+              name, k.verdict(), (t1 - t0) / 1e9, e.verdict(), (t2 - t1) / 1e9));
+      if (!ko.equals(eo) && !DIFFERENCES.containsKey(name)) {
+        differences.add(name + ":\n    kernel   " + ko + "\n    emulated " + eo);
+      }
+      assertTrue(
+          k.error().isEmpty() || DIFFERENCES.containsKey(name),
+          name + " errs on the kernel backend: " + k.error());
+    }
+    differences.forEach(System.out::println);
+    System.out.printf(
+        "NAT backends over %d scenarios: kernel %.1f s, emulated %.1f s%n%s",
+        files.size(), kernelNanos / 1e9, emulatedNanos / 1e9, table);
+    assertTrue(
+        differences.isEmpty(),
+        "verdicts differ between the backends:\n  " + String.join("\n  ", differences));
+  }
+}
