@@ -30,8 +30,10 @@ import java.util.concurrent.TimeUnit;
  * in-memory) socket on the public address, chosen by the mapping behaviour and the port allocation;
  * what comes back on a mapped port is let in only if the filtering behaviour lets it, and reaches
  * the peer as sent to its private address and port. A mapping idle for the UDP timeout is forgotten
- * (its socket closed: later packets to it are lost, as at a NAT that expired the mapping); {@link
- * #rebind} forgets every mapping at once, so the next packet gets a new socket and port. Loss,
+ * (later packets to its port are dropped); {@link #rebind} forgets every mapping at once, so the
+ * next packet gets a new socket and port. A forgotten mapping's socket stays bound to observe: what
+ * still comes to its port is recorded on the public side and dropped, as a capture on a NAT's
+ * public side shows it (likewise the public ports 500 and 4500 when they can be bound). Loss,
  * duplication and reordering come on demand ({@link #impair}).
  *
  * <p>Without a behaviour it is no NAT at all: the peer's sockets are bound to its own (public)
@@ -56,6 +58,13 @@ public final class EmulatedNat implements DatagramPort {
   private final DatagramNetwork network;
   private final Random random;
   private final Map<Key, Mapping> mappings = new LinkedHashMap<>();
+
+  /** Every public port bound, live or not: a forgotten mapping's socket stays to observe. */
+  private final Map<Integer, DatagramNetwork.Socket> sockets = new LinkedHashMap<>();
+
+  /** The live mapping of each public port. */
+  private final Map<Integer, Mapping> byPort = new LinkedHashMap<>();
+
   private final BlockingQueue<Datagram> inbound = new LinkedBlockingQueue<>();
   private final List<String> events = new ArrayList<>();
   private final Map<Inet4Address, Inet4Address> seenToReal = new ConcurrentHashMap<>();
@@ -77,7 +86,7 @@ public final class EmulatedNat implements DatagramPort {
   private final class Mapping {
     final Key key;
     final Set<InetSocketAddress> contacted = ConcurrentHashMap.newKeySet();
-    volatile DatagramNetwork.Socket socket;
+    volatile int port;
     volatile long lastUsed = System.nanoTime();
     volatile boolean gone;
 
@@ -145,6 +154,13 @@ public final class EmulatedNat implements DatagramPort {
       DatagramNetwork network,
       Random random) {
     EmulatedNat n = new EmulatedNat(name, behaviour, inside, publicAddress, ports, network, random);
+    synchronized (n) {
+      // the public side observes what comes to its well-known ports too (an IUT that answers
+      // port 500 instead of the mapped port), as a capture on the NAT's public side would
+      for (int p : n.ports) {
+        n.tryBind(p).ifPresent(s -> n.sockets.put(p, s));
+      }
+    }
     n.timer.scheduleWithFixedDelay(
         n::sweep, SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
     return n;
@@ -210,7 +226,7 @@ public final class EmulatedNat implements DatagramPort {
    */
   public synchronized Optional<Integer> mappedPort(int insidePort, InetSocketAddress to) {
     Mapping m = mappings.get(key(insidePort, real(to)));
-    return m == null ? Optional.empty() : Optional.of(m.socket.local().getPort());
+    return m == null ? Optional.empty() : Optional.of(m.port);
   }
 
   /** How many mappings are live. */
@@ -261,7 +277,7 @@ public final class EmulatedNat implements DatagramPort {
       Mapping m = mapping(localPort, realTo);
       m.contacted.add(realTo);
       m.lastUsed = System.nanoTime();
-      s = m.socket;
+      s = sockets.get(m.port);
     }
     s.send(realTo, payload);
     record(outsideCapture, s.local(), realTo, payload, true);
@@ -286,8 +302,9 @@ public final class EmulatedNat implements DatagramPort {
       return m;
     }
     Mapping made = new Mapping(k);
-    made.socket = bindFor(made);
+    made.port = bindFor(made);
     mappings.put(k, made);
+    byPort.put(made.port, made);
     if (behaviour != null) {
       event(
           "NAT "
@@ -299,7 +316,7 @@ public final class EmulatedNat implements DatagramPort {
               + " -> "
               + publicAddress.getHostAddress()
               + ":"
-              + made.socket.local().getPort()
+              + made.port
               + (to == null
                   ? ""
                   : " (first to " + to.getAddress().getHostAddress() + ":" + to.getPort() + ")"));
@@ -307,12 +324,12 @@ public final class EmulatedNat implements DatagramPort {
     return made;
   }
 
-  private DatagramNetwork.Socket bindFor(Mapping m) {
+  /** A public port for the mapping, bound (or taken over from a forgotten mapping); its number. */
+  private int bindFor(Mapping m) {
     int insidePort = m.key.insidePort();
     if (behaviour == null || behaviour.ports() == NatBehaviour.PortAllocation.PRESERVE) {
-      Optional<DatagramNetwork.Socket> s = tryBind(m, insidePort);
-      if (s.isPresent()) {
-        return s.get();
+      if (take(insidePort)) {
+        return insidePort;
       }
       if (behaviour == null) {
         throw new SetupException(
@@ -330,29 +347,52 @@ public final class EmulatedNat implements DatagramPort {
       synchronized (random) {
         port = RANDOM_PORT_MIN + random.nextInt(65536 - RANDOM_PORT_MIN);
       }
-      Optional<DatagramNetwork.Socket> s = tryBind(m, port);
-      if (s.isPresent()) {
-        return s.get();
+      if (!sockets.containsKey(port) && take(port)) {
+        return port;
       }
     }
     throw new SetupException(
         "NAT " + name + ": no free UDP port on " + publicAddress.getHostAddress());
   }
 
-  private Optional<DatagramNetwork.Socket> tryBind(Mapping m, int port) {
+  /** Whether the public port is now this NAT's for a new mapping; holds the lock. */
+  private boolean take(int port) {
+    if (byPort.containsKey(port)) {
+      return false;
+    }
+    if (sockets.containsKey(port)) {
+      return true;
+    }
+    Optional<DatagramNetwork.Socket> s = tryBind(port);
+    s.ifPresent(x -> sockets.put(port, x));
+    return s.isPresent();
+  }
+
+  private Optional<DatagramNetwork.Socket> tryBind(int port) {
     return network.bind(
-        new InetSocketAddress(publicAddress, port), (from, data) -> arrived(m, from, data));
+        new InetSocketAddress(publicAddress, port), (from, data) -> arrived(port, from, data));
   }
 
   // ------------------------------------------------------------------ inbound
 
-  private void arrived(Mapping m, InetSocketAddress from, byte[] payload) {
-    DatagramNetwork.Socket s = m.socket;
-    if (s == null) {
-      return;
+  private void arrived(int port, InetSocketAddress from, byte[] payload) {
+    InetSocketAddress local = new InetSocketAddress(publicAddress, port);
+    record(outsideCapture, from, local, payload, false);
+    Mapping m;
+    synchronized (this) {
+      m = closed ? null : byPort.get(port);
     }
-    record(outsideCapture, from, s.local(), payload, false);
-    if (m.gone || closed) {
+    if (m == null) {
+      event(
+          "NAT "
+              + name
+              + ": dropped "
+              + from.getAddress().getHostAddress()
+              + ":"
+              + from.getPort()
+              + " -> "
+              + port
+              + " (no mapping on that port)");
       return;
     }
     if (!m.permits(from)) {
@@ -364,7 +404,7 @@ public final class EmulatedNat implements DatagramPort {
               + ":"
               + from.getPort()
               + " -> "
-              + s.local().getPort()
+              + port
               + " ("
               + behaviour.filtering().fileName()
               + " filtering)");
@@ -413,11 +453,14 @@ public final class EmulatedNat implements DatagramPort {
     }
   }
 
-  /** Removes a mapping and closes its socket; holds the lock. */
+  /**
+   * Forgets a mapping; holds the lock. Its socket stays bound, to observe (and drop) what still
+   * comes to the old port, as a capture on a NAT's public side would.
+   */
   private void drop(Mapping m, String why) {
     m.gone = true;
     mappings.remove(m.key);
-    m.socket.close();
+    byPort.remove(m.port);
     event(
         "NAT "
             + name
@@ -428,7 +471,7 @@ public final class EmulatedNat implements DatagramPort {
             + " -> "
             + publicAddress.getHostAddress()
             + ":"
-            + m.socket.local().getPort()
+            + m.port
             + " "
             + why);
   }
@@ -516,11 +559,10 @@ public final class EmulatedNat implements DatagramPort {
     closed = true;
     timer.shutdownNow();
     synchronized (this) {
-      for (Mapping m : List.copyOf(mappings.values())) {
-        m.gone = true;
-        m.socket.close();
-      }
+      sockets.values().forEach(DatagramNetwork.Socket::close);
+      sockets.clear();
       mappings.clear();
+      byPort.clear();
     }
   }
 }

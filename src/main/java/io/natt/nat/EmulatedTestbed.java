@@ -75,6 +75,7 @@ public final class EmulatedTestbed implements Testbed {
   private RecordingCapture insideCapture;
   private RecordingCapture outsideCapture;
   private Impairment impairment = Impairment.NONE;
+  private Inet4Address iutSeenAs;
 
   private EmulatedTestbed(boolean inMemory, Testbed.Nat nat) {
     this.inMemory = inMemory;
@@ -187,6 +188,23 @@ public final class EmulatedTestbed implements Testbed {
     }
   }
 
+  /**
+   * Tells the IUT it sits behind a NAT: the harness's peer sees the IUT at {@code translated}, an
+   * address the IUT does not have, so that the peer's NAT-D hash of the IUT's address never
+   * matches; what the peer sends there goes to the IUT's real address, and the IUT's answers come
+   * back as if from {@code translated}. The peer must then address the IUT by {@link #iutSeenAs()}.
+   * (Scenarios will ask for it through {@code iut: { behind: ... }}; the runner does not yet.)
+   */
+  public synchronized void showIutAs(Inet4Address translated) {
+    iutSeenAs = translated;
+    ports.forEach(p -> p.translateRemote(translated, iut.address()));
+  }
+
+  /** The address the harness's peer sees the IUT at: its own, or the one {@link #showIutAs} set. */
+  public synchronized Inet4Address iutSeenAs() {
+    return iutSeenAs == null ? iut.address() : iutSeenAs;
+  }
+
   /** Loses, duplicates or reorders the packets the NAT forwards, both ways, from now on. */
   public synchronized void impair(Impairment i) {
     impairment = i;
@@ -244,6 +262,9 @@ public final class EmulatedTestbed implements Testbed {
                 random);
     p.record(insideCapture, outsideCapture);
     p.impair(impairment);
+    if (iutSeenAs != null) {
+      p.translateRemote(iutSeenAs, iut.address());
+    }
     ports.add(p);
     return p;
   }

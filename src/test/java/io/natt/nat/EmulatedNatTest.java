@@ -63,8 +63,9 @@ public class EmulatedNatTest {
           net.bind(
                   new InetSocketAddress(a, port),
                   (f, d) -> {
-                    from.add(f);
+                    // data first: next() waits on from, then takes the data
                     data.add(d);
+                    from.add(f);
                   })
               .orElseThrow();
       open.add(socket);
@@ -186,7 +187,7 @@ public class EmulatedNatTest {
         case ADDRESS_AND_PORT_DEPENDENT -> {
           assertNotEquals(p2, p1, m + ": another port, another mapping");
           assertNotEquals(p3, p1, m + ": another address, another mapping");
-          assertNotEquals(p3, p2, m);
+          assertNotEquals(p3, p2, m.toString());
         }
       }
       assertEquals(
@@ -376,6 +377,36 @@ public class EmulatedNatTest {
     iut.socket.send(mapped, b("y"));
     assertEquals(
         n.receive(Duration.ofSeconds(2)).orElseThrow().from(), new InetSocketAddress(seen, 500));
+  }
+
+  @Test
+  public void anInMemoryTestbedCarriesTheHarnessToTheIutThroughItsNat() throws Exception {
+    try (EmulatedTestbed t =
+        (EmulatedTestbed)
+            EmulatedTestbed.IN_MEMORY.build(
+                new Testbed.Request(
+                    new Testbed.Layout(
+                        List.of(new Testbed.Nat("home", NatBehaviour.randomising())), List.of()),
+                    IUT,
+                    KernelTestbed.ip("10.9.0.1")))) {
+      Path dir = Files.createTempDirectory("natt-emutb");
+      t.startCaptures(dir);
+      try (var harness = t.openHarnessPort(List.of(500, 4500));
+          var iut = t.openIutPort(List.of(500, 4500))) {
+        Inet4Address translated = KernelTestbed.ip("203.0.113.7");
+        t.showIutAs(translated);
+        assertEquals(t.iutSeenAs(), translated);
+        harness.send(500, new InetSocketAddress(translated, 500), b("mm1"));
+        Datagram atIut = iut.receive(Duration.ofSeconds(2)).orElseThrow();
+        assertEquals(atIut.from().getAddress(), PUBLIC, "the IUT sees the NAT's public address");
+        assertTrue(atIut.from().getPort() >= EmulatedNat.RANDOM_PORT_MIN);
+        iut.send(500, atIut.from(), b("mm2"));
+        Datagram atHarness = harness.receive(Duration.ofSeconds(2)).orElseThrow();
+        assertEquals(atHarness.from(), new InetSocketAddress(translated, 500));
+        assertEquals(atHarness.to(), new InetSocketAddress(PRIVATE, 500));
+      }
+      assertTrue(t.notes().stream().anyMatch(n -> n.contains("new mapping")), t.notes().toString());
+    }
   }
 
   @Test

@@ -24,16 +24,70 @@ public class TestbedsTest {
       nat("home", Dependency.ENDPOINT_INDEPENDENT, Dependency.ADDRESS_AND_PORT_DEPENDENT);
 
   @Test
-  public void kernelIsTheDefaultAndTheOnlyBackendSoFar() {
+  public void kernelAndEmulatedByNameKernelTheDefaultForALaunchedIut() {
     assertEquals(Testbeds.DEFAULT, "kernel");
-    assertEquals(Testbeds.names(), List.of("kernel"));
+    assertEquals(Testbeds.names(), List.of("kernel", "emulated"));
     assertSame(Testbeds.backend("kernel"), KernelTestbed.BACKEND);
+    assertSame(Testbeds.backend("emulated"), EmulatedTestbed.BACKEND);
+    assertEquals(Testbeds.defaultFor(true), "kernel");
+    assertEquals(Testbeds.defaultFor(false), "emulated");
+  }
+
+  @Test
+  public void emulatedRealisesEveryFilteringButNoIutBehindANatYet() {
+    for (Dependency f : Dependency.values()) {
+      for (Dependency m : Dependency.values()) {
+        assertEquals(
+            EmulatedTestbed.BACKEND.refusal(
+                new Testbed.Layout(List.of(nat("home", m, f)), List.of())),
+            Optional.empty(),
+            m + "/" + f);
+      }
+    }
+    assertEquals(
+        EmulatedTestbed.BACKEND
+            .refusal(new Testbed.Layout(List.of(), List.of(HOME), List.of(500, 4500)))
+            .orElseThrow(),
+        "an IUT behind a NAT is not supported by the emulated NAT backend yet");
+    assertEquals(
+        EmulatedTestbed.IN_MEMORY.refusal(new Testbed.Layout(List.of(HOME, HOME), List.of())),
+        Optional.of("two NATs in a row are not supported by the emulated NAT backend yet"));
+  }
+
+  @Test
+  public void inMemoryTestbedNeedsNoRootAndTellsItsObservationPoints() {
+    try (Testbed t =
+        EmulatedTestbed.IN_MEMORY.build(
+            new Testbed.Request(
+                new Testbed.Layout(List.of(HOME), List.of()),
+                KernelTestbed.ip("198.51.100.2"),
+                KernelTestbed.ip("10.9.0.1")))) {
+      assertEquals(t.backend(), "emulated");
+      assertEquals(t.observationPoints(), List.of("harness", "nat-public"));
+      assertEquals(t.iutSidePoint(), "nat-public");
+      assertEquals(t.harness().address(), KernelTestbed.ip("10.0.1.2"));
+      assertEquals(t.harnessPublicAddress(), KernelTestbed.ip("198.51.100.1"));
+      assertEquals(t.harnessInnerNet(), "10.0.1.0/24");
+      assertEquals(t.expiryWait(), Optional.of(Duration.ofSeconds(31)));
+      assertTrue(t.rebind().contains("0 mapping(s) forgotten"), t.rebind());
+    }
+    try (Testbed t =
+        EmulatedTestbed.IN_MEMORY.build(
+            new Testbed.Request(
+                new Testbed.Layout(List.of(), List.of()),
+                KernelTestbed.ip("198.51.100.2"),
+                KernelTestbed.ip("10.9.0.1")))) {
+      assertEquals(t.observationPoints(), List.of("harness"));
+      assertEquals(t.harness().address(), KernelTestbed.ip("198.51.100.3"));
+      assertEquals(t.harnessInnerAddress(), KernelTestbed.ip("10.0.2.2"));
+      assertEquals(t.expiryWait(), Optional.empty());
+    }
   }
 
   @Test
   public void anUnknownBackendNamesTheChoices() {
     SetupException e = expectThrows(SetupException.class, () -> Testbeds.backend("netem"));
-    assertEquals(e.getMessage(), "unknown NAT backend 'netem': choose one of kernel");
+    assertEquals(e.getMessage(), "unknown NAT backend 'netem': choose one of kernel, emulated");
   }
 
   @Test

@@ -85,7 +85,8 @@ public class RunnerSeamsTest {
   public void anUnknownBackendIsAnError() throws Exception {
     Scenario s = scenario(new Scenario.TopologySpec(Map.of(), List.of(), List.of()));
     assertEquals(
-        error(s, bundled(), "emulated"), "unknown NAT backend 'emulated': choose one of kernel");
+        error(s, bundled(), "netem"),
+        "unknown NAT backend 'netem': choose one of kernel, emulated");
   }
 
   @Test
