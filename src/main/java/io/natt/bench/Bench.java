@@ -40,9 +40,14 @@ public final class Bench {
    * @param rounds timed rounds per figure
    * @param size the inner IPv4 packet (the ESP payload before padding), in bytes
    * @param captures the folder whose pcaps feed the decode figure
+   * @param maxWarmup the longest warm-up per measured operation, in seconds
    */
-  public record Options(double seconds, int rounds, int size, Path captures) {
+  public record Options(double seconds, int rounds, int size, Path captures, double maxWarmup) {
     public Options {
+      if (!(maxWarmup >= 0 && maxWarmup <= 600)) {
+        throw new BenchSetupException(
+            "--warmup must be between 0 and 600 seconds, not " + maxWarmup);
+      }
       if (!(seconds > 0 && seconds <= 60)) {
         throw new BenchSetupException(
             "--seconds must be more than 0 and at most 60, not " + seconds);
@@ -90,7 +95,7 @@ public final class Bench {
     header(o, out);
     SecureRandom rnd = new SecureRandom();
     byte[] inner = innerPacket(o.size());
-    Meter meter = new Meter(o.seconds(), o.rounds(), o.seconds());
+    Meter meter = new Meter(o.seconds(), o.rounds(), o.maxWarmup());
     List<Figure> figures = new ArrayList<>();
     List<Goal> goals = new ArrayList<>();
 
@@ -107,6 +112,7 @@ public final class Bench {
                   new Meter.Task("harness seal " + t.name(), harnessSeal),
                   new Meter.Task("bare JCE " + t.name(), t.bare().loop(inner, rnd))));
       pair.forEach(f -> print(out, f));
+      warmedUp(out, meter);
       figures.addAll(pair);
       goals.add(
           new Goal(
@@ -130,6 +136,7 @@ public final class Bench {
                       "harness seal + send " + first.name(),
                       () -> lo.send(ByteBuffer.wrap(sa.seal(inner, rnd))))));
       sends.forEach(f -> print(out, f));
+      warmedUp(out, meter);
       figures.addAll(sends);
       goals.add(
           new Goal(
@@ -144,6 +151,7 @@ public final class Bench {
     }
 
     Figure decode = print(out, meter.measure("decode captures (wire codecs)", corpus));
+    warmedUp(out, meter);
     out.println("  (" + corpus.mix() + ")");
     figures.add(decode);
 
@@ -162,6 +170,13 @@ public final class Bench {
     return new Result(figures, goals);
   }
 
+  private static void warmedUp(PrintWriter out, Meter meter) {
+    out.printf(
+        Locale.ROOT,
+        "  (warm-up %.1f s, until the rate stopped climbing or the --warmup cap)%n",
+        meter.lastWarmupSeconds());
+  }
+
   private static double ratio(Figure a, Figure b) {
     return a.median() / b.median();
   }
@@ -176,8 +191,9 @@ public final class Bench {
         System.getProperty("java.vm.name"));
     out.printf(
         Locale.ROOT,
-        "one thread; warm-up %.2f s, then %d round(s) of %.2f s per figure; inner packet %d bytes%n",
-        o.seconds(),
+        "one thread; warm-up until steady (at most %.1f s), then %d round(s) of %.2f s per figure,"
+            + " interleaved with the figures compared with it; inner packet %d bytes%n",
+        o.maxWarmup(),
         o.rounds(),
         o.seconds(),
         o.size());

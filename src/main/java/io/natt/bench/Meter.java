@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one operation in a loop on the calling thread: a warm-up (so that the JIT has compiled the
- * path), then timed rounds of a fixed duration, each giving packets per second.
+ * Runs operations in a loop on the calling thread: a warm-up until the rate stops climbing (the JIT
+ * has compiled the path; on a loaded two-core machine that took about 10 s for the harness's seal),
+ * then timed rounds of a fixed duration, each giving packets per second.
  */
 final class Meter {
   /**
@@ -19,14 +20,33 @@ final class Meter {
   /** Steps between two reads of the clock, so that reading it costs nothing measurable. */
   private static final int STEPS_PER_CLOCK_READ = 32;
 
-  private final long roundNanos;
-  private final long warmupNanos;
-  private final int rounds;
+  /** Warm-up slices that must pass without a new best rate before the rate counts as steady. */
+  static final int STEADY_SLICES = 6;
 
-  Meter(double seconds, int rounds, double warmupSeconds) {
+  /** A new best must beat the old one by this factor to count as still climbing. */
+  static final double CLIMBING = 1.05;
+
+  private final long roundNanos;
+  private final long sliceNanos;
+  private final long maxWarmupNanos;
+  private final int rounds;
+  private double lastWarmupSeconds;
+
+  /**
+   * @param seconds length of a timed round
+   * @param rounds timed rounds per figure
+   * @param maxWarmupSeconds the longest warm-up per operation, even when the rate still climbs
+   */
+  Meter(double seconds, int rounds, double maxWarmupSeconds) {
     this.roundNanos = (long) (seconds * 1e9);
-    this.warmupNanos = (long) (warmupSeconds * 1e9);
+    this.sliceNanos = Math.min(roundNanos, 500_000_000L);
+    this.maxWarmupNanos = (long) (maxWarmupSeconds * 1e9);
     this.rounds = rounds;
+  }
+
+  /** How long the last {@link #measure(List)} warmed up, all its operations together. */
+  double lastWarmupSeconds() {
+    return lastWarmupSeconds;
   }
 
   /** A named operation to measure. */
@@ -41,9 +61,11 @@ final class Meter {
    * warm-up of each, so that figures compared with each other see the same machine noise.
    */
   List<Figure> measure(List<Task> tasks) throws Exception {
+    long w0 = System.nanoTime();
     for (Task t : tasks) {
-      loop(t.op(), warmupNanos);
+      warmUp(t.op());
     }
+    lastWarmupSeconds = (System.nanoTime() - w0) / 1e9;
     List<List<Double>> rates = new ArrayList<>();
     tasks.forEach(t -> rates.add(new ArrayList<>()));
     for (int r = 0; r < rounds; r++) {
@@ -59,6 +81,24 @@ final class Meter {
       out.add(new Figure(tasks.get(i).name(), rates.get(i)));
     }
     return out;
+  }
+
+  /** Runs slices until {@link #STEADY_SLICES} slices in a row set no new best, or the cap. */
+  private void warmUp(Op op) throws Exception {
+    long end = System.nanoTime() + maxWarmupNanos;
+    double best = 0;
+    int sinceBest = 0;
+    do {
+      long t0 = System.nanoTime();
+      long packets = loop(op, sliceNanos);
+      double rate = packets * 1e9 / (System.nanoTime() - t0);
+      if (rate > best * CLIMBING) {
+        best = rate;
+        sinceBest = 0;
+      } else {
+        sinceBest++;
+      }
+    } while (sinceBest < STEADY_SLICES && System.nanoTime() < end);
   }
 
   private static long loop(Op op, long nanos) throws Exception {

@@ -75,6 +75,14 @@ final class BenchCommand implements Callable<Integer> {
       description = "Folder of *.pcap files for the decode figure (default: ${DEFAULT-VALUE}).")
   Path captures = Path.of("captures");
 
+  @Option(
+      names = "--warmup",
+      paramLabel = "S",
+      description =
+          "Longest warm-up per measured operation (default: ${DEFAULT-VALUE}); the warm-up ends"
+              + " earlier once the rate stops climbing (the JIT has compiled the path).")
+  double warmup = 15;
+
   @Option(names = "--check", description = "Exit 1 when a goal is missed.")
   boolean check;
 
@@ -82,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Bench.Options options;
     try {
-      options = new Bench.Options(seconds, rounds, size, captures);
+      options = new Bench.Options(seconds, rounds, size, captures, warmup);
     } catch (io.natt.bench.BenchSetupException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

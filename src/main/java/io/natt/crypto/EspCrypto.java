@@ -99,6 +99,24 @@ public final class EspCrypto {
     return run(decryptor, Cipher.DECRYPT_MODE, iv, ciphertext, "ciphertext");
   }
 
+  /**
+   * AES-CBC encrypts {@code len} bytes of already padded plaintext from {@code in} into {@code out}
+   * at {@code outOff}, with the IV at {@code ivOff} of {@code ivBuf}: the result lands in the
+   * caller's buffer, nothing is allocated for it. {@code out} must not overlap {@code in}.
+   */
+  public void encrypt(
+      byte[] ivBuf, int ivOff, byte[] in, int inOff, int len, byte[] out, int outOff) {
+    Bytes.requireNonNull(in, "plaintext");
+    Bytes.requireBlockMultiple(len, cipher.blockSize(), "plaintext");
+    try {
+      encryptor.init(
+          Cipher.ENCRYPT_MODE, encKey, new IvParameterSpec(ivBuf, ivOff, cipher.ivLength()));
+      encryptor.doFinal(in, inOff, len, out, outOff);
+    } catch (GeneralSecurityException e) {
+      throw new CryptoException("ESP " + cipher + " failed: " + e.getMessage(), e);
+    }
+  }
+
   private byte[] run(Cipher c, int mode, byte[] iv, byte[] data, String what) {
     Bytes.requireLength(iv, cipher.ivLength(), "ESP IV");
     Bytes.requireNonNull(data, what);
@@ -134,6 +152,25 @@ public final class EspCrypto {
       throw new CryptoException("ICV buffer too short", e);
     }
     return Bytes.prefix(macOut, integrity.icvLength());
+  }
+
+  /**
+   * Writes the truncated HMAC over {@code len} bytes of {@code buf} from {@code off} into {@code
+   * out} at {@code outOff} ({@link EspIntegrity#icvLength()} bytes).
+   */
+  public void icv(byte[] buf, int off, int len, byte[] out, int outOff) {
+    Bytes.requireNonNull(buf, "authenticated bytes");
+    if (off < 0 || len < 0 || off > buf.length - len) {
+      throw new CryptoException(
+          "range " + off + "+" + len + " lies outside the " + buf.length + "-byte buffer");
+    }
+    mac.update(buf, off, len);
+    try {
+      mac.doFinal(macOut, 0);
+    } catch (ShortBufferException e) {
+      throw new CryptoException("ICV buffer too short", e);
+    }
+    System.arraycopy(macOut, 0, out, outOff, integrity.icvLength());
   }
 
   /**

@@ -6,7 +6,6 @@ import io.natt.crypto.EspIntegrity;
 import io.natt.wire.EspPacket;
 import io.natt.wire.EspTrailer;
 import io.natt.wire.MalformedException;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
@@ -25,6 +24,7 @@ public final class EspSa {
   private final EspCipher cipher;
   private final EspIntegrity integrity;
   private final EspCrypto crypto;
+  private final byte[] ivBuf;
   private long nextSeq = 1;
   private long highestSeen;
   private long window;
@@ -34,6 +34,7 @@ public final class EspSa {
     this.cipher = cipher;
     this.integrity = integrity;
     this.crypto = new EspCrypto(cipher, encKey, integrity, authKey);
+    this.ivBuf = new byte[cipher.ivLength()];
   }
 
   public long spi() {
@@ -43,25 +44,32 @@ public final class EspSa {
   /** The result of opening one ESP packet. */
   public record Opened(long sequence, byte[] inner, int nextHeader) {}
 
-  /** Encrypts and authenticates an inner IPv4 packet; returns the ESP packet (header on). */
+  /**
+   * Encrypts and authenticates an inner IPv4 packet; returns the ESP packet (header on). The packet
+   * is built in one buffer: header, IV, ciphertext and ICV are written in place (this is the
+   * harness's data path; {@code natt bench} measures it).
+   */
   public byte[] seal(byte[] innerPacket, SecureRandom rnd) {
-    byte[] ivBytes = new byte[cipher.ivLength()];
-    rnd.nextBytes(ivBytes);
+    int ivLen = cipher.ivLength();
+    rnd.nextBytes(ivBuf);
     byte[] padded = EspTrailer.pad(innerPacket, NEXT_HEADER_IPV4, cipher.blockSize());
-    byte[] ct = crypto.encrypt(ivBytes, padded);
     long seq = nextSeq++;
-    byte[] authenticated =
-        ByteBuffer.allocate(8 + ivBytes.length + ct.length)
-            .putInt((int) spi)
-            .putInt((int) seq)
-            .put(ivBytes)
-            .put(ct)
-            .array();
-    byte[] icv = crypto.icv(authenticated);
-    return ByteBuffer.allocate(authenticated.length + icv.length)
-        .put(authenticated)
-        .put(icv)
-        .array();
+    int ctOff = 8 + ivLen;
+    int authLen = ctOff + padded.length;
+    byte[] out = new byte[authLen + integrity.icvLength()];
+    putInt(out, 0, spi);
+    putInt(out, 4, seq);
+    System.arraycopy(ivBuf, 0, out, 8, ivLen);
+    crypto.encrypt(out, 8, padded, 0, padded.length, out, ctOff);
+    crypto.icv(out, 0, authLen, out, authLen);
+    return out;
+  }
+
+  private static void putInt(byte[] b, int off, long v) {
+    b[off] = (byte) (v >>> 24);
+    b[off + 1] = (byte) (v >>> 16);
+    b[off + 2] = (byte) (v >>> 8);
+    b[off + 3] = (byte) v;
   }
 
   /** Checks SPI, ICV and replay, then decrypts; throws {@link EspException} when not accepted. */
