@@ -173,7 +173,8 @@ public final class Bench {
   private static void warmedUp(PrintWriter out, Meter meter) {
     out.printf(
         Locale.ROOT,
-        "  (warm-up %.1f s, until the rate stopped climbing or the --warmup cap)%n",
+        "  (warm-up %.1f s: until the JIT stopped compiling and the rate stopped climbing, or the"
+            + " --warmup cap)%n",
         meter.lastWarmupSeconds());
   }
 

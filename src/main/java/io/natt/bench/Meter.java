@@ -1,5 +1,7 @@
 package io.natt.bench;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +23,7 @@ final class Meter {
   private static final int STEPS_PER_CLOCK_READ = 32;
 
   /** Warm-up slices that must pass without a new best rate before the rate counts as steady. */
-  static final int STEADY_SLICES = 6;
+  static final int STEADY_SLICES = 4;
 
   /** A new best must beat the old one by this factor to count as still climbing. */
   static final double CLIMBING = 1.05;
@@ -83,22 +85,31 @@ final class Meter {
     return out;
   }
 
-  /** Runs slices until {@link #STEADY_SLICES} slices in a row set no new best, or the cap. */
+  /**
+   * Runs slices until the rate is steady: {@link #STEADY_SLICES} slices in a row set no new best
+   * and the JIT compiled nothing during the last two of them (a plateau while the JIT still works
+   * is the interpreted or C1 rate, not the final one), or the cap.
+   */
   private void warmUp(Op op) throws Exception {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
     long end = System.nanoTime() + maxWarmupNanos;
     double best = 0;
     int sinceBest = 0;
+    int quietSlices = 0;
     do {
+      long jit0 = jitTimed ? jit.getTotalCompilationTime() : 0;
       long t0 = System.nanoTime();
       long packets = loop(op, sliceNanos);
       double rate = packets * 1e9 / (System.nanoTime() - t0);
+      quietSlices = jitTimed && jit.getTotalCompilationTime() > jit0 ? 0 : quietSlices + 1;
       if (rate > best * CLIMBING) {
         best = rate;
         sinceBest = 0;
       } else {
         sinceBest++;
       }
-    } while (sinceBest < STEADY_SLICES && System.nanoTime() < end);
+    } while ((sinceBest < STEADY_SLICES || quietSlices < 2) && System.nanoTime() < end);
   }
 
   private static long loop(Op op, long nanos) throws Exception {

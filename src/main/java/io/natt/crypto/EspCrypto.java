@@ -27,6 +27,9 @@ public final class EspCrypto {
   private final Cipher decryptor;
   private final Mac mac;
   private final byte[] macOut;
+  // for encrypt(byte[], int, byte[], int, int, byte[], int): made on first use
+  private Cipher zeroIvEncryptor;
+  private byte[] firstBlock;
 
   /**
    * @param c the encryption transform
@@ -101,17 +104,32 @@ public final class EspCrypto {
 
   /**
    * AES-CBC encrypts {@code len} bytes of already padded plaintext from {@code in} into {@code out}
-   * at {@code outOff}, with the IV at {@code ivOff} of {@code ivBuf}: the result lands in the
-   * caller's buffer, nothing is allocated for it. {@code out} must not overlap {@code in}.
+   * at {@code outOff}, with the IV at {@code ivOff} of {@code ivBuf}, without initialising a Cipher
+   * per packet: CBC under IV v equals CBC under the zero IV of the same plaintext with v XORed into
+   * its first block, so one Cipher initialised once with the zero IV serves every packet (it
+   * returns to that IV after each doFinal). Same bytes as {@link #encrypt(byte[], byte[])}; nothing
+   * is allocated for the result. {@code out} must not overlap {@code in}.
    */
   public void encrypt(
       byte[] ivBuf, int ivOff, byte[] in, int inOff, int len, byte[] out, int outOff) {
     Bytes.requireNonNull(in, "plaintext");
     Bytes.requireBlockMultiple(len, cipher.blockSize(), "plaintext");
+    int block = cipher.blockSize();
+    if (len == 0) {
+      return;
+    }
     try {
-      encryptor.init(
-          Cipher.ENCRYPT_MODE, encKey, new IvParameterSpec(ivBuf, ivOff, cipher.ivLength()));
-      encryptor.doFinal(in, inOff, len, out, outOff);
+      if (zeroIvEncryptor == null) {
+        zeroIvEncryptor = Cipher.getInstance("AES/CBC/NoPadding");
+        zeroIvEncryptor.init(
+            Cipher.ENCRYPT_MODE, encKey, new IvParameterSpec(new byte[cipher.ivLength()]));
+        firstBlock = new byte[block];
+      }
+      for (int i = 0; i < block; i++) {
+        firstBlock[i] = (byte) (in[inOff + i] ^ ivBuf[ivOff + i]);
+      }
+      zeroIvEncryptor.update(firstBlock, 0, block, out, outOff);
+      zeroIvEncryptor.doFinal(in, inOff + block, len - block, out, outOff + block);
     } catch (GeneralSecurityException e) {
       throw new CryptoException("ESP " + cipher + " failed: " + e.getMessage(), e);
     }

@@ -25,6 +25,7 @@ public final class EspSa {
   private final EspIntegrity integrity;
   private final EspCrypto crypto;
   private final byte[] ivBuf;
+  private byte[] padded = new byte[0]; // plaintext with ESP trailer, reused by seal
   private long nextSeq = 1;
   private long highestSeen;
   private long window;
@@ -52,15 +53,19 @@ public final class EspSa {
   public byte[] seal(byte[] innerPacket, SecureRandom rnd) {
     int ivLen = cipher.ivLength();
     rnd.nextBytes(ivBuf);
-    byte[] padded = EspTrailer.pad(innerPacket, NEXT_HEADER_IPV4, cipher.blockSize());
+    int paddedLen = EspTrailer.paddedLength(innerPacket.length, cipher.blockSize());
+    if (padded.length < paddedLen) {
+      padded = new byte[paddedLen];
+    }
+    EspTrailer.padInto(innerPacket, NEXT_HEADER_IPV4, padded, paddedLen);
     long seq = nextSeq++;
     int ctOff = 8 + ivLen;
-    int authLen = ctOff + padded.length;
+    int authLen = ctOff + paddedLen;
     byte[] out = new byte[authLen + integrity.icvLength()];
     putInt(out, 0, spi);
     putInt(out, 4, seq);
     System.arraycopy(ivBuf, 0, out, 8, ivLen);
-    crypto.encrypt(out, 8, padded, 0, padded.length, out, ctOff);
+    crypto.encrypt(out, 8, padded, 0, paddedLen, out, ctOff);
     crypto.icv(out, 0, authLen, out, authLen);
     return out;
   }
