@@ -70,6 +70,12 @@ final class RunCommand implements Callable<Integer> {
         return Main.SETUP_ERROR;
       }
     }
-    return ConformanceRun.run(new SuiteSettings(target, suites, catalog, report), System.out);
+    SuiteSettings settings = new SuiteSettings(target, suites, catalog, report);
+    String refused = DoctorCommand.refusal(target, settings.scenarioFiles());
+    if (refused != null) {
+      System.err.println(refused);
+      return Main.SETUP_ERROR;
+    }
+    return ConformanceRun.run(settings, System.out);
   }
 }

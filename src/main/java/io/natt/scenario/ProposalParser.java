@@ -7,14 +7,14 @@ import io.natt.crypto.HashAlg;
 import io.natt.crypto.Ike1Cipher;
 
 /** Reads strongSwan-style proposal strings (aes128-sha256-modp2048, aes128-sha256). */
-final class ProposalParser {
-  record Phase1(Ike1Cipher cipher, HashAlg hash, DhGroup group) {}
+public final class ProposalParser {
+  public record Phase1(Ike1Cipher cipher, HashAlg hash, DhGroup group) {}
 
-  record Phase2(EspCipher cipher, EspIntegrity integrity) {}
+  public record Phase2(EspCipher cipher, EspIntegrity integrity) {}
 
   private ProposalParser() {}
 
-  static Phase1 phase1(String s) {
+  public static Phase1 phase1(String s) {
     String[] p = s.split("-");
     if (p.length != 3) {
       throw new IllegalArgumentException("proposal '" + s + "': expected cipher-hash-group");
@@ -29,7 +29,7 @@ final class ProposalParser {
     return new Phase1(c, hash(s, p[1]), group(s, p[2]));
   }
 
-  static Phase2 phase2(String s) {
+  public static Phase2 phase2(String s) {
     String[] p = s.split("-");
     if (p.length != 2) {
       throw new IllegalArgumentException("ESP proposal '" + s + "': expected cipher-integrity");
