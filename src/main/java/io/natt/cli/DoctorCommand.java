@@ -43,6 +43,10 @@ final class DoctorCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintStream out = System.out;
+    if (!Files.isRegularFile(target)) {
+      System.err.println("natt: no such target profile: " + target + " (give one with --target)");
+      return Main.SETUP_ERROR;
+    }
     for (Path p : suites) {
       if (!Files.exists(p)) {
         System.err.println("natt: no such suite file or folder: " + p);
@@ -61,16 +65,20 @@ final class DoctorCommand implements Callable<Integer> {
     return Doctor.runnable(checks) ? Main.OK : Main.SETUP_ERROR;
   }
 
-  /** The checks a run needs, before a run: null when all pass, else the message to refuse with. */
-  static String refusal(Path target, List<Path> scenarioFiles) {
-    List<Doctor.Check> checks = Doctor.forRun(target, scenarioFiles);
+  /**
+   * What {@code natt run} refuses with when a check a run needs failed (the failed checks, one line
+   * each, with what to install or enable); null when the run may start.
+   */
+  static String refusal(List<Doctor.Check> checks) {
     if (Doctor.runnable(checks)) {
       return null;
     }
     StringBuilder sb =
         new StringBuilder(
             "natt: this machine cannot run the suite (`natt doctor` shows all checks):");
-    checks.stream().filter(c -> !c.ok()).forEach(c -> sb.append('\n').append(c.line()));
+    checks.stream()
+        .filter(c -> !c.ok() && c.need() == Doctor.Need.RUN)
+        .forEach(c -> sb.append('\n').append(c.line()));
     return sb.toString();
   }
 }

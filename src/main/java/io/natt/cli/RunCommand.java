@@ -1,6 +1,7 @@
 package io.natt.cli;
 
 import io.natt.suite.ConformanceRun;
+import io.natt.suite.Doctor;
 import io.natt.suite.SuiteSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     SuiteSettings settings = new SuiteSettings(target, suites, catalog, report);
-    String refused = DoctorCommand.refusal(target, settings.scenarioFiles());
+    String refused = DoctorCommand.refusal(Doctor.forRun(target, settings.scenarioFiles()));
     if (refused != null) {
       System.err.println(refused);
       return Main.SETUP_ERROR;

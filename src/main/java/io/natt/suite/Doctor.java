@@ -54,11 +54,11 @@ public final class Doctor {
    * @param fix what to install or enable when it failed (empty when it passed)
    */
   public record Check(String name, Need need, boolean ok, String detail, String fix) {
-    static Check ok(String name, Need need, String detail) {
+    public static Check ok(String name, Need need, String detail) {
       return new Check(name, need, true, detail, "");
     }
 
-    static Check fail(String name, Need need, String detail, String fix) {
+    public static Check fail(String name, Need need, String detail, String fix) {
       return new Check(name, need, false, detail, fix);
     }
 
