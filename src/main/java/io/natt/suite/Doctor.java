@@ -299,8 +299,10 @@ public final class Doctor {
               "charon starts",
               Need.RUN,
               firstLine(e.getMessage()),
-              "install strongswan-charon, strongswan-swanctl and libcharon-extra-plugins"
-                  + " (bin/install-deps)"));
+              fixFor(
+                  e.getMessage(),
+                  "install strongswan-charon, strongswan-swanctl and libcharon-extra-plugins"
+                      + " (bin/install-deps)")));
     }
     return algorithmChecks(needed, have);
   }
@@ -351,6 +353,19 @@ public final class Doctor {
         checks.size(), checks.size() - failed, failed, runFailed, verdict);
   }
 
+  /**
+   * The fix for a failure, with a better one for causes recognised in the message: {@code ip -n}
+   * and {@code ip netns exec} make "/" a slave mount, which fails when "/" is no mount point (a
+   * chroot on a plain directory).
+   */
+  static String fixFor(String message, String fix) {
+    if (message != null && message.contains("--make-rslave /")) {
+      return "\"/\" is not a mount point (a chroot on a plain directory?): bind-mount the root"
+          + " folder onto itself before entering it (mount --bind DIR DIR)";
+    }
+    return fix;
+  }
+
   private static String firstLine(String s) {
     if (s == null) {
       return "";
@@ -389,8 +404,8 @@ public final class Doctor {
                 + " it privileged",
             () -> {
               for (String ns : List.of(client, nat, server)) {
-                NetNs.create(ns);
                 made.add(ns);
+                NetNs.create(ns);
               }
             })) {
           return out;
@@ -478,7 +493,8 @@ public final class Doctor {
         out.add(Check.ok(name, Need.RUN, ""));
         return true;
       } catch (Exception e) {
-        out.add(Check.fail(name, Need.RUN, what + " (" + firstLine(e.getMessage()) + ")", fix));
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        out.add(Check.fail(name, Need.RUN, what + " (" + firstLine(msg) + ")", fixFor(msg, fix)));
         return false;
       }
     }

@@ -148,6 +148,19 @@ public class DoctorTest {
   }
 
   @Test
+  public void aRootThatIsNoMountPointIsNamed() {
+    String fix =
+        Doctor.fixFor(
+            "command failed (exit 255): ip -n natt-1-doctor-h link set lo up\n"
+                + "\"mount --make-rslave /\" failed: Invalid argument",
+            "modprobe veth");
+    assertTrue(fix.contains("not a mount point"), fix);
+    assertEquals(
+        Doctor.fixFor("RTNETLINK answers: Operation not supported", "modprobe veth"),
+        "modprobe veth");
+  }
+
+  @Test
   public void readsTheSourceOfAUdpFrame() {
     byte[] f = new byte[14 + 20 + 8];
     f[12] = 0x08;
