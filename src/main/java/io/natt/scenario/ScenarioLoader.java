@@ -58,10 +58,6 @@ public final class ScenarioLoader {
     "endpoint-independent", "address-dependent", "address-and-port-dependent"
   };
   static final String[] VERDICTS = {"PASS", "FAIL", "INCONCLUSIVE", "NOT_APPLICABLE", "ERROR"};
-  private static final String[] CIPHERS = {"aes128", "aes256", "3des"};
-  private static final String[] HASHES = {"sha1", "sha256"};
-  private static final String[] GROUPS = {"modp1024", "modp1536", "modp2048"};
-  private static final String[] ESP_CIPHERS = {"aes128", "aes256"};
 
   private final Path file;
   private final Set<String> known;
@@ -278,46 +274,25 @@ public final class ScenarioLoader {
     String exchange = ike.get("exchange").oneOf("main", "aggressive");
     String auth = ike.get("auth").oneOf("psk");
     String proposal =
-        ike.opt("proposal")
-            .map(n -> proposal(n, "cipher-hash-group", CIPHERS, HASHES, GROUPS))
-            .orElse("aes128-sha256-modp2048");
-    String esp =
-        ike.opt("esp")
-            .map(n -> proposal(n, "cipher-hash", ESP_CIPHERS, HASHES))
-            .orElse("aes128-sha256");
+        ike.opt("proposal").map(n -> proposal(n, false)).orElse("aes128-sha256-modp2048");
+    String esp = ike.opt("esp").map(n -> proposal(n, true)).orElse("aes128-sha256");
     Knobs knobs = h.opt("knobs").map(ScenarioLoader::knobs).orElse(Knobs.rfc3947());
     return new HarnessSpec(role, new IkeSpec(version, exchange, auth, proposal, esp), knobs);
   }
 
-  private static String proposal(YamlNode n, String form, String[]... parts) {
+  /** A proposal string, checked by {@link ProposalParser} (the one table of algorithm names). */
+  private static String proposal(YamlNode n, boolean esp) {
     String v = n.string();
-    String[] p = v.split("-", -1);
-    String[] names = form.split("-");
-    if (p.length != parts.length) {
-      throw n.expected(form + " such as " + String.join("-", first(parts)));
-    }
-    for (int i = 0; i < parts.length; i++) {
-      if (!List.of(parts[i]).contains(p[i])) {
-        throw n.error(
-            "unknown "
-                + names[i]
-                + " '"
-                + p[i]
-                + "' in '"
-                + v
-                + "'; expected one of "
-                + List.of(parts[i]));
+    try {
+      if (esp) {
+        ProposalParser.phase2(v);
+      } else {
+        ProposalParser.phase1(v);
       }
+    } catch (IllegalArgumentException e) {
+      throw n.error(e.getMessage());
     }
     return v;
-  }
-
-  private static List<String> first(String[][] parts) {
-    List<String> l = new ArrayList<>();
-    for (String[] p : parts) {
-      l.add(p[0]);
-    }
-    return l;
   }
 
   /** Knobs of the harness's peer, or of an emulated IUT (mutants). */
