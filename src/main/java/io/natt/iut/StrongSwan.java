@@ -173,7 +173,7 @@ public final class StrongSwan implements AutoCloseable {
           harness {
             version = 1
             local_addrs = %s
-            proposals = aes128-sha256-modp2048,aes128-sha1-modp2048,aes256-sha256-modp2048,aes256-sha1-modp2048,aes128-sha1-modp1536,3des-sha1-modp1024
+            proposals = aes128-sha256-modp2048,aes128-sha1-modp2048,aes256-sha256-modp2048,aes256-sha1-modp2048,aes128-sha1-modp1536,3des-sha1-modp1024,3des-md5-modp1024,aes192-sha384-ecp256,aes256-sha512-ecp384,aes128-sha256-modp3072
             local {
               auth = psk
               id = %s
@@ -186,7 +186,7 @@ public final class StrongSwan implements AutoCloseable {
               net {
                 local_ts = %s
                 remote_ts = %s
-                esp_proposals = aes128-sha256,aes128-sha1,aes256-sha256,aes256-sha1
+                esp_proposals = aes128-sha256,aes128-sha1,aes256-sha256,aes256-sha1,3des-sha1,aes192-sha512,aes256-sha384,aes128gcm16,aes256gcm16
                 mode = tunnel
               }
             }
