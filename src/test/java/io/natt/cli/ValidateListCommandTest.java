@@ -68,8 +68,8 @@ public class ValidateListCommandTest {
         r.out()
             .contains(
                 neither
-                    + ":1:1: neither a scenario (no 'steps' key) nor a target profile (no"
-                    + " 'address' key)"),
+                    + ":1:1: neither a scenario (no 'steps' key), a mutant IUT (no 'breaks'"
+                    + " key) nor a target profile (no 'address' key)"),
         r.out());
     assertTrue(r.out().contains("no/such/file.yaml: no such file"), r.out());
     assertTrue(r.out().endsWith("0 valid, 4 invalid\n"), r.out());
