@@ -275,4 +275,33 @@ public class ValidateListCommandTest {
     Files.delete(dir.resolve("minimal.yaml"));
     Files.delete(dir);
   }
+
+  /** natt run loads a scenario before it starts anything: every mistake is in the result. */
+  @Test
+  public void runReportsEveryMistakeOfAScenarioAndRefusesAMutant() throws IOException {
+    io.natt.verdict.Catalog catalog =
+        io.natt.verdict.Catalog.load(Path.of("testsuites/requirements.yaml"));
+    io.natt.iut.TargetProfile target =
+        io.natt.iut.TargetLoader.load(
+            Path.of("testsuites/targets/bundled-strongswan.yaml"),
+            new java.security.SecureRandom());
+    Path out = Files.createTempDirectory("run");
+    Path bad = SCENARIOS.resolve("bad/several-mistakes.yaml");
+    io.natt.suite.ScenarioResult r =
+        io.natt.suite.ScenarioExecution.execute(bad, catalog, target, out, l -> {});
+    assertTrue(r.loadError().isPresent());
+    String want = Files.readString(SCENARIOS.resolve("bad/several-mistakes.expected"));
+    for (String line : want.strip().replace("{file}", bad.toString()).split("\n")) {
+      assertTrue(r.loadError().get().contains(line), line + "\nnot in:\n" + r.loadError().get());
+    }
+    Path mutant = Path.of("testsuites/mutants/no-float.yaml");
+    io.natt.suite.ScenarioResult m =
+        io.natt.suite.ScenarioExecution.execute(mutant, catalog, target, out, l -> {});
+    assertTrue(
+        m.loadError().orElse("").contains("this is a mutant IUT file"), m.loadError().toString());
+    assertEquals(m.verdict(), io.natt.verdict.Verdict.ERROR);
+    try (Stream<Path> s = Files.walk(out)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
 }
