@@ -1,6 +1,7 @@
 package io.natt.iut;
 
 import io.natt.nat.Host;
+import io.natt.nat.Testbed;
 import io.natt.sys.Exec;
 import io.natt.sys.SetupException;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * socket in its own directory. ESP is done in user space (kernel-libipsec over a TUN device),
  * because this kernel has no ESP.
  */
-public final class StrongSwan implements AutoCloseable {
+public final class StrongSwan implements Iut {
   public static final String CHARON = "/usr/lib/ipsec/charon";
 
   private final Path dir;
@@ -28,6 +29,14 @@ public final class StrongSwan implements AutoCloseable {
     this.dir = dir;
     this.process = process;
     this.viciUri = "unix://" + dir.resolve("charon.vici");
+  }
+
+  /**
+   * Starts charon for the given target on the testbed's IUT host; its remote traffic selector is
+   * the harness's inner network.
+   */
+  public static StrongSwan start(Testbed testbed, TargetProfile target) {
+    return start(testbed.iut(), target, testbed.harnessInnerNet());
   }
 
   /**
@@ -118,7 +127,25 @@ public final class StrongSwan implements AutoCloseable {
     return swanctl("--list-sas").orThrow().output();
   }
 
+  /** What {@code swanctl --list-sas} prints. */
+  @Override
+  public String status() {
+    return listSas();
+  }
+
+  @Override
+  public String version() {
+    return charonVersion();
+  }
+
+  /** What {@code charon --version} prints, or a placeholder when it cannot say. */
+  public static String charonVersion() {
+    Exec.Result r = Exec.run(CHARON, "--version");
+    return r.ok() ? r.output().strip() : "strongSwan (version unknown)";
+  }
+
   /** charon's log so far. */
+  @Override
   public String log() {
     try {
       Path log = dir.resolve("charon.log");

@@ -1,10 +1,5 @@
-package io.natt.scenario;
+package io.natt.crypto;
 
-import io.natt.crypto.DhGroup;
-import io.natt.crypto.EspCipher;
-import io.natt.crypto.EspIntegrity;
-import io.natt.crypto.HashAlg;
-import io.natt.crypto.Ike1Cipher;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,22 +10,23 @@ import java.util.Map;
  * example {@code aes192-sha384-modp3072}, {@code 3des-md5-modp1024}, {@code aes256-sha512-ecp384};
  * the PRF is the HMAC of the hash), ESP {@code cipher-integrity} ({@code aes128-sha512}, {@code
  * 3des-sha1}) or a combined-mode cipher alone ({@code aes128gcm16}). The one place that knows the
- * names: the scenario loader validates with it, the runner builds the peer's configuration from it.
- * A bad name gives an {@link IllegalArgumentException} whose message lists what is accepted.
+ * names: both loaders validate with it (through iut.ProposalGrammar, which also gives the schemas'
+ * patterns), the runner builds the peer's configuration from it. A bad name gives an {@link
+ * IllegalArgumentException} whose message lists what is accepted.
  */
-final class ProposalParser {
-  record Phase1(Ike1Cipher cipher, HashAlg hash, DhGroup group) {}
+public final class ProposalParser {
+  public record Phase1(Ike1Cipher cipher, HashAlg hash, DhGroup group) {}
 
-  record Phase2(EspCipher cipher, EspIntegrity integrity) {}
+  public record Phase2(EspCipher cipher, EspIntegrity integrity) {}
 
-  static final Map<String, Ike1Cipher> CIPHERS =
+  public static final Map<String, Ike1Cipher> CIPHERS =
       names("3des", Ike1Cipher.DES3_CBC)
           .and("aes128", Ike1Cipher.AES_CBC_128)
           .and("aes192", Ike1Cipher.AES_CBC_192)
           .and("aes256", Ike1Cipher.AES_CBC_256)
           .done();
 
-  static final Map<String, HashAlg> HASHES =
+  public static final Map<String, HashAlg> HASHES =
       names("md5", HashAlg.MD5)
           .and("sha1", HashAlg.SHA1)
           .and("sha256", HashAlg.SHA2_256)
@@ -38,7 +34,7 @@ final class ProposalParser {
           .and("sha512", HashAlg.SHA2_512)
           .done();
 
-  static final Map<String, DhGroup> GROUPS =
+  public static final Map<String, DhGroup> GROUPS =
       names("modp1024", DhGroup.MODP_1024)
           .and("modp1536", DhGroup.MODP_1536)
           .and("modp2048", DhGroup.MODP_2048)
@@ -49,7 +45,7 @@ final class ProposalParser {
           .done();
 
   /** ESP ciphers that need an integrity algorithm. */
-  static final Map<String, EspCipher> ESP_CIPHERS =
+  public static final Map<String, EspCipher> ESP_CIPHERS =
       names("3des", EspCipher.DES3_CBC)
           .and("aes128", EspCipher.AES_CBC_128)
           .and("aes192", EspCipher.AES_CBC_192)
@@ -57,13 +53,13 @@ final class ProposalParser {
           .done();
 
   /** Combined-mode ESP ciphers (AES-GCM with a 16-byte ICV), written without an integrity part. */
-  static final Map<String, EspCipher> ESP_AEAD =
+  public static final Map<String, EspCipher> ESP_AEAD =
       names("aes128gcm16", EspCipher.AES_GCM16_128)
           .and("aes192gcm16", EspCipher.AES_GCM16_192)
           .and("aes256gcm16", EspCipher.AES_GCM16_256)
           .done();
 
-  static final Map<String, EspIntegrity> ESP_INTEGRITY =
+  public static final Map<String, EspIntegrity> ESP_INTEGRITY =
       names("sha1", EspIntegrity.HMAC_SHA1_96)
           .and("sha256", EspIntegrity.HMAC_SHA2_256_128)
           .and("sha384", EspIntegrity.HMAC_SHA2_384_192)
@@ -73,7 +69,7 @@ final class ProposalParser {
   private ProposalParser() {}
 
   /** A phase-1 proposal {@code cipher-hash-group}. */
-  static Phase1 phase1(String s) {
+  public static Phase1 phase1(String s) {
     String[] p = s.split("-", -1);
     if (p.length != 3) {
       throw new IllegalArgumentException(
@@ -86,7 +82,7 @@ final class ProposalParser {
   }
 
   /** An ESP proposal {@code cipher-integrity}, or a combined-mode cipher alone. */
-  static Phase2 phase2(String s) {
+  public static Phase2 phase2(String s) {
     String[] p = s.split("-", -1);
     if (p.length == 1 && ESP_AEAD.containsKey(p[0])) {
       return new Phase2(ESP_AEAD.get(p[0]), EspIntegrity.NONE);

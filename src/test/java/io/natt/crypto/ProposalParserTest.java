@@ -1,13 +1,8 @@
-package io.natt.scenario;
+package io.natt.crypto;
 
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.expectThrows;
 
-import io.natt.crypto.DhGroup;
-import io.natt.crypto.EspCipher;
-import io.natt.crypto.EspIntegrity;
-import io.natt.crypto.HashAlg;
-import io.natt.crypto.Ike1Cipher;
 import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
