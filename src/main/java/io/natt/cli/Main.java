@@ -27,9 +27,13 @@ import picocli.CommandLine.Command;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:no MUST requirement failed (SHOULD failures are reported, not fatal)",
+      "0:every MUST requirement judged passed and nothing the run had to decide stayed"
+          + " undecided (SHOULD failures are reported, not fatal)",
       "1:a MUST requirement failed: the device does not conform",
-      "2:usage or set-up error (missing tool, not root, a file with a mistake, a harness error)"
+      "2:usage or set-up error (missing tool, not root, a file with a mistake, a harness error,"
+          + " the IUT unreachable or refusing the scenario's proposal): no verdict",
+      "3:undecided: nothing failed, but a MUST requirement (or a requirement a scenario names)"
+          + " could not be judged, or no MUST requirement was judged at all"
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -37,6 +41,7 @@ public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int NONCOMPLIANT = 1;
   public static final int SETUP_ERROR = 2;
+  public static final int UNDECIDED = 3;
 
   @Override
   public void run() {

@@ -18,6 +18,15 @@ import picocli.CommandLine.Option;
       "Runs conformance scenarios against a target and judges every requirement they exercise.",
       "One line per scenario as it finishes, then a summary by requirement with the evidence of"
           + " each failure. Needs root (network namespaces)."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every MUST requirement judged passed, nothing left undecided",
+      "1:a MUST requirement failed: the device does not conform",
+      "2:set-up error (a file with a mistake, the IUT unreachable, the IUT refusing the"
+          + " scenario's proposal, a harness error): no verdict on the IUT",
+      "3:undecided: nothing failed, but a MUST requirement or a requirement a scenario names"
+          + " stayed INCONCLUSIVE, or no MUST requirement was judged at all"
     })
 final class RunCommand implements Callable<Integer> {
   @Option(

@@ -27,8 +27,10 @@ public final class ComplianceMatrix {
     FAILED,
     /** PASS somewhere, FAIL nowhere. */
     PASSED,
-    /** Judged, but only INCONCLUSIVE, NOT_APPLICABLE or ERROR. */
-    UNDECIDED
+    /** Neither PASS nor FAIL anywhere: INCONCLUSIVE or ERROR somewhere. */
+    UNDECIDED,
+    /** NOT_APPLICABLE in every scenario (the target does not claim it, or nothing provoked it). */
+    NOT_APPLICABLE
   }
 
   private final String iut;
@@ -49,6 +51,30 @@ public final class ComplianceMatrix {
     }
   }
 
+  /** The IUT's name, as the target profile gives it. */
+  public String iut() {
+    return iut;
+  }
+
+  public Instant date() {
+    return date;
+  }
+
+  /** The scenarios, in run order. */
+  public List<Column> columns() {
+    return columns;
+  }
+
+  /** Every requirement judged in the run, in the order first judged. */
+  public List<Requirement> requirements() {
+    return List.copyOf(requirements.values());
+  }
+
+  /** The verdict on a requirement in one scenario, if that scenario judged it. */
+  public java.util.Optional<Judgement> cell(String requirementId, String scenario) {
+    return java.util.Optional.ofNullable(cells.getOrDefault(requirementId, Map.of()).get(scenario));
+  }
+
   public Outcome outcome(String requirementId) {
     var verdicts =
         cells.getOrDefault(requirementId, Map.of()).values().stream()
@@ -57,7 +83,20 @@ public final class ComplianceMatrix {
     if (verdicts.contains(Verdict.FAIL)) {
       return Outcome.FAILED;
     }
-    return verdicts.contains(Verdict.PASS) ? Outcome.PASSED : Outcome.UNDECIDED;
+    if (verdicts.contains(Verdict.PASS)) {
+      return Outcome.PASSED;
+    }
+    return verdicts.stream().allMatch(v -> v == Verdict.NOT_APPLICABLE)
+        ? Outcome.NOT_APPLICABLE
+        : Outcome.UNDECIDED;
+  }
+
+  /** The ids of the requirements of one level with the given outcome, in catalog order. */
+  public List<String> ids(Level level, Outcome outcome) {
+    return requirements.values().stream()
+        .filter(r -> r.level() == level && outcome(r.id()) == outcome)
+        .map(Requirement::id)
+        .toList();
   }
 
   /** Counts of requirement outcomes at one level. */
@@ -73,26 +112,45 @@ public final class ComplianceMatrix {
   }
 
   /**
-   * "IUT bundled-strongswan, 2026-11-24T21:30Z: MUST 10 passed, 0 failed; SHOULD 1 passed, 1
-   * failed".
+   * "Conformance statement: IUT bundled-strongswan, tested 2026-11-24T21:30:00Z. MUST: 10 passed, 0
+   * failed, 0 undecided, 2 not applicable. SHOULD: ..." and the conclusion a CI gate draws: failed,
+   * undecided (nothing shown either way), or every judged MUST requirement passed.
    */
   public String statement() {
     Map<Outcome, Integer> must = counts(Level.MUST);
     Map<Outcome, Integer> should = counts(Level.SHOULD);
     return String.format(
-        "Conformance statement: IUT %s, tested %s. MUST: %d passed, %d failed, %d undecided."
-            + " SHOULD: %d passed, %d failed, %d undecided. %s",
-        iut,
-        date,
-        must.get(Outcome.PASSED),
-        must.get(Outcome.FAILED),
-        must.get(Outcome.UNDECIDED),
-        should.get(Outcome.PASSED),
-        should.get(Outcome.FAILED),
-        should.get(Outcome.UNDECIDED),
-        must.get(Outcome.FAILED) == 0
-            ? "No MUST requirement failed."
-            : "At least one MUST requirement failed: the IUT does not conform.");
+        "Conformance statement: IUT %s, tested %s. MUST: %s. SHOULD: %s. %s",
+        iut, date, line(must), line(should), conclusion());
+  }
+
+  private static String line(Map<Outcome, Integer> c) {
+    return String.format(
+        "%d passed, %d failed, %d undecided, %d not applicable",
+        c.get(Outcome.PASSED),
+        c.get(Outcome.FAILED),
+        c.get(Outcome.UNDECIDED),
+        c.get(Outcome.NOT_APPLICABLE));
+  }
+
+  /** The verdict of the run on the MUST requirements, in plain words. */
+  public String conclusion() {
+    List<String> failed = ids(Level.MUST, Outcome.FAILED);
+    List<String> undecided = ids(Level.MUST, Outcome.UNDECIDED);
+    if (!failed.isEmpty()) {
+      return "At least one MUST requirement failed " + failed + ": the IUT does not conform.";
+    }
+    if (!undecided.isEmpty()) {
+      return "UNDECIDED: "
+          + undecided.size()
+          + " MUST requirement(s) could not be judged "
+          + undecided
+          + ", so this run does not show conformance.";
+    }
+    if (ids(Level.MUST, Outcome.PASSED).isEmpty()) {
+      return "UNDECIDED: no MUST requirement was judged, so this run does not show conformance.";
+    }
+    return "Every MUST requirement judged in this run passed.";
   }
 
   private static String cell(Judgement j) {
@@ -225,6 +283,8 @@ public final class ComplianceMatrix {
         + c.get(Outcome.FAILED)
         + ", \"undecided\": "
         + c.get(Outcome.UNDECIDED)
+        + ", \"not_applicable\": "
+        + c.get(Outcome.NOT_APPLICABLE)
         + "}";
   }
 

@@ -5,13 +5,14 @@ import io.natt.report.AllureScenarioReport;
 import io.natt.report.ComplianceMatrix;
 import io.natt.report.HtmlReport;
 import io.natt.report.HtmlReportException;
+import io.natt.report.ScenarioStatus;
 import io.natt.scenario.Scenario;
 import io.natt.sys.Exec;
 import io.natt.verdict.Judgement;
+import io.natt.verdict.Level;
 import io.natt.verdict.Verdict;
 import io.qameta.allure.Allure;
 import io.qameta.allure.AllureLifecycle;
-import io.qameta.allure.FileSystemResultsWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -34,6 +35,12 @@ public final class ConformanceRun {
   public static final int OK = 0;
   public static final int MUST_FAILED = 1;
   public static final int ERROR = 2;
+
+  /**
+   * Nothing failed, but the run did not decide what it had to: a MUST requirement, or a requirement
+   * a scenario names, stayed undecided, or no MUST requirement was judged at all.
+   */
+  public static final int UNDECIDED = 3;
 
   private ConformanceRun() {}
 
@@ -68,7 +75,9 @@ public final class ConformanceRun {
     tng.addListener(new ProgressListener(out, files.size()));
     // a lifecycle of this run's own, so results land in this report even inside another TestNG run
     AllureLifecycle previous = Allure.getLifecycle();
-    Allure.setLifecycle(new AllureLifecycle(new FileSystemResultsWriter(allure)));
+    // its writer shows each scenario with the status of its verdict (a known FAIL is failed, not
+    // green)
+    Allure.setLifecycle(new AllureLifecycle(ScenarioStatus.resultsWriter(allure)));
     try {
       tng.run();
     } finally {
@@ -87,10 +96,32 @@ public final class ConformanceRun {
           "natt: only " + results.size() + " of " + files.size() + " scenarios produced a result");
       return ERROR;
     }
-    return exitCode(results);
+    int code = exitCode(results, matrix);
+    out.println();
+    out.println("natt: exit " + code + " (" + meaning(code) + ")");
+    return code;
+  }
+
+  /** The exit code in words, as `natt run --help` explains it. */
+  static String meaning(int code) {
+    return switch (code) {
+      case OK -> "every MUST requirement judged passed, nothing left undecided";
+      case MUST_FAILED -> "a MUST requirement failed";
+      case ERROR -> "set-up or harness error: no verdict on the IUT for at least one scenario";
+      case UNDECIDED -> "undecided: nothing failed, but the run did not decide what it had to";
+      default -> "unknown";
+    };
+  }
+
+  static int exitCode(List<ScenarioResult> results) {
+    return exitCode(results, matrix("", results));
   }
 
   static ComplianceMatrix matrix(TargetProfile target, List<ScenarioResult> results) {
+    return matrix(target.name(), results);
+  }
+
+  static ComplianceMatrix matrix(String iut, List<ScenarioResult> results) {
     List<ComplianceMatrix.Column> cols = new ArrayList<>();
     for (ScenarioResult r : results) {
       cols.add(
@@ -100,7 +131,7 @@ public final class ConformanceRun {
               r.verdict(),
               r.judgements()));
     }
-    return new ComplianceMatrix(target.name(), Instant.now().truncatedTo(ChronoUnit.SECONDS), cols);
+    return new ComplianceMatrix(iut, Instant.now().truncatedTo(ChronoUnit.SECONDS), cols);
   }
 
   static void writeOutputs(Path report, ComplianceMatrix m, TargetProfile target, PrintStream out) {
@@ -118,7 +149,8 @@ public final class ConformanceRun {
     env.put("Harness", "natt-conformance " + harnessVersion());
     env.put("Host", hostName());
     env.put("Java", System.getProperty("java.version"));
-    AllureScenarioReport.writeExtras(report.resolve("allure-results"), env);
+    AllureScenarioReport.writeExtras(
+        report.resolve("allure-results"), env, m, target.knownResults());
   }
 
   /** The single-file HTML report: reports/html/index.html, copied to reports/index.html. */
@@ -137,11 +169,7 @@ public final class ConformanceRun {
   }
 
   static String iutVersion(TargetProfile t) {
-    if (!t.launchesStrongSwan()) {
-      return "remote device (version not known to the harness)";
-    }
-    Exec.Result r = Exec.run(io.natt.iut.StrongSwan.CHARON, "--version");
-    return r.ok() ? r.output().strip() : "strongSwan (version unknown)";
+    return io.natt.iut.Iuts.version(t);
   }
 
   static String harnessVersion() {
@@ -165,11 +193,23 @@ public final class ConformanceRun {
     }
   }
 
-  static int exitCode(List<ScenarioResult> results) {
+  /**
+   * 2 when a scenario ended in ERROR (set-up, proposal refused, IUT unreachable), else 1 when a
+   * MUST requirement failed, else 3 when something the run had to decide stayed undecided (a MUST
+   * requirement, a scenario's named requirement, or no MUST requirement judged at all), else 0.
+   */
+  static int exitCode(List<ScenarioResult> results, ComplianceMatrix matrix) {
     if (results.stream().anyMatch(r -> r.verdict() == Verdict.ERROR)) {
       return ERROR;
     }
-    return results.stream().anyMatch(ScenarioResult::mustFailed) ? MUST_FAILED : OK;
+    if (results.stream().anyMatch(ScenarioResult::mustFailed)) {
+      return MUST_FAILED;
+    }
+    boolean undecided =
+        results.stream().anyMatch(r -> !r.undecided().isEmpty())
+            || !matrix.ids(Level.MUST, ComplianceMatrix.Outcome.UNDECIDED).isEmpty()
+            || matrix.ids(Level.MUST, ComplianceMatrix.Outcome.PASSED).isEmpty();
+    return undecided ? UNDECIDED : OK;
   }
 
   static void printSummary(List<ScenarioResult> results, PrintStream out) {
@@ -221,6 +261,9 @@ public final class ConformanceRun {
         }
       }
       r.error().ifPresent(e -> out.println("  ERROR in " + r.name() + ": " + e));
+      for (String u : r.undecided()) {
+        out.println("  UNDECIDED in " + r.name() + ": " + u);
+      }
     }
   }
 }

@@ -5,13 +5,13 @@ import io.natt.crypto.EspCipher;
 import io.natt.crypto.EspIntegrity;
 import io.natt.crypto.HashAlg;
 import io.natt.crypto.Ike1Cipher;
+import io.natt.crypto.ProposalParser;
 import io.natt.iut.CharonAlgorithms;
 import io.natt.iut.StrongSwan;
 import io.natt.iut.TargetLoader;
 import io.natt.iut.TargetProfile;
 import io.natt.net.CapturedFrame;
 import io.natt.net.PcapCapture;
-import io.natt.scenario.ProposalParser;
 import io.natt.scenario.Scenario;
 import io.natt.scenario.ScenarioLoader;
 import io.natt.sys.Exec;
@@ -236,7 +236,13 @@ public final class Doctor {
     add(
         out,
         "integrity",
-        p.hash() == HashAlg.SHA1 ? "HMAC_SHA1_96" : "HMAC_SHA2_256_128",
+        switch (p.hash()) {
+          case MD5 -> "HMAC_MD5_96";
+          case SHA1 -> "HMAC_SHA1_96";
+          case SHA2_256 -> "HMAC_SHA2_256_128";
+          case SHA2_384 -> "HMAC_SHA2_384_192";
+          case SHA2_512 -> "HMAC_SHA2_512_256";
+        },
         proposal);
     add(out, "dh", dh(p.group()), proposal);
   }
@@ -245,7 +251,10 @@ public final class Doctor {
   static void needForEsp(String proposal, Map<Algorithm, Set<String>> out) {
     ProposalParser.Phase2 p = ProposalParser.phase2(proposal);
     add(out, "encryption", espCipher(p.cipher()), "esp " + proposal);
-    add(out, "integrity", espIntegrity(p.integrity()), "esp " + proposal);
+    if (p.integrity() != EspIntegrity.NONE) {
+      // strongSwan's names are ours (HMAC_SHA1_96, HMAC_SHA2_256_128, ...)
+      add(out, "integrity", p.integrity().name(), "esp " + proposal);
+    }
   }
 
   private static void add(Map<Algorithm, Set<String>> out, String section, String name, String by) {
@@ -254,36 +263,25 @@ public final class Doctor {
 
   private static String ike1Cipher(Ike1Cipher c) {
     return switch (c) {
-      case AES_CBC_128, AES_CBC_256 -> "AES_CBC";
+      case AES_CBC_128, AES_CBC_192, AES_CBC_256 -> "AES_CBC";
       case DES3_CBC -> "3DES_CBC";
     };
   }
 
+  /** strongSwan's names of hashes and groups are ours (SHA2_256, MODP_2048, ECP_256). */
   private static String hashName(HashAlg h) {
-    return switch (h) {
-      case SHA1 -> "SHA1";
-      case SHA2_256 -> "SHA2_256";
-    };
+    return h.name();
   }
 
   private static String dh(DhGroup g) {
-    return switch (g) {
-      case MODP_1024 -> "MODP_1024";
-      case MODP_1536 -> "MODP_1536";
-      case MODP_2048 -> "MODP_2048";
-    };
+    return g.name();
   }
 
   private static String espCipher(EspCipher c) {
     return switch (c) {
-      case AES_CBC_128, AES_CBC_256 -> "AES_CBC";
-    };
-  }
-
-  private static String espIntegrity(EspIntegrity i) {
-    return switch (i) {
-      case HMAC_SHA1_96 -> "HMAC_SHA1_96";
-      case HMAC_SHA2_256_128 -> "HMAC_SHA2_256_128";
+      case AES_CBC_128, AES_CBC_192, AES_CBC_256 -> "AES_CBC";
+      case DES3_CBC -> "3DES_CBC";
+      case AES_GCM16_128, AES_GCM16_192, AES_GCM16_256 -> "AES_GCM_16";
     };
   }
 

@@ -6,6 +6,7 @@ import io.natt.verdict.Judgement;
 import io.natt.verdict.Level;
 import io.natt.verdict.Verdict;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,10 +51,45 @@ public record ScenarioResult(
     if (judgements.stream().anyMatch(j -> j.verdict() == Verdict.FAIL)) {
       return Verdict.FAIL;
     }
-    if (judgements.stream().anyMatch(j -> j.verdict() == Verdict.INCONCLUSIVE)) {
+    if (judgements.stream().anyMatch(j -> j.verdict() == Verdict.INCONCLUSIVE)
+        || !undecided().isEmpty()) {
       return Verdict.INCONCLUSIVE;
     }
     return Verdict.PASS;
+  }
+
+  /**
+   * What this scenario should have decided and did not, one line each: a MUST requirement or a
+   * requirement the scenario names in {@code judges} that stayed INCONCLUSIVE, and a named one left
+   * NOT_APPLICABLE because the steps that provoke it never ran (a step failed or was skipped).
+   * Empty for a scenario that errored or does not apply (those have their own verdicts).
+   */
+  public List<String> undecided() {
+    if (error().isPresent() || notApplicable().isPresent()) {
+      return List.of();
+    }
+    List<String> named = scenario.map(Scenario::judges).orElse(List.of());
+    boolean stepsIncomplete =
+        outcome.stream()
+            .flatMap(o -> o.steps().stream())
+            .anyMatch(st -> st.status() != Runner.Status.OK);
+    List<String> out = new ArrayList<>();
+    for (Judgement j : judgements) {
+      boolean isNamed = named.contains(j.id());
+      if (j.verdict() == Verdict.INCONCLUSIVE
+          && (isNamed || j.requirement().level() == Level.MUST)) {
+        out.add(j.id() + " [" + j.requirement().level() + "]: " + j.reason());
+      } else if (j.verdict() == Verdict.NOT_APPLICABLE && isNamed && stepsIncomplete) {
+        out.add(
+            j.id()
+                + " ["
+                + j.requirement().level()
+                + "]: never provoked, the scenario stopped early ("
+                + j.reason()
+                + ")");
+      }
+    }
+    return out;
   }
 
   public boolean mustFailed() {
