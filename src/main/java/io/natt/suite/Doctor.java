@@ -250,7 +250,8 @@ public final class Doctor {
   /** What charon needs for an ESP proposal such as aes128-sha256. */
   static void needForEsp(String proposal, Map<Algorithm, Set<String>> out) {
     ProposalParser.Phase2 p = ProposalParser.phase2(proposal);
-    add(out, "encryption", espCipher(p.cipher()), "esp " + proposal);
+    // charon lists combined-mode ciphers (AES-GCM) under aead, the others under encryption
+    add(out, p.cipher().isAead() ? "aead" : "encryption", espCipher(p.cipher()), "esp " + proposal);
     if (p.integrity() != EspIntegrity.NONE) {
       // strongSwan's names are ours (HMAC_SHA1_96, HMAC_SHA2_256_128, ...)
       add(out, "integrity", p.integrity().name(), "esp " + proposal);
