@@ -1,6 +1,7 @@
 package io.natt.cli;
 
 import io.natt.suite.ConformanceRun;
+import io.natt.suite.Doctor;
 import io.natt.suite.SuiteSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +80,12 @@ final class RunCommand implements Callable<Integer> {
         return Main.SETUP_ERROR;
       }
     }
-    return ConformanceRun.run(new SuiteSettings(target, suites, catalog, report), System.out);
+    SuiteSettings settings = new SuiteSettings(target, suites, catalog, report);
+    String refused = DoctorCommand.refusal(Doctor.forRun(target, settings.scenarioFiles()));
+    if (refused != null) {
+      System.err.println(refused);
+      return Main.SETUP_ERROR;
+    }
+    return ConformanceRun.run(settings, System.out);
   }
 }

@@ -1,6 +1,7 @@
 package io.natt.iut;
 
 import io.natt.nat.Host;
+import io.natt.nat.Testbed;
 import io.natt.sys.Exec;
 import io.natt.sys.SetupException;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * socket in its own directory. ESP is done in user space (kernel-libipsec over a TUN device),
  * because this kernel has no ESP.
  */
-public final class StrongSwan implements AutoCloseable {
+public final class StrongSwan implements Iut {
   public static final String CHARON = "/usr/lib/ipsec/charon";
 
   private final Path dir;
@@ -28,6 +29,14 @@ public final class StrongSwan implements AutoCloseable {
     this.dir = dir;
     this.process = process;
     this.viciUri = "unix://" + dir.resolve("charon.vici");
+  }
+
+  /**
+   * Starts charon for the given target on the testbed's IUT host; its remote traffic selector is
+   * the harness's inner network.
+   */
+  public static StrongSwan start(Testbed testbed, TargetProfile target) {
+    return start(testbed.iut(), target, testbed.harnessInnerNet());
   }
 
   /**
@@ -118,7 +127,25 @@ public final class StrongSwan implements AutoCloseable {
     return swanctl("--list-sas").orThrow().output();
   }
 
+  /** What {@code swanctl --list-sas} prints. */
+  @Override
+  public String status() {
+    return listSas();
+  }
+
+  @Override
+  public String version() {
+    return charonVersion();
+  }
+
+  /** What {@code charon --version} prints, or a placeholder when it cannot say. */
+  public static String charonVersion() {
+    Exec.Result r = Exec.run(CHARON, "--version");
+    return r.ok() ? r.output().strip() : "strongSwan (version unknown)";
+  }
+
   /** charon's log so far. */
+  @Override
   public String log() {
     try {
       Path log = dir.resolve("charon.log");
@@ -166,6 +193,36 @@ public final class StrongSwan implements AutoCloseable {
         .formatted(dir);
   }
 
+  /** What the bundled charon accepts when the target profile does not list its proposals. */
+  static final List<String> DEFAULT_PHASE1 =
+      List.of(
+          "aes128-sha256-modp2048",
+          "aes128-sha1-modp2048",
+          "aes256-sha256-modp2048",
+          "aes256-sha1-modp2048",
+          "aes128-sha1-modp1536",
+          "3des-sha1-modp1024",
+          "3des-md5-modp1024",
+          "aes192-sha384-ecp256",
+          "aes256-sha512-ecp384",
+          "aes128-sha256-modp3072");
+
+  static final List<String> DEFAULT_ESP =
+      List.of(
+          "aes128-sha256",
+          "aes128-sha1",
+          "aes256-sha256",
+          "aes256-sha1",
+          "3des-sha1",
+          "aes192-sha512",
+          "aes256-sha384",
+          "aes128gcm16",
+          "aes256gcm16");
+
+  /**
+   * The charon accepts exactly the proposals the target profile lists (so a profile can stand for a
+   * gateway configured with other proposals), or the defaults above. Both use the same names.
+   */
   static String swanctlConf(Host iut, TargetProfile t, String remoteTs) {
     String psk = "0x" + io.natt.wire.Hex.hex(t.psk());
     return """
@@ -173,7 +230,7 @@ public final class StrongSwan implements AutoCloseable {
           harness {
             version = 1
             local_addrs = %s
-            proposals = aes128-sha256-modp2048,aes128-sha1-modp2048,aes256-sha256-modp2048,aes256-sha1-modp2048,aes128-sha1-modp1536,3des-sha1-modp1024
+            proposals = %s
             local {
               auth = psk
               id = %s
@@ -186,7 +243,7 @@ public final class StrongSwan implements AutoCloseable {
               net {
                 local_ts = %s
                 remote_ts = %s
-                esp_proposals = aes128-sha256,aes128-sha1,aes256-sha256,aes256-sha1
+                esp_proposals = %s
                 mode = tunnel
               }
             }
@@ -202,10 +259,12 @@ public final class StrongSwan implements AutoCloseable {
         """
         .formatted(
             iut.address().getHostAddress(),
+            String.join(",", t.phase1Proposals().isEmpty() ? DEFAULT_PHASE1 : t.phase1Proposals()),
             t.remoteId(),
             t.localId(),
             t.protectedNet(),
             remoteTs,
+            String.join(",", t.espProposals().isEmpty() ? DEFAULT_ESP : t.espProposals()),
             t.localId(),
             t.remoteId(),
             psk);

@@ -22,7 +22,7 @@ import org.pcap4j.core.RawPacketListener;
  * A Pcap4J capture on one interface inside a namespace: writes a pcap file and keeps every frame in
  * memory for the trace.
  */
-public final class PcapCapture implements AutoCloseable {
+public final class PcapCapture implements Capture {
   private final String point;
   private final Path file;
   private final List<CapturedFrame> frames = new ArrayList<>();
@@ -102,15 +102,18 @@ public final class PcapCapture implements AutoCloseable {
     }
   }
 
+  @Override
   public String point() {
     return point;
   }
 
+  @Override
   public Path file() {
     return file;
   }
 
   /** The frames captured so far, in order. */
+  @Override
   public List<CapturedFrame> frames() {
     synchronized (frames) {
       return List.copyOf(frames);

@@ -20,10 +20,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The harness's UDP sockets (IKE on 500, NAT-T on 4500), created inside the harness's namespace.
+ * UDP sockets of one host (IKE on 500, NAT-T on 4500), created inside the host's namespace.
  * Everything received on any of them lands in one queue, in arrival order.
  */
-public final class UdpTransport implements AutoCloseable {
+public final class UdpTransport implements DatagramPort {
   private final Inet4Address localAddress;
   private final Map<Integer, DatagramChannel> sockets = new LinkedHashMap<>();
   private final BlockingQueue<Datagram> inbound = new LinkedBlockingQueue<>();
@@ -80,6 +80,7 @@ public final class UdpTransport implements AutoCloseable {
   }
 
   /** Sends from the socket bound to {@code localPort}; returns the datagram as sent. */
+  @Override
   public Datagram send(int localPort, InetSocketAddress to, byte[] payload) {
     DatagramChannel ch = sockets.get(localPort);
     if (ch == null) {
@@ -97,6 +98,7 @@ public final class UdpTransport implements AutoCloseable {
   }
 
   /** The next received datagram, waiting at most {@code timeout}. */
+  @Override
   public Optional<Datagram> receive(Duration timeout) {
     try {
       return Optional.ofNullable(inbound.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
@@ -106,6 +108,7 @@ public final class UdpTransport implements AutoCloseable {
     }
   }
 
+  @Override
   public Inet4Address localAddress() {
     return localAddress;
   }

@@ -46,7 +46,8 @@ public final class AllureScenarioReport {
       Trace trace,
       List<Path> captures,
       String iutLog,
-      boolean exportKeys) {}
+      boolean exportKeys,
+      ScenarioStatus.Result result) {}
 
   private AllureScenarioReport() {}
 
@@ -90,29 +91,19 @@ public final class AllureScenarioReport {
           status(j.verdict()),
           text);
     }
-    List<Judgement> failed =
-        c.judgements().stream().filter(j -> j.verdict() == Verdict.FAIL).toList();
-    if (!failed.isEmpty()) {
-      // a FAIL verdict is non-compliance even where this IUT is known to fail (the test then
-      // passes): the message carries it, and a category lists such tests
-      String message =
-          failed.stream()
-              .map(
-                  j ->
-                      "FAIL "
-                          + j.id()
-                          + " ["
-                          + j.requirement().level()
-                          + "]: "
-                          + j.reason()
-                          + "\nWhat this breaks in the field: "
-                          + j.requirement().diagnosis())
-              .collect(Collectors.joining("\n\n"));
-      Allure.getLifecycle()
-          .updateTestCase(
-              tc ->
-                  tc.setStatusDetails(
-                      new io.qameta.allure.model.StatusDetails().setMessage(message)));
+    // the scenario's verdict, not its TestNG outcome, decides how it shows: a failure the target
+    // profile lists as known passes the test but is shown failed (and known), never green
+    ScenarioStatus.Shown shown = ScenarioStatus.shown(c.result(), c.judgements());
+    AllureLifecycle life = Allure.getLifecycle();
+    life.getCurrentTestCase()
+        .ifPresent(
+            uuid -> {
+              ScenarioStatus.intend(uuid, shown);
+              life.updateTestCase(uuid, tc -> ScenarioStatus.apply(tc, shown));
+            });
+    Allure.label("tag", "verdict:" + c.result().overall());
+    if (shown.known()) {
+      Allure.label("tag", "known-result");
     }
     if (c.trace() != null) {
       attachText("notes and ladder", ladder(c.trace()));
@@ -220,44 +211,88 @@ public final class AllureScenarioReport {
   }
 
   /**
-   * Writes environment.properties and categories.json into the Allure results folder: the IUT, the
-   * harness version and host; categories that separate non-compliance, inconclusive results,
-   * harness errors and an unreachable IUT.
+   * The categories of the report, one per kind of outcome; each result's message matches exactly
+   * one of them (see {@link ScenarioStatus}).
    */
-  public static void writeExtras(Path results, Map<String, String> environment) {
+  static final String CATEGORIES =
+      """
+      [
+        {"name": "Known non-compliance (listed in the target profile)",
+         "matchedStatuses": ["failed"], "messageRegex": "(?s)^Known non-compliance.*"},
+        {"name": "Non-compliance", "matchedStatuses": ["failed"], "messageRegex": "(?s)^FAIL .*"},
+        {"name": "Undecided (INCONCLUSIVE)", "matchedStatuses": ["broken"],
+         "messageRegex": "(?s)^INCONCLUSIVE.*"},
+        {"name": "IUT unreachable", "matchedStatuses": ["broken", "failed"],
+         "messageRegex": "(?s)^ERROR:.*(unreachable|did not answer at all).*"},
+        {"name": "Harness or set-up errors", "matchedStatuses": ["broken", "failed"],
+         "messageRegex": "(?s)^ERROR:(?!.*(unreachable|did not answer at all)).*"},
+        {"name": "Verdicts differ from the expectations (scenario or target profile)",
+         "matchedStatuses": ["failed", "broken", "skipped"],
+         "messageRegex": "(?s)^(Verdicts differ|verdicts differ).*"},
+        {"name": "Scenario file errors", "matchedStatuses": ["failed", "broken"],
+         "messageRegex": "(?s)^[^\\n]*[.]ya?ml:[0-9]+:.*"},
+        {"name": "Conformance statement (the whole run)", "matchedStatuses": ["failed", "broken"],
+         "messageRegex": "(?s)^Whole run: .*"},
+        {"name": "Not applicable to this IUT", "matchedStatuses": ["skipped"],
+         "messageRegex": "(?s)^NOT_APPLICABLE.*"}
+      ]
+      """;
+
+  /**
+   * Writes the run's extras into the Allure results folder: environment.properties (the conformance
+   * statement and the MUST/SHOULD counts first, then the IUT, the harness version and host),
+   * executor.json (the statement as the report's name, the Overview's heading), categories.json,
+   * and the conformance statement's own result with the compliance matrix.
+   *
+   * @param knownResults the target profile's known results, to mark known failures
+   */
+  public static void writeExtras(
+      Path results,
+      Map<String, String> environment,
+      ComplianceMatrix matrix,
+      Map<String, String> knownResults) {
     try {
       Files.createDirectories(results);
-      Map<String, String> env = new LinkedHashMap<>(environment);
+      Map<String, String> env = new LinkedHashMap<>(ConformanceStatement.environment(matrix));
+      env.putAll(environment);
       StringBuilder props = new StringBuilder();
       env.forEach(
           (k, v) ->
               props
-                  .append(k.replace(' ', '_'))
+                  .append(escapeProperty(k, true))
                   .append('=')
-                  .append(v.replace("\n", " "))
+                  .append(escapeProperty(v.replace("\n", " "), false))
                   .append('\n'));
       Files.writeString(results.resolve("environment.properties"), props, StandardCharsets.UTF_8);
       Files.writeString(
-          results.resolve("categories.json"),
-          """
-          [
-            {"name": "IUT unreachable", "matchedStatuses": ["failed", "broken"],
-             "messageRegex": "(?s).*(no answer to|did not answer|never answered).*"},
-            {"name": "Harness or set-up errors", "matchedStatuses": ["broken", "failed"],
-             "messageRegex": "(?s)^ERROR:.*"},
-            {"name": "Non-compliance", "matchedStatuses": ["failed"],
-             "messageRegex": "(?s).*(got FAIL|FAIL [0-9]{4}-).*"},
-            {"name": "Known non-compliance of this IUT (expected, listed in its target profile)",
-             "matchedStatuses": ["passed"],
-             "messageRegex": "(?s).*FAIL [0-9]{4}-.*"},
-            {"name": "Inconclusive", "matchedStatuses": ["failed"],
-             "messageRegex": "(?s).*got INCONCLUSIVE.*"},
-            {"name": "Not applicable to this IUT", "matchedStatuses": ["skipped"]}
-          ]
-          """,
+          results.resolve("executor.json"),
+          ConformanceStatement.executorJson(matrix),
           StandardCharsets.UTF_8);
+      Files.writeString(results.resolve("categories.json"), CATEGORIES, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write Allure extras to " + results, e);
     }
+    ConformanceStatement.writeResult(results, matrix, knownResults);
+  }
+
+  /** A key or value in the .properties syntax (ISO 8859-1 with escapes). */
+  static String escapeProperty(String s, boolean key) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      switch (ch) {
+        case '\\' -> b.append("\\\\");
+        case ' ' -> b.append(key || i == 0 ? "\\ " : " ");
+        case '=', ':', '#', '!' -> b.append('\\').append(ch);
+        default -> {
+          if (ch < 0x20 || ch > 0x7e) {
+            b.append(String.format("\\u%04x", (int) ch));
+          } else {
+            b.append(ch);
+          }
+        }
+      }
+    }
+    return b.toString();
   }
 }

@@ -51,6 +51,30 @@ public final class ComplianceMatrix {
     }
   }
 
+  /** The IUT's name, as the target profile gives it. */
+  public String iut() {
+    return iut;
+  }
+
+  public Instant date() {
+    return date;
+  }
+
+  /** The scenarios, in run order. */
+  public List<Column> columns() {
+    return columns;
+  }
+
+  /** Every requirement judged in the run, in the order first judged. */
+  public List<Requirement> requirements() {
+    return List.copyOf(requirements.values());
+  }
+
+  /** The verdict on a requirement in one scenario, if that scenario judged it. */
+  public java.util.Optional<Judgement> cell(String requirementId, String scenario) {
+    return java.util.Optional.ofNullable(cells.getOrDefault(requirementId, Map.of()).get(scenario));
+  }
+
   public Outcome outcome(String requirementId) {
     var verdicts =
         cells.getOrDefault(requirementId, Map.of()).values().stream()

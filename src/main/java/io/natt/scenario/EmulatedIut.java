@@ -1,6 +1,5 @@
 package io.natt.scenario;
 
-import io.natt.crypto.EspIntegrity;
 import io.natt.esp.EspException;
 import io.natt.esp.EspSa;
 import io.natt.ike.Channel;
@@ -9,11 +8,13 @@ import io.natt.ike.Ikev1Responder;
 import io.natt.ike.Knobs;
 import io.natt.ike.NatDetection;
 import io.natt.ike.ResponderConfig;
+import io.natt.iut.Iut;
+import io.natt.iut.TargetProfile;
 import io.natt.nat.Host;
+import io.natt.net.DatagramPort;
 import io.natt.net.UdpTransport;
 import io.natt.sys.NsExecutor;
 import io.natt.trace.Direction;
-import io.natt.trace.SaKeys;
 import io.natt.trace.Trace;
 import io.natt.wire.Datagram;
 import io.natt.wire.EspPacket;
@@ -56,9 +57,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Limits: ESP always travels in UDP on the port the initiator used (a knob that answers plain
  * tunnel mode changes only what Quick Mode says); one IKE SA at a time.
  */
-public final class EmulatedIut implements Channel, AutoCloseable {
+public final class EmulatedIut implements Channel, Iut {
   private final NsExecutor ns;
-  private final UdpTransport transport;
+  private final DatagramPort transport;
   private final ResponderConfig cfg;
   private final Trace trace = new Trace();
   private final SecureRandom random;
@@ -75,7 +76,7 @@ public final class EmulatedIut implements Channel, AutoCloseable {
   private volatile ScheduledExecutorService keepalives;
 
   private EmulatedIut(
-      NsExecutor ns, UdpTransport transport, ResponderConfig cfg, SecureRandom random) {
+      NsExecutor ns, DatagramPort transport, ResponderConfig cfg, SecureRandom random) {
     this.ns = ns;
     this.transport = transport;
     this.cfg = cfg;
@@ -85,10 +86,33 @@ public final class EmulatedIut implements Channel, AutoCloseable {
     thread.setDaemon(true);
   }
 
+  /**
+   * Starts one on the testbed's IUT host for the target (its address, identities, PSK, protected
+   * network), accepting every proposal and answering with the given knobs (a mutant when they
+   * deviate).
+   */
+  public static Iut.Launcher launcher(Knobs knobs, SecureRandom random) {
+    return (testbed, target) -> start(testbed.iut(), responderConfig(target, knobs), random);
+  }
+
+  /** A responder accepting everything, for the target, with the given knobs. */
+  static ResponderConfig responderConfig(TargetProfile target, Knobs knobs) {
+    String[] net = target.protectedNet().split("/");
+    return ResponderConfig.acceptingAll(
+        target.address(),
+        target.remoteId(),
+        target.localId(),
+        target.psk(),
+        Runner.ip(net[0]),
+        Integer.parseInt(net[1]),
+        knobs,
+        Duration.ofSeconds(2));
+  }
+
   /** Opens UDP 500 and 4500 on the IUT host's address, in its namespace, and starts serving. */
   public static EmulatedIut start(Host iut, ResponderConfig cfg, SecureRandom random) {
     NsExecutor ns = new NsExecutor(iut.namespace());
-    UdpTransport t;
+    DatagramPort t;
     try {
       t = UdpTransport.open(ns, iut.address(), List.of(500, 4500));
     } catch (RuntimeException e) {
@@ -121,13 +145,7 @@ public final class EmulatedIut implements Channel, AutoCloseable {
     out = new EspSa(k.spiOut(), k.cipher(), k.encOut(), k.integrity(), k.authOut());
     espLocalPort = responder.localPort();
     child = k;
-    String enc = "AES-CBC [RFC3602]";
-    String auth =
-        k.integrity() == EspIntegrity.HMAC_SHA1_96
-            ? "HMAC-SHA-1-96 [RFC2404]"
-            : "HMAC-SHA-256-128 [RFC4868]";
-    trace.addKeys(new SaKeys.Esp(k.spiIn(), enc, k.encIn(), auth, k.authIn()));
-    trace.addKeys(new SaKeys.Esp(k.spiOut(), enc, k.encOut(), auth, k.authOut()));
+    SaKeysOf.esp(k).forEach(trace::addKeys);
     trace.note("emulated IUT: ESP SA pair installed " + k);
     if (natDetection.localBehindNat()
         && !cfg.knobs().keepaliveInterval().isZero()
@@ -174,6 +192,27 @@ public final class EmulatedIut implements Channel, AutoCloseable {
   }
 
   // ------------------------------------------------------------------ what it did
+
+  @Override
+  public String status() {
+    return "emulated IUT (knobs "
+        + cfg.knobs()
+        + "): "
+        + natDetection
+        + ", echo replies sent: "
+        + echoReplies.get();
+  }
+
+  /** Its notes and the ladder of what it sent and received. */
+  @Override
+  public String log() {
+    return String.join("\n", trace.notes()) + "\n\n" + trace.ladder(Trace.PEER) + "\n";
+  }
+
+  @Override
+  public String version() {
+    return "natt-conformance emulated IKEv1 responder";
+  }
 
   public Trace trace() {
     return trace;

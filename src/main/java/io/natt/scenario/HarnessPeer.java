@@ -6,7 +6,7 @@ import io.natt.ike.Channel;
 import io.natt.ike.ChildSaKeys;
 import io.natt.ike.Ikev1Initiator;
 import io.natt.ike.Knobs;
-import io.natt.net.UdpTransport;
+import io.natt.net.DatagramPort;
 import io.natt.trace.Direction;
 import io.natt.trace.Trace;
 import io.natt.wire.Datagram;
@@ -30,12 +30,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The harness's side of the wire: connects the IKE engine to the sockets, sorts what comes in (IKE
- * to the engine, ESP to the SAs, keepalives to the trace), sends ESP and NAT-keepalives, and
+ * The harness's side of the wire: connects the IKE engine to its datagram port, sorts what comes in
+ * (IKE to the engine, ESP to the SAs, keepalives to the trace), sends ESP and NAT-keepalives, and
  * records every packet in the trace.
  */
 public final class HarnessPeer implements Channel, AutoCloseable {
-  private final UdpTransport transport;
+  private final DatagramPort transport;
   private final Trace trace;
   private final SecureRandom random;
   private final Deque<Datagram> pendingIke = new ArrayDeque<>();
@@ -45,7 +45,7 @@ public final class HarnessPeer implements Channel, AutoCloseable {
   private EspSa in;
   private EspSa out;
 
-  public HarnessPeer(UdpTransport transport, Trace trace, SecureRandom random) {
+  public HarnessPeer(DatagramPort transport, Trace trace, SecureRandom random) {
     this.transport = transport;
     this.trace = trace;
     this.random = random;

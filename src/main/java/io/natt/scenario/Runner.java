@@ -1,5 +1,6 @@
 package io.natt.scenario;
 
+import io.natt.crypto.ProposalParser;
 import io.natt.ike.ChildSaKeys;
 import io.natt.ike.IdPayloads;
 import io.natt.ike.IkeException;
@@ -8,17 +9,17 @@ import io.natt.ike.Knobs;
 import io.natt.ike.NatDetection;
 import io.natt.ike.PeerConfig;
 import io.natt.ike.ProposalRefused;
-import io.natt.ike.ResponderConfig;
+import io.natt.iut.Iut;
+import io.natt.iut.Iuts;
 import io.natt.iut.StrongSwan;
 import io.natt.iut.TargetProfile;
-import io.natt.nat.CapturePoint;
-import io.natt.nat.KernelTopology;
 import io.natt.nat.NatBehaviour;
+import io.natt.nat.Testbed;
+import io.natt.nat.Testbeds;
+import io.natt.net.Capture;
 import io.natt.net.CapturedFrame;
-import io.natt.net.PcapCapture;
-import io.natt.net.UdpTransport;
+import io.natt.net.DatagramPort;
 import io.natt.sys.Cleanup;
-import io.natt.sys.NsExecutor;
 import io.natt.sys.SetupException;
 import io.natt.trace.Direction;
 import io.natt.trace.Trace;
@@ -41,9 +42,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Runs one scenario against one target: builds the topology, starts the IUT when the project
- * launches it, drives the harness's peer through the steps, and returns the trace. Judging the
- * trace is not its business (see the verdict part).
+ * Runs one scenario against one target: builds the testbed (through the backend chosen by name),
+ * starts the IUT when the project launches it, drives the harness's peer through the steps, and
+ * returns the trace. Judging the trace is not its business (see the verdict part).
  */
 public final class Runner {
   /** How a step went. */
@@ -91,6 +92,9 @@ public final class Runner {
 
   /** Which IUT the runner faces. */
   public sealed interface IutLaunch {
+    /** As the target profile's {@code launch} says (a remote device is refused for now). */
+    record FromTarget() implements IutLaunch {}
+
     /** The strongSwan the project bundles, configured from the target profile. */
     record Bundled() implements IutLaunch {}
 
@@ -98,47 +102,51 @@ public final class Runner {
     record Emulated(Knobs knobs) implements IutLaunch {}
   }
 
-  /** A started IUT: its state and log for the report, and how to stop it. */
-  private interface RunningIut extends AutoCloseable {
-    String status();
-
-    String log();
-
-    @Override
-    void close();
-  }
-
   /** Time the IUT gets to install its SAs after Quick Mode message 3. */
   static final Duration QUICK_MODE_SETTLE = Duration.ofMillis(500);
 
   private Runner() {}
 
-  /** The IUT the target profile asks for. */
+  /** The IUT the target profile asks for, on the default testbed backend. */
   public static Outcome run(Scenario s, TargetProfile target, Path outDir, Consumer<String> log) {
-    if (!target.launchesStrongSwan()) {
-      return run(s, target, null, outDir, log);
-    }
-    return run(s, target, new IutLaunch.Bundled(), outDir, log);
+    return run(s, target, new IutLaunch.FromTarget(), outDir, log);
+  }
+
+  /** The given IUT on the default testbed backend. */
+  public static Outcome run(
+      Scenario s, TargetProfile target, IutLaunch launch, Path outDir, Consumer<String> log) {
+    return run(s, target, launch, Testbeds.DEFAULT, outDir, log);
   }
 
   /**
-   * Runs the scenario against the given IUT (null: a remote device, not supported yet); set-up
-   * errors come back in {@link Outcome#error()}, not as exceptions.
+   * Runs the scenario against the given IUT (null: as the target profile says) on the testbed
+   * backend of that name ({@link Testbeds#names()}); set-up errors come back in {@link
+   * Outcome#error()}, not as exceptions.
    */
   public static Outcome run(
-      Scenario s, TargetProfile target, IutLaunch launch, Path outDir, Consumer<String> log) {
+      Scenario s,
+      TargetProfile target,
+      IutLaunch launch,
+      String backend,
+      Path outDir,
+      Consumer<String> log) {
     long start = System.nanoTime();
     Trace trace = new Trace();
     List<String> missing = s.appliesWhen().stream().filter(c -> !target.claims(c)).toList();
     PeerState none =
         new PeerState(new NatDetection("none", false, false), false, Optional.empty(), List.of());
-    if (!missing.isEmpty()) {
+    ProposalChoice proposals = ProposalChoice.of(s.harness().ike(), target);
+    Optional<String> notApplicable =
+        missing.isEmpty()
+            ? proposals.notApplicable()
+            : Optional.of("the target does not claim " + missing);
+    if (notApplicable.isPresent()) {
       return new Outcome(
           s,
           target,
           trace,
           List.of(),
-          Optional.of("the target does not claim " + missing),
+          notApplicable,
           Optional.empty(),
           none,
           "",
@@ -147,7 +155,11 @@ public final class Runner {
           Duration.ZERO);
     }
     try {
-      return new Execution(s, target, launch, outDir, trace, log).run(start);
+      proposals.notes().forEach(trace::note);
+      proposals.notes().forEach(n -> log.accept("    " + n));
+      return new Execution(
+              s, target, launch, Testbeds.backend(backend), proposals, outDir, trace, log)
+          .run(start);
     } catch (SetupException | IllegalArgumentException e) {
       return new Outcome(
           s,
@@ -169,12 +181,14 @@ public final class Runner {
     private final Scenario s;
     private final TargetProfile target;
     private final IutLaunch launch;
+    private final Testbed.Backend backend;
+    private final ProposalChoice proposals;
     private final Path outDir;
     private final Trace trace;
     private final Consumer<String> log;
     private final SecureRandom rnd = new SecureRandom();
     private final List<StepResult> results = new ArrayList<>();
-    private KernelTopology topo;
+    private Testbed testbed;
     private HarnessPeer peer;
     private Ikev1Initiator ike;
     private PeerConfig cfg;
@@ -186,100 +200,98 @@ public final class Runner {
         Scenario s,
         TargetProfile target,
         IutLaunch launch,
+        Testbed.Backend backend,
+        ProposalChoice proposals,
         Path outDir,
         Trace trace,
         Consumer<String> log) {
       this.s = s;
       this.target = target;
       this.launch = launch;
+      this.backend = backend;
+      this.proposals = proposals;
       this.outDir = outDir;
       this.trace = trace;
       this.log = log;
     }
 
     Outcome run(long start) {
-      Scenario.TopologySpec t = s.topology();
-      if (!t.iutBehind().isEmpty()) {
+      Testbed.Layout layout = layout(s.topology());
+      Optional<String> refusal = backend.refusal(layout);
+      if (refusal.isPresent()) {
         throw new SetupException(
-            "an IUT behind a NAT is not supported by the kernel NAT backend yet ("
-                + s.file()
-                + ")");
-      }
-      if (t.harnessBehind().size() > 1) {
-        throw new SetupException("two NATs in a row are not supported by the kernel backend yet");
+            refusal.get() + " (" + backend.name() + " backend, " + s.file() + ")");
       }
       if (!s.harness().role().equals("initiator")) {
         throw new SetupException("the harness can only be the initiator so far (role: responder)");
       }
-      if (launch == null) {
-        throw new SetupException(
-            "target "
-                + target.name()
-                + " is not launched by the project; remote devices need the emulated NAT backend,"
-                + " which is not built yet");
-      }
-      Optional<NatBehaviour> nat = t.harnessBehind().stream().findFirst().map(n -> behaviour(n, t));
-      try (KernelTopology built =
-          KernelTopology.build(nat, target.address(), target.protectedHost())) {
-        topo = built;
-        Cleanup.register(topo);
+      Iut.Launcher launcher = launcher();
+      try (Testbed built =
+          backend.build(new Testbed.Request(layout, target.address(), target.protectedHost()))) {
+        testbed = built;
+        Cleanup.register(testbed);
         try {
-          return withTopology(start);
+          return withTestbed(launcher, start);
         } finally {
-          Cleanup.unregister(topo);
+          Cleanup.unregister(testbed);
         }
       }
     }
 
-    private NatBehaviour behaviour(String name, Scenario.TopologySpec t) {
-      Scenario.NatSpec n = t.nats().get(name);
-      if (!n.filtering().equals("address-and-port-dependent")) {
-        throw new SetupException(
-            "NAT "
-                + name
-                + ": the kernel backend filters by address and port (netfilter conntrack);"
-                + " filtering: "
-                + n.filtering()
-                + " is not supported by it");
-      }
-      return new NatBehaviour(
-          n.ports().equals("preserve")
-              ? NatBehaviour.PortAllocation.PRESERVE
-              : NatBehaviour.PortAllocation.RANDOM,
-          n.udpTimeout());
+    /** The scenario's NATs, where they sit, as the NAT model has them. */
+    private static Testbed.Layout layout(Scenario.TopologySpec t) {
+      return new Testbed.Layout(
+          t.harnessBehind().stream().map(n -> nat(n, t)).toList(),
+          t.iutBehind().stream().map(n -> nat(n, t)).toList(),
+          t.iutForward());
     }
 
-    private Outcome withTopology(long start) {
-      boolean natted = topo.harnessNat().isPresent();
+    private static Testbed.Nat nat(String name, Scenario.TopologySpec t) {
+      Scenario.NatSpec n = t.nats().get(name);
+      return new Testbed.Nat(
+          name,
+          new NatBehaviour(
+              NatBehaviour.Dependency.ofFileName(n.mapping()),
+              NatBehaviour.Dependency.ofFileName(n.filtering()),
+              n.ports().equals("preserve")
+                  ? NatBehaviour.PortAllocation.PRESERVE
+                  : NatBehaviour.PortAllocation.RANDOM,
+              n.udpTimeout()));
+    }
+
+    /** How to start the IUT this run faces. */
+    private Iut.Launcher launcher() {
+      if (launch instanceof IutLaunch.Emulated e) {
+        return EmulatedIut.launcher(e.knobs(), rnd);
+      }
+      if (launch instanceof IutLaunch.Bundled) {
+        return StrongSwan::start;
+      }
+      return Iuts.launcher(target);
+    }
+
+    private Outcome withTestbed(Iut.Launcher launcher, long start) {
+      boolean natted = testbed.harnessNat().isPresent();
       trace.context(
           new TraceContext(
               target.address(),
-              topo.harness().address(),
+              testbed.harness().address(),
               natted ? 1 : 0,
-              natted ? "nat-public" : Trace.PEER,
+              natted ? testbed.iutSidePoint() : Trace.PEER,
               target.claims(),
-              topo.capturePoints().stream().map(CapturePoint::name).toList()));
-      List<NsExecutor> executors = new ArrayList<>();
-      List<PcapCapture> captures = new ArrayList<>();
+              testbed.observationPoints()));
+      List<Capture> captures = new ArrayList<>();
       Path capDir = outDir.resolve("captures");
-      RunningIut iut = null;
+      Iut iut = null;
       String status = "";
       String iutLog = "";
       Optional<String> error = Optional.empty();
       try {
-        for (CapturePoint cp : topo.capturePoints()) {
-          NsExecutor ex = new NsExecutor(cp.namespace());
-          executors.add(ex);
-          captures.add(
-              PcapCapture.start(ex, cp.iface(), cp.name(), capDir.resolve(cp.name() + ".pcap")));
-        }
-        iut = startIut();
+        captures.addAll(testbed.startCaptures(capDir));
+        iut = launcher.start(testbed, target);
         Cleanup.register(iut);
-        NsExecutor harnessNs = new NsExecutor(topo.harness().namespace());
-        executors.add(harnessNs);
-        try (UdpTransport transport =
-                UdpTransport.open(harnessNs, topo.harness().address(), List.of(500, 4500));
-            HarnessPeer p = new HarnessPeer(transport, trace, rnd)) {
+        try (DatagramPort port = testbed.openHarnessPort(List.of(500, 4500));
+            HarnessPeer p = new HarnessPeer(port, trace, rnd)) {
           peer = p;
           cfg = peerConfig();
           ike = new Ikev1Initiator(cfg, peer, peer.recorder(), rnd);
@@ -292,8 +304,8 @@ public final class Runner {
       } catch (SetupException e) {
         error = Optional.of(e.getMessage());
       } finally {
-        captures.forEach(PcapCapture::close);
-        for (PcapCapture c : captures) {
+        captures.forEach(Capture::close);
+        for (Capture c : captures) {
           for (CapturedFrame f : c.frames()) {
             long ago = Duration.between(f.time(), Instant.now()).toNanos();
             trace.observe(c.point(), f.time(), System.nanoTime() - ago, f.bytes());
@@ -305,7 +317,6 @@ public final class Runner {
           iut.close();
           Cleanup.unregister(iut);
         }
-        executors.forEach(NsExecutor::close);
       }
       write(outDir.resolve("trace.txt"), ladder());
       PeerState state =
@@ -324,66 +335,8 @@ public final class Runner {
           state,
           status,
           iutLog,
-          captures.stream().map(PcapCapture::file).toList(),
+          captures.stream().map(Capture::file).toList(),
           Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    private RunningIut startIut() {
-      if (launch instanceof IutLaunch.Emulated e) {
-        String[] net = target.protectedNet().split("/");
-        EmulatedIut emu =
-            EmulatedIut.start(
-                topo.iut(),
-                ResponderConfig.acceptingAll(
-                    target.address(),
-                    target.remoteId(),
-                    target.localId(),
-                    target.psk(),
-                    ip(net[0]),
-                    Integer.parseInt(net[1]),
-                    e.knobs(),
-                    Duration.ofSeconds(2)),
-                rnd);
-        return new RunningIut() {
-          @Override
-          public String status() {
-            return "emulated IUT (knobs "
-                + e.knobs()
-                + "): "
-                + emu.natDetection()
-                + ", echo replies sent: "
-                + emu.echoRepliesSent();
-          }
-
-          @Override
-          public String log() {
-            Trace t = emu.trace();
-            return String.join("\n", t.notes()) + "\n\n" + t.ladder(Trace.PEER) + "\n";
-          }
-
-          @Override
-          public void close() {
-            emu.close();
-          }
-        };
-      }
-      StrongSwan sw = StrongSwan.start(topo.iut(), target, topo.harnessInnerNet());
-      return new RunningIut() {
-        @Override
-        public String status() {
-          return sw.listSas();
-        }
-
-        @Override
-        public String log() {
-          return sw.log();
-        }
-
-        @Override
-        public void close() {
-          sw.close();
-        }
-      };
     }
 
     /**
@@ -391,7 +344,7 @@ public final class Runner {
      * tells an unreachable device (ERROR, no verdict) from one that ignored only what the scenario
      * provoked (a verdict stands).
      */
-    private Optional<String> unreachable(List<PcapCapture> captures) {
+    private Optional<String> unreachable(List<Capture> captures) {
       boolean heard =
           trace.at(Trace.PEER).stream()
                   .anyMatch(
@@ -430,7 +383,7 @@ public final class Runner {
               + " did not answer at all, not even a fresh Main Mode on UDP 500: unreachable,"
               + " or not configured for the harness (addresses, identities, PSK, proposals: it was"
               + " offered the phase-1 proposal "
-              + s.harness().ike().proposal()
+              + proposals.phase1()
               + ", which it may not accept)");
     }
 
@@ -461,12 +414,11 @@ public final class Runner {
     }
 
     private PeerConfig peerConfig() {
-      Scenario.IkeSpec spec = s.harness().ike();
-      ProposalParser.Phase1 p1 = ProposalParser.phase1(spec.proposal());
-      ProposalParser.Phase2 p2 = ProposalParser.phase2(spec.espProposal());
+      ProposalParser.Phase1 p1 = ProposalParser.phase1(proposals.phase1());
+      ProposalParser.Phase2 p2 = ProposalParser.phase2(proposals.esp());
       String[] net = target.protectedNet().split("/");
       return new PeerConfig(
-          topo.harness().address(),
+          testbed.harness().address(),
           target.address(),
           target.localId(),
           target.remoteId(),
@@ -519,9 +471,8 @@ public final class Runner {
      * setting to change.
      */
     private String refusal(ProposalRefused e) {
-      Scenario.IkeSpec spec = s.harness().ike();
       boolean esp = e.phase() == ProposalRefused.Phase.ESP;
-      String proposal = esp ? spec.espProposal() : spec.proposal();
+      String proposal = esp ? proposals.esp() : proposals.phase1();
       String what = esp ? "ESP proposal" : "phase-1 proposal";
       String key = esp ? "esp" : "phase1";
       String fix =
@@ -541,7 +492,7 @@ public final class Runner {
             + " with "
             + e.notification()
             + ": it cannot compute that Diffie-Hellman group"
-            + (launch instanceof IutLaunch.Bundled
+            + (!(launch instanceof IutLaunch.Emulated) && target.launchesStrongSwan()
                 ? " (the bundled strongSwan lacks a crypto plugin: run `natt doctor`)"
                 : "")
             + fix;
@@ -581,7 +532,7 @@ public final class Runner {
         }
         child =
             ike.quickMode(
-                IdPayloads.host(topo.harnessInnerAddress()),
+                IdPayloads.host(testbed.harnessInnerAddress()),
                 IdPayloads.subnet(cfg.remoteNet(), cfg.remotePrefix()));
         peer.install(child);
         SaKeysOf.esp(child).forEach(trace::addKeys);
@@ -592,7 +543,7 @@ public final class Runner {
       } else if (step instanceof Scenario.Step.EspPing e) {
         Inet4Address to = e.to().equals("iut.protected") ? target.protectedHost() : ip(e.to());
         List<HarnessPeer.PingResult> r =
-            peer.ping(topo.harnessInnerAddress(), to, e.count(), Duration.ofSeconds(2));
+            peer.ping(testbed.harnessInnerAddress(), to, e.count(), Duration.ofSeconds(2));
         pings.addAll(r);
         long ok = r.stream().filter(HarnessPeer.PingResult::answered).count();
         if (ok < r.size()) {
@@ -619,11 +570,11 @@ public final class Runner {
         }
         return "keepalive seen: " + seen.get().ref();
       } else if (step instanceof Scenario.Step.NatRebind n) {
-        topo.flushNatMappings();
-        return "NAT " + n.nat() + " forgot its mappings (conntrack flush)";
+        String how = testbed.rebind();
+        return "NAT " + n.nat() + " forgot its mappings (" + how + ")";
       } else if (step instanceof Scenario.Step.NatExpire n) {
         peer.stopKeepalives();
-        Duration wait = topo.harnessNat().orElseThrow().udpTimeout().plusSeconds(2);
+        Duration wait = testbed.expiryWait().orElseThrow();
         peer.drain(wait);
         return "no harness traffic for " + wait.toSeconds() + " s (NAT " + n.nat() + " timeout)";
       } else if (step instanceof Scenario.Step.SendRaw raw) {

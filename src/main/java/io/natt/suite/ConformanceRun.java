@@ -5,6 +5,7 @@ import io.natt.report.AllureScenarioReport;
 import io.natt.report.ComplianceMatrix;
 import io.natt.report.HtmlReport;
 import io.natt.report.HtmlReportException;
+import io.natt.report.ScenarioStatus;
 import io.natt.scenario.Scenario;
 import io.natt.sys.Exec;
 import io.natt.verdict.Judgement;
@@ -12,7 +13,6 @@ import io.natt.verdict.Level;
 import io.natt.verdict.Verdict;
 import io.qameta.allure.Allure;
 import io.qameta.allure.AllureLifecycle;
-import io.qameta.allure.FileSystemResultsWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -75,7 +75,9 @@ public final class ConformanceRun {
     tng.addListener(new ProgressListener(out, files.size()));
     // a lifecycle of this run's own, so results land in this report even inside another TestNG run
     AllureLifecycle previous = Allure.getLifecycle();
-    Allure.setLifecycle(new AllureLifecycle(new FileSystemResultsWriter(allure)));
+    // its writer shows each scenario with the status of its verdict (a known FAIL is failed, not
+    // green)
+    Allure.setLifecycle(new AllureLifecycle(ScenarioStatus.resultsWriter(allure)));
     try {
       tng.run();
     } finally {
@@ -147,7 +149,8 @@ public final class ConformanceRun {
     env.put("Harness", "natt-conformance " + harnessVersion());
     env.put("Host", hostName());
     env.put("Java", System.getProperty("java.version"));
-    AllureScenarioReport.writeExtras(report.resolve("allure-results"), env);
+    AllureScenarioReport.writeExtras(
+        report.resolve("allure-results"), env, m, target.knownResults());
   }
 
   /** The single-file HTML report: reports/html/index.html, copied to reports/index.html. */
@@ -166,11 +169,7 @@ public final class ConformanceRun {
   }
 
   static String iutVersion(TargetProfile t) {
-    if (!t.launchesStrongSwan()) {
-      return "remote device (version not known to the harness)";
-    }
-    Exec.Result r = Exec.run(io.natt.iut.StrongSwan.CHARON, "--version");
-    return r.ok() ? r.output().strip() : "strongSwan (version unknown)";
+    return io.natt.iut.Iuts.version(t);
   }
 
   static String harnessVersion() {

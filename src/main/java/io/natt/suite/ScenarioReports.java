@@ -1,6 +1,8 @@
 package io.natt.suite;
 
+import io.natt.iut.TargetProfile;
 import io.natt.report.AllureScenarioReport;
+import io.natt.report.ScenarioStatus;
 import io.natt.report.WiresharkKeys;
 import io.natt.scenario.Runner;
 import io.natt.scenario.Scenario;
@@ -14,7 +16,7 @@ import java.util.Map;
 final class ScenarioReports {
   private ScenarioReports() {}
 
-  static void write(ScenarioResult r, boolean exportKeys, Path scenariosDir) {
+  static void write(ScenarioResult r, TargetProfile target, boolean exportKeys, Path scenariosDir) {
     if (r.scenario().isEmpty() || r.outcome().isEmpty()) {
       return;
     }
@@ -49,7 +51,13 @@ final class ScenarioReports {
             o.trace(),
             o.captures(),
             o.iutLog(),
-            exportKeys));
+            exportKeys,
+            new ScenarioStatus.Result(
+                r.verdict(),
+                r.error().or(r::notApplicable).orElse(null),
+                r.mismatches(),
+                target.name(),
+                target.knownResults())));
   }
 
   static String topology(Scenario s) {

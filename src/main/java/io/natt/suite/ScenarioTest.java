@@ -80,7 +80,7 @@ public class ScenarioTest implements ITest {
         ScenarioExecution.execute(
             file, catalog(s.catalog()), target, s.report().resolve("scenarios"), line -> {});
     SuiteResults.add(result);
-    ScenarioReports.write(result, exportKeys(target), s.report().resolve("scenarios"));
+    ScenarioReports.write(result, target, exportKeys(target), s.report().resolve("scenarios"));
     if (result.loadError().isPresent()) {
       throw new AssertionError(result.loadError().get());
     }

@@ -38,6 +38,17 @@ public final class Trace {
     return e;
   }
 
+  /**
+   * Adds an entry as it was stored (a trace file read back): the point, direction, datagram and
+   * decoded view are taken as given.
+   */
+  public synchronized TraceEntry restore(
+      String point, Direction direction, Datagram d, PacketView view) {
+    TraceEntry e = new TraceEntry(entries.size() + 1, point, nextFrame(point), direction, d, view);
+    entries.add(e);
+    return e;
+  }
+
   /** Records a frame captured at a capture point (Ethernet/IPv4/UDP, decoded without keys). */
   public synchronized TraceEntry observe(String point, Instant time, long monoNanos, byte[] frame) {
     Datagram d;

@@ -8,6 +8,7 @@ import io.natt.trace.Trace;
 import io.natt.trace.TraceEntry;
 import io.natt.wire.Hex;
 import io.natt.wire.IdPayload;
+import io.natt.wire.Ikev2Message;
 import io.natt.wire.IpsecAttr;
 import io.natt.wire.IsakmpMessage;
 import io.natt.wire.MalformedException;
@@ -158,24 +159,28 @@ public final class Checks {
             List.of(ev));
   }
 
+  /**
+   * Every IKE response of the IUT goes back to where its request came from. Only real responses are
+   * judged: a message of the IUT is paired with the request it answers (same cookies, message ID
+   * and exchange, and in Main Mode the same stage); a message the IUT starts itself is not a reply
+   * (where it goes is judged by float-follow).
+   */
   static Judgement replyToSource(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
-    List<TraceEntry> side = x.iutSide().stream().filter(TraceEntry::isIke).toList();
     List<Evidence> wrong = new ArrayList<>();
     int replies = 0;
-    TraceEntry lastRequest = null;
-    for (TraceEntry e : side) {
-      if (x.toIut(e)) {
-        lastRequest = e;
-      } else if (x.fromIut(e) && lastRequest != null) {
-        replies++;
-        if (!e.to().equals(lastRequest.from())) {
-          wrong.add(
-              new Evidence(
-                  List.of(lastRequest.ref(), e.ref()),
-                  "to " + endpoint(lastRequest.from()),
-                  "to " + endpoint(e.to())));
-        }
+    for (TraceEntry e : x.iutSide()) {
+      Optional<TraceEntry> request = x.requestOf(e);
+      if (request.isEmpty()) {
+        continue;
+      }
+      replies++;
+      if (!e.to().equals(request.get().from())) {
+        wrong.add(
+            new Evidence(
+                List.of(request.get().ref(), e.ref()),
+                "to " + endpoint(request.get().from()),
+                "to " + endpoint(e.to())));
       }
     }
     if (replies == 0) {
@@ -188,6 +193,13 @@ public final class Checks {
         wrong.size() + " IKE replies did not go back to the request's source");
   }
 
+  /**
+   * After the harness floated, every IKE packet of the floated IKE SA (same cookies) from the IUT
+   * uses UDP 4500: a response goes to its request's source (or, for a request the harness sent to
+   * 500 after the float, to it or to the SA's 4500 endpoint), a message the IUT starts itself goes
+   * to the SA's current endpoint (a source the harness used on 4500 for this SA). Other IKE SAs (a
+   * fresh Main Mode on 500, an unknown SA) are not judged here.
+   */
   static Judgement floatFollow(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
     Optional<TraceEntry> floatAt = x.harnessFloat();
@@ -199,26 +211,68 @@ public final class Checks {
       return Judgement.inconclusive(r, "the harness's first 4500 packet was not seen near the IUT");
     }
     InetSocketAddress y = atSide.get().from();
-    byte[] cookie = ike(floatAt.get()).orElseThrow().header().initiatorCookie();
-    List<TraceEntry> later =
-        x.iutSide().stream()
-            .filter(e -> e.number() > atSide.get().number() && x.fromIut(e))
-            .filter(
-                e ->
-                    ike(e)
-                        .map(i -> Arrays.equals(i.header().initiatorCookie(), cookie))
-                        .orElse(false))
-            .toList();
-    if (later.isEmpty()) {
-      return Judgement.inconclusive(r, "the IUT sent no IKE packet after the harness floated");
-    }
+    PacketView.Ike floated = ike(floatAt.get()).orElseThrow();
+    List<TraceEntry> side = x.iutSide();
+    int start = side.indexOf(atSide.get());
     List<Evidence> wrong = new ArrayList<>();
-    for (TraceEntry e : later) {
-      if (e.from().getPort() != 4500 || !e.to().equals(y)) {
+    List<InetSocketAddress> endpoints = new ArrayList<>(List.of(y));
+    int judged = 0;
+    for (TraceEntry e : side.subList(start + 1, side.size())) {
+      Optional<PacketView.Ike> i = ike(e);
+      if (i.isEmpty()) {
+        continue;
+      }
+      boolean sameSa =
+          Arrays.equals(i.get().header().initiatorCookie(), floated.header().initiatorCookie())
+              && (IkeTraffic.isZero(floated.header().responderCookie())
+                  || IkeTraffic.sameSa(i.get(), floated));
+      if (!sameSa) {
+        continue;
+      }
+      if (x.toIut(e)) {
+        if (e.to().getPort() == 4500 && !endpoints.contains(e.from())) {
+          endpoints.add(e.from());
+        }
+        continue;
+      }
+      if (!x.fromIut(e)) {
+        continue;
+      }
+      judged++;
+      Optional<TraceEntry> request = x.requestOf(e);
+      String expected;
+      boolean ok;
+      List<String> refs = new ArrayList<>();
+      if (request.isPresent() && request.get().to().getPort() == 4500) {
+        expected =
+            "UDP(4500, "
+                + request.get().from().getPort()
+                + ") to "
+                + endpoint(request.get().from())
+                + ", the request's source";
+        ok = e.from().getPort() == 4500 && e.to().equals(request.get().from());
+        refs.add(request.get().ref());
+      } else if (request.isPresent()) {
+        expected =
+            "the request's source "
+                + endpoint(request.get().from())
+                + " or UDP(4500, Y) to "
+                + endpoint(y);
+        ok =
+            e.to().equals(request.get().from())
+                || (e.from().getPort() == 4500 && endpoints.contains(e.to()));
+        refs.add(request.get().ref());
+      } else {
+        expected = "UDP(4500, " + y.getPort() + ") to the SA's endpoint " + endpoint(y);
+        ok = e.from().getPort() == 4500 && endpoints.contains(e.to());
+        refs.add(atSide.get().ref());
+      }
+      if (!ok) {
+        refs.add(e.ref());
         wrong.add(
             new Evidence(
-                List.of(atSide.get().ref(), e.ref()),
-                "UDP(4500, " + y.getPort() + ") to " + endpoint(y),
+                refs,
+                expected,
                 "UDP("
                     + e.from().getPort()
                     + ", "
@@ -227,12 +281,16 @@ public final class Checks {
                     + endpoint(e.to())));
       }
     }
+    if (judged == 0) {
+      return Judgement.inconclusive(
+          r, "the IUT sent no IKE packet of the floated SA after the float");
+    }
     return wrong.isEmpty()
         ? Judgement.pass(
             r,
-            later.size() + " IKE packets after the float used UDP(4500, " + y.getPort() + ")",
+            judged + " IKE packets of the floated SA used UDP 4500 to the harness's 4500 endpoint",
             List.of(
-                Evidence.of(later.get(0).ref(), "UDP(4500, Y)", "UDP(4500, " + y.getPort() + ")")))
+                Evidence.of(atSide.get().ref(), "UDP(4500, Y)", "UDP(4500, " + y.getPort() + ")")))
         : Judgement.fail(r, "the IUT did not follow the harness to port 4500", wrong);
   }
 
@@ -248,6 +306,9 @@ public final class Checks {
       if (e.view() instanceof PacketView.Ike i && i.marker()) {
         marked++;
       } else if (e.view() instanceof PacketView.Esp esp && !spis.contains(esp.esp().spi())) {
+        if (Ikev2Message.isVersion2(e.datagram().payload())) {
+          continue; // an IKEv2 message is judged by no IKEv1 check
+        }
         try {
           IsakmpMessage m = IsakmpMessage.decode(e.datagram().payload());
           wrong.add(
@@ -349,13 +410,26 @@ public final class Checks {
         : Judgement.fail(r, "with a NAT detected, Quick Mode selected mode " + mode, List.of(ev));
   }
 
+  /**
+   * After the NAT gave the harness a new public mapping, the IUT sends to it. Only the harness's
+   * own SAs count: its floated IKE SA (same cookies) and the ESP SAs it negotiated; another client
+   * behind the same NAT is not a rebinding.
+   */
   static Judgement rebind(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
     List<TraceEntry> side = x.iutSide();
+    List<Long> spis = x.espSpis();
+    Optional<PacketView.Ike> floated = x.harnessFloat().flatMap(IkeTraffic::ike);
+    java.util.function.Predicate<TraceEntry> ours =
+        e ->
+            (e.view() instanceof PacketView.Esp p && spis.contains(p.esp().spi()))
+                || (e.view() instanceof PacketView.Ike i
+                    && floated.isPresent()
+                    && IkeTraffic.sameSa(i, floated.get()));
     InetSocketAddress current = null;
     TraceEntry change = null;
     for (TraceEntry e : side) {
-      if (x.toIut(e) && e.to().getPort() == 4500 && isAuthenticated(e)) {
+      if (x.toIut(e) && e.to().getPort() == 4500 && isAuthenticated(e) && ours.test(e)) {
         if (current != null && !current.equals(e.from())) {
           change = e;
           break;
@@ -368,11 +442,10 @@ public final class Checks {
     }
     InetSocketAddress oldAddr = current;
     InetSocketAddress newAddr = change.from();
-    int at = change.number();
+    int at = side.indexOf(change);
     List<TraceEntry> after =
-        side.stream()
-            .filter(
-                e -> e.number() > at && x.fromIut(e) && !(e.view() instanceof PacketView.Keepalive))
+        side.subList(at + 1, side.size()).stream()
+            .filter(e -> x.fromIut(e) && ours.test(e))
             .toList();
     if (after.isEmpty()) {
       return Judgement.inconclusive(r, "the IUT sent nothing after the rebinding");

@@ -61,19 +61,118 @@ final class IkeTraffic {
     return e.view() instanceof PacketView.Ike i ? Optional.of(i) : Optional.empty();
   }
 
-  /** Main Mode messages at the harness: sent ones are odd, received ones even. */
+  /**
+   * The initiator cookie of the first Main Mode the harness started (message 1: an SA payload and a
+   * zero responder cookie), which is the IKE SA the phase-1 checks judge. Later Main Modes (a
+   * liveness probe, a replay) are other IKE SAs.
+   */
+  Optional<byte[]> firstMainModeCookie() {
+    return peer.stream()
+        .filter(e -> e.direction() == Direction.SENT)
+        .map(IkeTraffic::ike)
+        .flatMap(Optional::stream)
+        .filter(i -> i.header().exchangeType() == ExchangeType.IDENTITY_PROTECTION.code())
+        .filter(i -> isZero(i.header().responderCookie()) && !i.all(SaPayload.class).isEmpty())
+        .map(i -> i.header().initiatorCookie())
+        .findFirst();
+  }
+
+  /**
+   * Main Mode messages of the first IKE SA at the harness, sent or received. Which message each is
+   * comes from its content (SA: 1/2, KE: 3/4, encrypted: 5/6), a retransmission is the same message
+   * again, and a message of another IKE SA is not one of them.
+   */
   List<TraceEntry> mainMode(Direction d) {
+    Optional<byte[]> cookie = firstMainModeCookie();
+    if (cookie.isEmpty()) {
+      return List.of();
+    }
     return peer.stream()
         .filter(e -> e.direction() == d)
         .filter(
             e ->
                 ike(e)
-                    .map(i -> i.header().exchangeType() == ExchangeType.IDENTITY_PROTECTION.code())
+                    .map(
+                        i ->
+                            i.header().exchangeType() == ExchangeType.IDENTITY_PROTECTION.code()
+                                && Arrays.equals(i.header().initiatorCookie(), cookie.get()))
                     .orElse(false))
         .toList();
   }
 
-  /** Message 1 (sent) or 2 (received): the plaintext message carrying the SA. */
+  /**
+   * The Main Mode stage of a message from its content: 1 (carries SA: messages 1 and 2), 2 (KE: 3
+   * and 4), 3 (encrypted: 5 and 6), 0 otherwise.
+   */
+  static int mainModeStage(PacketView.Ike i) {
+    if (i.header().encrypted()) {
+      return 3;
+    } else if (!i.all(SaPayload.class).isEmpty()) {
+      return 1;
+    } else if (!i.all(KePayload.class).isEmpty()) {
+      return 2;
+    }
+    return 0;
+  }
+
+  /** Same initiator and responder cookies. */
+  static boolean sameSa(PacketView.Ike a, PacketView.Ike b) {
+    return Arrays.equals(a.header().initiatorCookie(), b.header().initiatorCookie())
+        && Arrays.equals(a.header().responderCookie(), b.header().responderCookie());
+  }
+
+  /**
+   * The request an IKEv1 message from the IUT answers, at the IUT side: the latest earlier message
+   * to the IUT of the same exchange, message ID and cookies (a message 1 still has a zero responder
+   * cookie), and in Main Mode of the same stage (message 2 answers 1, 4 answers 3, 6 answers 5).
+   * Empty when the IUT started the message itself (an informational, a DPD, a rekey), or when the
+   * entry is not an IKEv1 message from the IUT.
+   */
+  Optional<TraceEntry> requestOf(TraceEntry response) {
+    Optional<PacketView.Ike> r = ike(response);
+    if (r.isEmpty() || !fromIut(response)) {
+      return Optional.empty();
+    }
+    PacketView.Ike resp = r.get();
+    List<TraceEntry> side = iutSide();
+    TraceEntry found = null;
+    for (TraceEntry e : side) {
+      if (e == response) {
+        break;
+      }
+      Optional<PacketView.Ike> q = ike(e);
+      if (q.isEmpty() || !toIut(e)) {
+        continue;
+      }
+      PacketView.Ike req = q.get();
+      boolean cookies =
+          Arrays.equals(req.header().initiatorCookie(), resp.header().initiatorCookie())
+              && (isZero(req.header().responderCookie())
+                  || Arrays.equals(
+                      req.header().responderCookie(), resp.header().responderCookie()));
+      boolean same =
+          cookies
+              && req.header().exchangeType() == resp.header().exchangeType()
+              && req.header().messageId() == resp.header().messageId()
+              && (resp.header().exchangeType() != ExchangeType.IDENTITY_PROTECTION.code()
+                  || mainModeStage(req) == mainModeStage(resp));
+      if (same) {
+        found = e;
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  static boolean isZero(byte[] b) {
+    for (byte x : b) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Message 1 (sent) or 2 (received) of the first IKE SA: the plaintext message with the SA. */
   Optional<TraceEntry> withSa(Direction d) {
     return mainMode(d).stream()
         .filter(e -> !ike(e).orElseThrow().all(SaPayload.class).isEmpty())
@@ -174,8 +273,13 @@ final class IkeTraffic {
 
   /** Did the harness move to 4500 (send any IKE on 4500)? */
   Optional<TraceEntry> harnessFloat() {
+    Optional<byte[]> first = firstMainModeCookie();
     return peer.stream()
         .filter(e -> e.direction() == Direction.SENT && e.isIke() && e.from().getPort() == 4500)
+        .filter(
+            e ->
+                first.isEmpty()
+                    || Arrays.equals(ike(e).orElseThrow().header().initiatorCookie(), first.get()))
         .findFirst();
   }
 

@@ -54,6 +54,18 @@ public sealed interface PacketView {
     }
   }
 
+  /**
+   * An IKEv2 message (header version 2.0), named but not judged by any IKEv1 check.
+   *
+   * @param marker it came on port 4500 behind a non-ESP marker
+   */
+  record Ikev2(boolean marker, Ikev2Message message) implements PacketView {
+    @Override
+    public String summary() {
+      return (marker ? "marker+" : "") + message.summary();
+    }
+  }
+
   /** A NAT-keepalive (RFC 3948 section 2.3): one byte, normally 0xFF. */
   record Keepalive(byte[] bytes) implements PacketView {
     @Override
@@ -104,13 +116,13 @@ public sealed interface PacketView {
         if (u instanceof Udp4500.Keepalive k) {
           return new Keepalive(k.bytes());
         } else if (u instanceof Udp4500.NonEsp n) {
-          return ike(true, IsakmpMessage.decode(n.ike()));
+          return ike(true, n.ike());
         } else if (u instanceof Udp4500.EspInUdp e) {
           return new Esp(e.esp(), Optional.empty());
         }
       }
       if (ike) {
-        return ike(false, IsakmpMessage.decode(udpPayload));
+        return ike(false, udpPayload);
       }
       return new Other("UDP " + srcPort + " > " + dstPort + " len " + udpPayload.length);
     } catch (MalformedException e) {
@@ -118,7 +130,11 @@ public sealed interface PacketView {
     }
   }
 
-  private static Ike ike(boolean marker, IsakmpMessage m) {
+  private static PacketView ike(boolean marker, byte[] bytes) {
+    if (Ikev2Message.isVersion2(bytes)) {
+      return new Ikev2(marker, Ikev2Message.decode(bytes));
+    }
+    IsakmpMessage m = IsakmpMessage.decode(bytes);
     return new Ike(marker, m.header(), m.payloads(), false);
   }
 

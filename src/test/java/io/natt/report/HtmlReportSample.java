@@ -14,7 +14,8 @@ import org.testng.annotations.Test;
 public class HtmlReportSample {
   static final String DIAGNOSIS =
       "NAT-D diagnosis: the IUT hashed port 500 in message 3 although the peer sent from 4500";
-  static final String ATTACHMENT_TEXT = "trace excerpt: 10.0.0.2:4500 -> 192.0.2.1:4500 ESP-in-UDP";
+  static final String ATTACHMENT_TEXT =
+      "trace excerpt: 10.0.1.2:4500 -> 198.51.100.2:4500 ESP-in-UDP";
 
   /** Set by HtmlReportTest around its own TestNG run. */
   static volatile boolean enabled;

@@ -7,6 +7,7 @@ import static org.testng.Assert.expectThrows;
 
 import io.qameta.allure.Allure;
 import io.qameta.allure.AllureLifecycle;
+import io.qameta.allure.AllureResultsWriter;
 import io.qameta.allure.FileSystemResultsWriter;
 import io.qameta.allure.testng.AllureTestNg;
 import java.io.ByteArrayInputStream;
@@ -63,14 +64,30 @@ public class HtmlReportTest {
    * JVM was made when surefire started and keeps writing the project's own results elsewhere.
    */
   static void runSample(Path out) throws IOException {
+    TestNG testng = runAllure(HtmlReportSample.class, new FileSystemResultsWriter(out), out);
+    assertTrue(testng.hasFailure(), "the sample suite has one failing test");
+    try (Stream<Path> files = Files.list(out)) {
+      assertEquals(
+          files.filter(f -> f.getFileName().toString().endsWith("-result.json")).count(),
+          2L,
+          "one Allure result per sample test in " + out);
+    }
+  }
+
+  /**
+   * Runs a sample class (whose tests run only while {@link HtmlReportSample#enabled} is set) in its
+   * own TestNG with an Allure lifecycle of its own writing through {@code writer}.
+   */
+  static TestNG runAllure(Class<?> sample, AllureResultsWriter writer, Path out)
+      throws IOException {
     Files.createDirectories(out);
-    AllureLifecycle lifecycle = new AllureLifecycle(new FileSystemResultsWriter(out));
+    AllureLifecycle lifecycle = new AllureLifecycle(writer);
     AllureLifecycle previous = Allure.getLifecycle();
     String previousDir = System.getProperty("allure.results.directory");
     TestNG testng = new TestNG(false);
     testng.setVerbose(0);
     testng.setOutputDirectory(out.resolveSibling("testng-output").toString());
-    testng.setTestClasses(new Class<?>[] {HtmlReportSample.class});
+    testng.setTestClasses(new Class<?>[] {sample});
     // the service-loaded listener would write to the global lifecycle: use ours only
     testng.setListenersToSkipFromBeingWiredInViaServiceLoaders(AllureTestNg.class.getName());
     testng.addListener(new AllureTestNg(lifecycle));
@@ -88,13 +105,7 @@ public class HtmlReportTest {
         System.setProperty("allure.results.directory", previousDir);
       }
     }
-    assertTrue(testng.hasFailure(), "the sample suite has one failing test");
-    try (Stream<Path> files = Files.list(out)) {
-      assertEquals(
-          files.filter(f -> f.getFileName().toString().endsWith("-result.json")).count(),
-          2L,
-          "one Allure result per sample test in " + out);
-    }
+    return testng;
   }
 
   @Test
@@ -226,14 +237,23 @@ public class HtmlReportTest {
   }
 
   private String dumpDom(Path chromium, String fragment) throws IOException {
-    String dom = chromium(chromium, "--virtual-time-budget=10000", "--dump-dom", url(fragment));
-    String name = fragment.isEmpty() ? "overview" : fragment.substring(1);
+    return dumpDom(dir, chromium, index, fragment);
+  }
+
+  /** The DOM of the report at {@code fragment} after its scripts ran; kept in {@code dir}. */
+  public static String dumpDom(Path dir, Path chromium, Path index, String fragment)
+      throws IOException {
+    String dom =
+        chromium(
+            dir, chromium, "--virtual-time-budget=10000", "--dump-dom", index.toUri() + fragment);
+    String name =
+        fragment.isEmpty() ? "overview" : fragment.substring(1).replaceAll("[^A-Za-z0-9]+", "-");
     Files.writeString(dir.resolve("dom-" + name + ".html"), dom);
     return dom;
   }
 
   /** The visible text of a DOM: scripts and tags dropped, blanks collapsed. */
-  static String text(String dom) {
+  public static String text(String dom) {
     int body = Math.max(0, dom.indexOf("<body"));
     return dom.substring(body)
         .replaceAll("(?s)<script[^>]*>.*?</script>", " ")
@@ -244,7 +264,7 @@ public class HtmlReportTest {
   }
 
   /** Chromium's path; a test prerequisite that bin/install-deps installs. */
-  static Path chromium() {
+  public static Path chromium() {
     for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
       Path p = Path.of(candidate);
       if (Files.isExecutable(p)) {
@@ -262,6 +282,11 @@ public class HtmlReportTest {
 
   /** Runs headless Chromium with a fresh profile and no network side traffic; returns stdout. */
   private String chromium(Path exe, String... args) throws IOException {
+    return chromium(dir, exe, args);
+  }
+
+  /** Runs headless Chromium with a fresh profile in {@code dir}; returns its stdout. */
+  public static String chromium(Path dir, Path exe, String... args) throws IOException {
     Path profile = Files.createTempDirectory(dir, "chromium-profile");
     Path stdout = dir.resolve("chromium.out");
     Path stderr = dir.resolve("chromium.err");
@@ -306,7 +331,7 @@ public class HtmlReportTest {
     return Files.readString(stdout, StandardCharsets.UTF_8);
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

@@ -148,7 +148,7 @@ public class EmulatedIutDeviationsIntegrationTest {
         1,
         c -> {
           assertTrue(c.outcome().pings().get(0).answered(), c.ladders());
-          c.topo().flushNatMappings();
+          c.topo().rebind();
           HarnessPeer.PingResult second = c.ping(1).get(0);
           String l = c.ladders();
           List<Integer> from = espSources(c);
@@ -168,7 +168,7 @@ public class EmulatedIutDeviationsIntegrationTest {
         1,
         c -> {
           assertTrue(c.outcome().pings().get(0).answered(), c.ladders());
-          c.topo().flushNatMappings();
+          c.topo().rebind();
           HarnessPeer.PingResult second = c.ping(1).get(0);
           String l = c.ladders();
           List<Integer> from = espSources(c);

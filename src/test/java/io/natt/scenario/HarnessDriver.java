@@ -12,12 +12,11 @@ import io.natt.ike.Knobs;
 import io.natt.ike.PeerConfig;
 import io.natt.ike.ResponderConfig;
 import io.natt.iut.TargetProfile;
-import io.natt.nat.KernelTopology;
+import io.natt.nat.KernelTestbed;
 import io.natt.nat.NatBehaviour;
-import io.natt.nat.Topology;
-import io.natt.net.UdpTransport;
+import io.natt.nat.Testbed;
+import io.natt.net.DatagramPort;
 import io.natt.sys.Cleanup;
-import io.natt.sys.NsExecutor;
 import io.natt.trace.Direction;
 import io.natt.trace.Trace;
 import io.natt.trace.TraceEntry;
@@ -55,8 +54,8 @@ final class HarnessDriver {
   }
 
   /** A responder accepting everything, for the target, with the given knobs. */
-  static io.natt.ike.ResponderConfig responder(TargetProfile target, Knobs knobs, Duration answer) {
-    return io.natt.ike.ResponderConfig.acceptingAll(
+  static ResponderConfig responder(TargetProfile target, Knobs knobs, Duration answer) {
+    return ResponderConfig.acceptingAll(
         target.address(),
         target.remoteId(),
         target.localId(),
@@ -68,7 +67,7 @@ final class HarnessDriver {
   }
 
   static HarnessOutcome driveHarness(
-      Topology topo,
+      Testbed topo,
       TargetProfile target,
       HarnessPeer peer,
       Knobs knobs,
@@ -78,7 +77,7 @@ final class HarnessDriver {
   }
 
   static HarnessOutcome driveHarness(
-      Topology topo,
+      Testbed topo,
       TargetProfile target,
       HarnessPeer peer,
       Knobs knobs,
@@ -120,7 +119,7 @@ final class HarnessDriver {
 
   /** Everything one run holds, for the test body. */
   record Ctx(
-      KernelTopology topo,
+      KernelTestbed topo,
       TargetProfile target,
       EmulatedIut iut,
       HarnessPeer peer,
@@ -177,15 +176,13 @@ final class HarnessDriver {
     TargetProfile target = HarnessDriver.emulatedTarget(rnd);
     ResponderConfig rcfg = HarnessDriver.responder(target, iutKnobs, Duration.ofSeconds(1));
     Trace trace = new Trace();
-    try (KernelTopology topo =
-        KernelTopology.build(
+    try (KernelTestbed topo =
+        KernelTestbed.build(
             Optional.of(NatBehaviour.randomising()), target.address(), target.protectedHost())) {
       Cleanup.register(topo);
       try (EmulatedIut iut = EmulatedIut.start(topo.iut(), rcfg, rnd);
-          NsExecutor harnessNs = new NsExecutor(topo.harness().namespace());
-          UdpTransport transport =
-              UdpTransport.open(harnessNs, topo.harness().address(), List.of(500, 4500));
-          HarnessPeer peer = new HarnessPeer(transport, trace, rnd)) {
+          DatagramPort port = topo.openHarnessPort(List.of(500, 4500));
+          HarnessPeer peer = new HarnessPeer(port, trace, rnd)) {
         HarnessDriver.HarnessOutcome h =
             HarnessDriver.driveHarness(
                 topo, target, peer, harnessKnobs, pings, Duration.ofMillis(700), rnd);

@@ -6,6 +6,7 @@ import static org.testng.Assert.assertTrue;
 
 import io.natt.report.HtmlReportTest;
 import io.natt.scenario.Integration;
+import io.natt.testutil.Json;
 import io.natt.testutil.Tshark;
 import io.natt.wire.Hex;
 import java.io.ByteArrayOutputStream;
@@ -97,6 +98,52 @@ public class ConformanceRunReportTest {
     assertTrue(all.contains("What this breaks in the field"), "a FAIL's diagnosis in the report");
     assertTrue(all.contains("nat-public.pcap"), "the capture is attached");
     assertTrue(all.contains("esp_sa"), "the key table is attached");
+  }
+
+  /**
+   * The rebinding scenario fails 3947-7-rebind, a failure the bundled target lists as known: its
+   * TestNG test passes, and yet the HTML shows it failed and known, never passed; the Overview
+   * opens with the conformance statement and shows no 100% pass rate.
+   */
+  @Test
+  public void htmlShowsTheKnownFailureAsFailedAndTheStatementFirst() throws IOException {
+    Path index = REPORT.resolve("index.html");
+    assertTrue(Files.isRegularFile(index), output);
+    Map<String, String> data = HtmlReportTest.embeddedData(Files.readString(index));
+    String rebinding =
+        data.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("data/test-cases/"))
+            .map(Map.Entry::getValue)
+            .filter(json -> json.contains("\"name\":\"3947-nat-rebinding:"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no test case 3947-nat-rebinding"));
+    assertTrue(rebinding.contains("\"status\":\"failed\""), rebinding);
+    assertTrue(rebinding.contains("Known non-compliance (listed in the target profile"), rebinding);
+    assertTrue(rebinding.contains("FAIL 3947-7-rebind [SHOULD]"), rebinding);
+    assertTrue(rebinding.contains("known-result"), "tagged as a known result: " + rebinding);
+    String statement =
+        (String)
+            ((Map<?, ?>) Json.parse(Files.readString(REPORT.resolve("matrix.json"))))
+                .get("statement");
+    Path dir = Files.createDirectories(REPORT.resolve("html-check"));
+    Path chromium = HtmlReportTest.chromium();
+    String overview =
+        HtmlReportTest.text(HtmlReportTest.dumpDom(dir, chromium, index.toAbsolutePath(), ""));
+    assertTrue(overview.contains(statement), "the statement on the Overview: " + overview);
+    assertTrue(overview.contains("SHOULD requirements"), overview);
+    assertFalse(overview.contains("100%"), "no 100% pass rate with a failure: " + overview);
+    String categories =
+        HtmlReportTest.text(
+            HtmlReportTest.dumpDom(dir, chromium, index.toAbsolutePath(), "#categories"));
+    assertTrue(
+        categories.contains("Known non-compliance (listed in the target profile)"), categories);
+    HtmlReportTest.chromium(
+        dir,
+        chromium,
+        "--virtual-time-budget=10000",
+        "--screenshot=" + dir.resolve("overview.png"),
+        "--window-size=1400,1000",
+        index.toUri().toString());
   }
 
   @Test

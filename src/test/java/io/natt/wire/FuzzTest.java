@@ -32,6 +32,8 @@ public class FuzzTest {
           b(Vectors.IPV4_UDP),
           b(Vectors.ICMP_ECHO),
           b(Vectors.ETH_ICMP),
+          b(Vectors.IKEV2_SA_INIT),
+          b(Vectors.IKEV2_AUTH_SK),
           b("0102030405 03 04"));
 
   @Test
@@ -42,7 +44,7 @@ public class FuzzTest {
     for (int i = 0; i < ITERATIONS; i++) {
       byte[] base = SEEDS.get(rnd.nextInt(SEEDS.size()));
       byte[] d = mutate(base, rnd);
-      for (int decoder = 0; decoder < 8; decoder++) {
+      for (int decoder = 0; decoder < 10; decoder++) {
         try {
           run(decoder, d);
           successes++;
@@ -115,6 +117,12 @@ public class FuzzTest {
         assertEquals(u.encodeWithoutChecksum(), Arrays.copyOf(d, u.length()));
       }
       case 7 -> EspTrailer.strip(d).toString();
+      case 8 -> {
+        Ikev2Message m = Ikev2Message.decode(d);
+        assertEquals(m.encode(), Arrays.copyOf(d, (int) m.header().length()));
+        m.summary();
+      }
+      case 9 -> PacketView.classify(d.length % 2 == 0 ? 500 : 4500, 4500, d).summary();
       default -> throw new IllegalStateException();
     }
   }

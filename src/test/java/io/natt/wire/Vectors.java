@@ -142,4 +142,30 @@ final class Vectors {
   static byte[] b(String hex) {
     return Hex.parse(hex);
   }
+
+  /**
+   * IKEv2 IKE_SA_INIT request (RFC 7296 3.1): SPIi, SPIr 0, np SA(33), version 2.0, exchange 34,
+   * flags I (0x08), mid 0. Payloads: SA (4 + 8 = 12), KE (4 + 4 = 8), Nonce (4 + 8 = 12), N(16388)
+   * (4 + 4 + 4 = 12), N(16389) (12). Total 28 + 12 + 8 + 12 + 12 + 12 = 84 = 0x54.
+   */
+  static final String IKEV2_SA_INIT =
+      "8b1d2c3a4f5e6d70 0000000000000000 21 20 22 08 00000000 00000054"
+          // SA: np KE(34), flags 0, len 12; a stub proposal body
+          + "22 00 000c 0000 0008 01010000"
+          // KE: np Nonce(40), len 8; DH group 14, reserved
+          + "28 00 0008 000e 0000"
+          // Nonce: np N(41), len 12
+          + "29 00 000c 0102030405060708"
+          // N: np N, len 12; protocol 0, spi size 0, type 16388, 4 bytes of hash
+          + "29 00 000c 00 00 4004 aabbccdd"
+          // N: np none, len 12; type 16389
+          + "00 00 000c 00 00 4005 11223344";
+
+  /**
+   * IKEv2 IKE_AUTH response with an SK payload (np of SK = IDr(36), the first inner payload). Total
+   * 28 + 4 + 16 = 48 = 0x30.
+   */
+  static final String IKEV2_AUTH_SK =
+      "8b1d2c3a4f5e6d70 2f9e8d7c6b5a4938 2e 20 23 20 00000001 00000030"
+          + "24 00 0014 00112233445566778899aabbccddeeff";
 }

@@ -1,11 +1,18 @@
 package io.natt.nat;
 
+import io.natt.net.Capture;
+import io.natt.net.DatagramPort;
+import io.natt.net.PcapCapture;
+import io.natt.net.UdpTransport;
 import io.natt.sys.Exec;
 import io.natt.sys.NetNs;
+import io.natt.sys.NsExecutor;
 import io.natt.sys.SetupException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,9 +20,50 @@ import java.util.Optional;
 /**
  * The kernel NAT backend: hosts are network namespaces joined by veth pairs, the NAT is nftables
  * masquerade in a namespace of its own. Interfaces are created directly inside their namespaces, so
- * nothing ever appears in the root namespace. Needs root.
+ * nothing ever appears in the root namespace. The harness's port is a pair of real sockets in its
+ * namespace; the observation points are Pcap4J captures on the harness's interface and on the NAT's
+ * public side. Needs root.
+ *
+ * <p>What it realises: the harness behind zero or one NAT, the IUT behind none; filtering by
+ * address and port (netfilter conntrack); random or preserved ports; the UDP timeout. Mapping is by
+ * conntrack flow, and every mapping behaviour is accepted: each of the harness's ports talks to one
+ * endpoint of the IUT only, so endpoint-independent, address-dependent and
+ * address-and-port-dependent mapping cannot be told apart by the IUT.
  */
-public final class KernelTopology implements Topology {
+public final class KernelTestbed implements Testbed {
+  /** The backend's name, as {@code natt run --nat} will take it. */
+  public static final String NAME = "kernel";
+
+  /** Builds kernel testbeds. */
+  public static final Backend BACKEND =
+      new Backend() {
+        @Override
+        public String name() {
+          return NAME;
+        }
+
+        @Override
+        public Optional<String> refusal(Layout layout) {
+          return KernelTestbed.refusal(layout);
+        }
+
+        @Override
+        public Testbed build(Request r) {
+          refusal(r.layout())
+              .ifPresent(
+                  why -> {
+                    throw new SetupException(why);
+                  });
+          return KernelTestbed.build(
+              r.layout().harnessBehind().stream().findFirst().map(Nat::behaviour),
+              r.iutAddress(),
+              r.protectedHost());
+        }
+      };
+
+  /** Slack for conntrack's garbage collection after a UDP timeout. */
+  static final Duration EXPIRY_SLACK = Duration.ofSeconds(2);
+
   /** The harness's private LAN behind the NAT. */
   public static final String PRIVATE_NET = "10.0.1.0/24";
 
@@ -28,13 +76,15 @@ public final class KernelTopology implements Topology {
 
   private final List<String> namespaces = new ArrayList<>();
   private final List<CapturePoint> capturePoints = new ArrayList<>();
+  private final List<NsExecutor> executors = new ArrayList<>();
+  private final List<Capture> captures = new ArrayList<>();
   private final NatBehaviour nat;
   private String natNs;
   private Host harness;
   private Host iut;
   private Inet4Address harnessPublic;
 
-  private KernelTopology(NatBehaviour nat) {
+  private KernelTestbed(NatBehaviour nat) {
     this.nat = nat;
   }
 
@@ -45,11 +95,17 @@ public final class KernelTopology implements Topology {
    * @param iutAddress the IUT's public address (from the target profile, in 198.51.100.0/24)
    * @param protectedAddress an address inside the IUT's protected network, put on its loopback
    */
-  public static KernelTopology build(
+  public static KernelTestbed build(
       Optional<NatBehaviour> harnessNat, Inet4Address iutAddress, Inet4Address protectedAddress) {
+    harnessNat
+        .flatMap(n -> refusal("in front of the harness", n))
+        .ifPresent(
+            why -> {
+              throw new SetupException(why);
+            });
     requireRoot();
     NetNs.removeLeftovers();
-    KernelTopology t = new KernelTopology(harnessNat.orElse(null));
+    KernelTestbed t = new KernelTestbed(harnessNat.orElse(null));
     try {
       t.create(iutAddress, protectedAddress);
       return t;
@@ -57,6 +113,37 @@ public final class KernelTopology implements Topology {
       t.close();
       throw e;
     }
+  }
+
+  /** Why the kernel backend cannot build the layout, if it cannot. */
+  static Optional<String> refusal(Layout layout) {
+    if (!layout.iutBehind().isEmpty()) {
+      return Optional.of("an IUT behind a NAT is not supported by the kernel NAT backend yet");
+    }
+    if (layout.harnessBehind().size() > 1) {
+      return Optional.of("two NATs in a row are not supported by the kernel backend yet");
+    }
+    for (Nat n : layout.harnessBehind()) {
+      Optional<String> why = refusal(n.name(), n.behaviour());
+      if (why.isPresent()) {
+        return why;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Why the kernel backend cannot realise one NAT's behaviour, if it cannot. */
+  static Optional<String> refusal(String name, NatBehaviour b) {
+    if (b.filtering() != NatBehaviour.Dependency.ADDRESS_AND_PORT_DEPENDENT) {
+      return Optional.of(
+          "NAT "
+              + name
+              + ": the kernel backend filters by address and port (netfilter conntrack);"
+              + " filtering: "
+              + b.filtering().fileName()
+              + " is not supported by it");
+    }
+    return Optional.empty();
   }
 
   static void requireRoot() {
@@ -171,6 +258,11 @@ public final class KernelTopology implements Topology {
   }
 
   @Override
+  public String backend() {
+    return NAME;
+  }
+
+  @Override
   public Host harness() {
     return harness;
   }
@@ -200,25 +292,82 @@ public final class KernelTopology implements Topology {
     return Optional.ofNullable(nat);
   }
 
-  @Override
+  /** Where this testbed's observation points are: an interface in a namespace each. */
   public List<CapturePoint> capturePoints() {
     return List.copyOf(capturePoints);
   }
 
   @Override
-  public void flushNatMappings() {
-    if (natNs != null) {
-      Exec.inNs(natNs, "conntrack", "-F");
+  public List<String> observationPoints() {
+    return capturePoints.stream().map(CapturePoint::name).toList();
+  }
+
+  @Override
+  public String iutSidePoint() {
+    return nat == null ? "harness" : "nat-public";
+  }
+
+  @Override
+  public DatagramPort openHarnessPort(List<Integer> localPorts) {
+    return UdpTransport.open(executor(harness.namespace()), harness.address(), localPorts);
+  }
+
+  @Override
+  public List<Capture> startCaptures(Path dir) {
+    List<Capture> started = new ArrayList<>();
+    for (CapturePoint cp : capturePoints) {
+      Capture c =
+          PcapCapture.start(
+              executor(cp.namespace()), cp.iface(), cp.name(), dir.resolve(cp.name() + ".pcap"));
+      synchronized (captures) {
+        captures.add(c);
+      }
+      started.add(c);
+    }
+    return started;
+  }
+
+  private NsExecutor executor(String namespace) {
+    synchronized (executors) {
+      for (NsExecutor e : executors) {
+        if (e.namespace().equals(namespace)) {
+          return e;
+        }
+      }
+      NsExecutor e = new NsExecutor(namespace);
+      executors.add(e);
+      return e;
     }
   }
 
-  /** The namespaces this topology made. */
+  @Override
+  public String rebind() {
+    if (natNs != null) {
+      Exec.inNs(natNs, "conntrack", "-F");
+    }
+    return "conntrack flush";
+  }
+
+  @Override
+  public Optional<Duration> expiryWait() {
+    return harnessNat().map(n -> n.udpTimeout().plus(EXPIRY_SLACK));
+  }
+
+  /** The namespaces this testbed made. */
   public List<String> namespaces() {
     return List.copyOf(namespaces);
   }
 
   @Override
   public void close() {
+    synchronized (captures) {
+      captures.forEach(Capture::close);
+      captures.clear();
+    }
+    synchronized (executors) {
+      executors.forEach(NsExecutor::close);
+      executors.clear();
+    }
     for (int k = namespaces.size() - 1; k >= 0; k--) {
       NetNs.delete(namespaces.get(k));
     }

@@ -1,0 +1,30 @@
+package io.natt.iut;
+
+import io.natt.nat.Testbed;
+
+/**
+ * A started implementation under test: what it says about its state and its log for the report, its
+ * version, and how to stop it. A {@link Launcher} starts one on a testbed; {@link Iuts#launcher}
+ * picks the launcher a target profile's {@code launch} asks for.
+ */
+public interface Iut extends AutoCloseable {
+  /** Starts an IUT for a target on a testbed's IUT host. */
+  @FunctionalInterface
+  interface Launcher {
+    /** Starts it; a SetupException (with the IUT's log where there is one) when it cannot. */
+    Iut start(Testbed testbed, TargetProfile target);
+  }
+
+  /** Its state at the end of a run, as it reports it (e.g. its SAs). */
+  String status();
+
+  /** Its log so far. */
+  String log();
+
+  /** Which implementation and version it is, for the report's environment. */
+  String version();
+
+  /** Stops it (only what this object started) and removes its files; safe to call twice. */
+  @Override
+  void close();
+}

@@ -1,0 +1,35 @@
+package io.natt.iut;
+
+import io.natt.sys.SetupException;
+
+/** The IUT a target profile's {@code launch} asks for. */
+public final class Iuts {
+  private Iuts() {}
+
+  /**
+   * How to start the target's IUT: {@code strongswan} is the bundled strongSwan; a target without
+   * {@code launch} is a remote device, which the project does not start (refused for now).
+   */
+  public static Iut.Launcher launcher(TargetProfile target) {
+    if (target.launchesStrongSwan()) {
+      return StrongSwan::start;
+    }
+    if (target.launch() == null || target.launch().isEmpty()) {
+      throw new SetupException(
+          "target "
+              + target.name()
+              + " is not launched by the project; remote devices need the emulated NAT backend,"
+              + " which is not built yet");
+    }
+    throw new SetupException(
+        "target " + target.name() + ": launch: " + target.launch() + " is not supported");
+  }
+
+  /** The target's implementation and version as far as the harness knows it without a run. */
+  public static String version(TargetProfile target) {
+    if (!target.launchesStrongSwan()) {
+      return "remote device (version not known to the harness)";
+    }
+    return StrongSwan.charonVersion();
+  }
+}

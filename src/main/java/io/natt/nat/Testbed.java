@@ -1,0 +1,121 @@
+package io.natt.nat;
+
+import io.natt.net.Capture;
+import io.natt.net.DatagramPort;
+import java.net.Inet4Address;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The hosts and NATs of one scenario as a backend realises them: where the harness and the IUT are,
+ * the harness's datagram port, the observation points, and the NAT's mappings (forget them, let
+ * them expire). The runner holds only this interface; a {@link Backend} builds it. Closing removes
+ * everything it made, also after a failure.
+ */
+public interface Testbed extends AutoCloseable {
+  /** A NAT of the scenario, by the name the scenario file gives it. */
+  record Nat(String name, NatBehaviour behaviour) {}
+
+  /**
+   * Where the scenario puts NATs: in front of the harness, in front of the IUT, each list from the
+   * host outwards.
+   *
+   * @param iutForward UDP ports the IUT's NAT forwards to the IUT (empty when none)
+   */
+  record Layout(List<Nat> harnessBehind, List<Nat> iutBehind, List<Integer> iutForward) {
+    public Layout {
+      harnessBehind = List.copyOf(harnessBehind);
+      iutBehind = List.copyOf(iutBehind);
+      iutForward = List.copyOf(iutForward);
+    }
+
+    /** Without port forwarding to the IUT. */
+    public Layout(List<Nat> harnessBehind, List<Nat> iutBehind) {
+      this(harnessBehind, iutBehind, List.of());
+    }
+  }
+
+  /**
+   * What to build.
+   *
+   * @param layout the NATs and where they sit
+   * @param iutAddress the IUT's public address (from the target profile)
+   * @param protectedHost an address inside the IUT's protected network that answers ICMP echo
+   */
+  record Request(Layout layout, Inet4Address iutAddress, Inet4Address protectedHost) {}
+
+  /** One way to realise testbeds (kernel namespaces and nftables; emulated, in process). */
+  interface Backend {
+    /** The name users choose it by, e.g. "kernel". */
+    String name();
+
+    /**
+     * Why this backend cannot realise the layout (an IUT behind a NAT, two NATs in a row, a NAT
+     * behaviour it has no means for), or empty when it can. Asked before anything is built.
+     */
+    Optional<String> refusal(Layout layout);
+
+    /** Builds the testbed; throws a SetupException with the reason when it cannot. */
+    Testbed build(Request request);
+  }
+
+  /** The backend's name. */
+  String backend();
+
+  Host harness();
+
+  Host iut();
+
+  /** The address the IUT sees the harness at (the NAT's public address, or the harness's own). */
+  Inet4Address harnessPublicAddress();
+
+  /**
+   * The harness's address inside the tunnel: behind a NAT its private address (the road-warrior
+   * case), otherwise an address of a network behind the harness, so that the IUT's route into the
+   * tunnel never covers the harness's own public address.
+   */
+  Inet4Address harnessInnerAddress();
+
+  /** The network of {@link #harnessInnerAddress()}, as a.b.c.d/len (the IUT's remote_ts). */
+  String harnessInnerNet();
+
+  /** The NAT in front of the harness, if any. */
+  Optional<NatBehaviour> harnessNat();
+
+  /** Opens the harness's datagram port on {@code localPorts} of its address; the caller closes. */
+  DatagramPort openHarnessPort(List<Integer> localPorts);
+
+  /** The names of the observation points, in the order {@link #startCaptures} returns them. */
+  List<String> observationPoints();
+
+  /**
+   * The observation point nearest to the IUT (a NAT's public side, or the harness itself when no
+   * NAT is between).
+   */
+  String iutSidePoint();
+
+  /**
+   * Starts recording at every observation point, each into {@code dir/<point>.pcap}; the caller
+   * closes them (closing the testbed closes any left open).
+   */
+  List<Capture> startCaptures(Path dir);
+
+  /**
+   * Makes the NAT forget every mapping, so the harness's next packet gets a new one (a NAT reboot
+   * or a rebinding).
+   *
+   * @return how, in a few words for the step's output (e.g. "conntrack flush")
+   */
+  String rebind();
+
+  /**
+   * How long the harness must stay silent for the NAT in front of it to drop its mappings: its UDP
+   * timeout plus the backend's slack. Empty when no NAT is in front of the harness.
+   */
+  Optional<Duration> expiryWait();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,111 @@
+package io.natt.scenario;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertTrue;
+
+import io.natt.iut.TargetProfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.testng.annotations.Test;
+
+/**
+ * The runner asks the testbed backend and the IUT factory before it builds anything: what they
+ * refuse comes back as the outcome's error, with the reason, and nothing is created (so these run
+ * as any user).
+ */
+public class RunnerSeamsTest {
+  private static Scenario scenario(Scenario.TopologySpec topology) {
+    Scenario base = SkeletonRun.scenario(SkeletonRun.Options.defaults(false, Path.of("unused")));
+    return new Scenario(
+        Path.of("testsuites/x/seams.yaml"),
+        "seams",
+        base.title(),
+        base.judges(),
+        base.appliesWhen(),
+        topology,
+        base.harness(),
+        base.steps(),
+        base.expect());
+  }
+
+  private static Scenario.NatSpec nat(String filtering) {
+    return new Scenario.NatSpec(
+        "endpoint-independent", filtering, "random", Duration.ofSeconds(30));
+  }
+
+  private static String error(Scenario s, TargetProfile t, String backend) throws Exception {
+    Path out = Files.createTempDirectory("natt-seams-");
+    Runner.Outcome o = Runner.run(s, t, new Runner.IutLaunch.FromTarget(), backend, out, l -> {});
+    assertTrue(o.steps().isEmpty(), o.steps().toString());
+    assertTrue(o.captures().isEmpty(), "no testbed was built: " + o.captures());
+    try (var files = Files.list(out)) {
+      assertEquals(files.count(), 0L, "nothing written under " + out);
+    }
+    Files.delete(out);
+    return o.error().orElseThrow(() -> new AssertionError("no error"));
+  }
+
+  private static TargetProfile bundled() {
+    return SkeletonRun.bundledTarget(new SecureRandom());
+  }
+
+  @Test
+  public void anIutBehindANatIsRefusedByTheKernelBackendWithTheFile() throws Exception {
+    Scenario s =
+        scenario(
+            new Scenario.TopologySpec(
+                Map.of("gw", nat("address-and-port-dependent")),
+                List.of(),
+                List.of("gw"),
+                List.of(500, 4500)));
+    assertEquals(
+        error(s, bundled(), "kernel"),
+        "an IUT behind a NAT is not supported by the kernel NAT backend yet (kernel backend,"
+            + " testsuites/x/seams.yaml)");
+  }
+
+  @Test
+  public void aFilteringTheKernelCannotDoIsRefused() throws Exception {
+    Scenario s =
+        scenario(
+            new Scenario.TopologySpec(
+                Map.of("home", nat("endpoint-independent")), List.of("home"), List.of()));
+    assertEquals(
+        error(s, bundled(), "kernel"),
+        "NAT home: the kernel backend filters by address and port (netfilter conntrack);"
+            + " filtering: endpoint-independent is not supported by it (kernel backend,"
+            + " testsuites/x/seams.yaml)");
+  }
+
+  @Test
+  public void anUnknownBackendIsAnError() throws Exception {
+    Scenario s = scenario(new Scenario.TopologySpec(Map.of(), List.of(), List.of()));
+    assertEquals(
+        error(s, bundled(), "emulated"), "unknown NAT backend 'emulated': choose one of kernel");
+  }
+
+  @Test
+  public void aRemoteTargetIsRefusedByTheIutFactory() throws Exception {
+    TargetProfile b = bundled();
+    TargetProfile remote =
+        new TargetProfile(
+            "vendor-gw",
+            "",
+            b.address(),
+            b.localId(),
+            b.remoteId(),
+            b.psk(),
+            b.protectedNet(),
+            b.protectedHost(),
+            b.claims());
+    Scenario s = scenario(new Scenario.TopologySpec(Map.of(), List.of(), List.of()));
+    assertEquals(
+        error(s, remote, "kernel"),
+        "target vendor-gw is not launched by the project; remote devices need the emulated NAT"
+            + " backend, which is not built yet");
+  }
+}
