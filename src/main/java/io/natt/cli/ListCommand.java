@@ -1,9 +1,10 @@
 package io.natt.cli;
 
+import io.natt.scenario.Mutant;
 import io.natt.scenario.Scenario;
 import io.natt.scenario.ScenarioLoader;
+import io.natt.scenario.SuiteFiles;
 import io.natt.yaml.LoadException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,23 +13,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Lists the scenarios of a suite: id, title, what they judge, what they need. */
+/**
+ * Lists the scenarios of a suite (id, title, what they judge, what they need) and its mutant IUTs.
+ */
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
     description = {
-      "Lists the scenarios found under the suite folders (every *.yaml except targets/, schema/"
-          + " and requirements.yaml): id, title, the requirements each judges and the PICS items"
-          + " it applies to. Files that do not load are listed as errors at the end."
+      "Lists the scenarios found under the suite folders: id, title, the requirements each judges"
+          + " and the PICS items it applies to; then the mutant IUTs (testsuites/mutants/: the"
+          + " requirement each breaks and the scenario it runs). Target profiles, schemas and the"
+          + " requirement catalog are not listed. Files that do not load are listed as errors at"
+          + " the end, every mistake with its line and column."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every scenario loaded", "2:some did not, or a suite folder is missing"})
+    exitCodeList = {"0:every file loaded", "2:some did not, or a suite folder is missing"})
 final class ListCommand implements Callable<Integer> {
   static final int TITLE_WIDTH = 60;
 
@@ -56,66 +60,78 @@ final class ListCommand implements Callable<Integer> {
     try {
       known = ValidateCommand.requirementIds(requirements, out);
     } catch (LoadException e) {
-      errors.add(e.getMessage());
+      errors.addAll(messages(e));
       known = Set.of();
     }
-    List<Path> files = new ArrayList<>();
+    List<SuiteFiles.Entry> files = new ArrayList<>();
     for (Path s : suites) {
       if (!Files.exists(s)) {
         errors.add(s + ": no such file or folder");
       } else {
         try {
-          files.addAll(scenarioFiles(s));
+          files.addAll(SuiteFiles.walk(s));
         } catch (UncheckedIOException e) {
           errors.add(s + ": cannot read: " + e.getCause().getMessage());
         }
       }
     }
     List<Scenario> loaded = new ArrayList<>();
-    for (Path f : files) {
+    List<Mutant> mutants = new ArrayList<>();
+    for (SuiteFiles.Entry f : files) {
       try {
-        loaded.add(ScenarioLoader.load(f, known));
+        switch (f.kind()) {
+          case SCENARIO, UNKNOWN -> loaded.add(ScenarioLoader.load(f.file(), known));
+          case MUTANT -> mutants.add(Mutant.load(f.file(), known));
+          case TARGET, CATALOG -> {} // not listed
+        }
       } catch (LoadException e) {
-        errors.add(e.getMessage());
+        errors.addAll(messages(e));
       }
     }
     table(out, loaded);
+    if (!mutants.isEmpty()) {
+      out.println();
+      out.println("Mutant IUTs (each check must FAIL on its mutant; never run as scenarios):");
+      mutantTable(out, mutants);
+    }
     if (!errors.isEmpty()) {
       out.println();
       out.println("errors:");
       errors.forEach(e -> out.println("  " + e));
     }
     out.println();
-    out.println(loaded.size() + " scenarios, " + errors.size() + " errors");
+    out.println(
+        loaded.size()
+            + " scenarios, "
+            + (mutants.isEmpty() ? "" : mutants.size() + " mutant IUTs, ")
+            + errors.size()
+            + " errors");
     out.flush();
     return errors.isEmpty() ? Main.OK : Main.SETUP_ERROR;
   }
 
-  /** Scenario files under a folder (sorted), or the file itself. */
-  static List<Path> scenarioFiles(Path suite) {
-    if (Files.isRegularFile(suite)) {
-      return List.of(suite);
-    }
-    try (Stream<Path> s = Files.walk(suite)) {
-      return s.filter(Files::isRegularFile)
-          .filter(p -> p.getFileName().toString().endsWith(".yaml"))
-          .filter(p -> !p.getFileName().toString().equals("requirements.yaml"))
-          .filter(p -> !underSkipped(suite.relativize(p)))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** One line per mistake. */
+  private static List<String> messages(LoadException e) {
+    return e.all().stream().map(LoadException::getMessage).toList();
   }
 
-  private static boolean underSkipped(Path relative) {
-    for (int i = 0; i < relative.getNameCount() - 1; i++) {
-      String dir = relative.getName(i).toString();
-      if (dir.equals("targets") || dir.equals("schema")) {
-        return true;
-      }
+  private static void mutantTable(PrintWriter out, List<Mutant> mutants) {
+    Path here = Path.of("").toAbsolutePath();
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"FILE", "BREAKS", "SCENARIO"});
+    for (Mutant m : mutants) {
+      Path s = m.scenario();
+      rows.add(
+          new String[] {
+            m.file().getFileName().toString(),
+            m.breaks(),
+            s.startsWith(here) ? here.relativize(s).toString() : s.toString()
+          });
     }
-    return false;
+    int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(4);
+    int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(6);
+    String format = "%-" + w0 + "s  %-" + w1 + "s  %s%n";
+    rows.forEach(r -> out.printf(format, (Object[]) r));
   }
 
   private static void table(PrintWriter out, List<Scenario> scenarios) {

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       ListCommand.class,
       DemoCommand.class,
+      DoctorCommand.class,
+      BenchCommand.class,
       CleanupCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

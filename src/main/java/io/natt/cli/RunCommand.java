@@ -2,6 +2,7 @@ package io.natt.cli;
 
 import io.natt.nat.Testbeds;
 import io.natt.suite.ConformanceRun;
+import io.natt.suite.Doctor;
 import io.natt.suite.SuiteSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,12 @@ final class RunCommand implements Callable<Integer> {
           "natt: --nat " + nat + ": choose one of " + String.join(", ", Testbeds.names()));
       return Main.SETUP_ERROR;
     }
-    return ConformanceRun.run(new SuiteSettings(target, suites, catalog, report, nat), System.out);
+    SuiteSettings settings = new SuiteSettings(target, suites, catalog, report, nat);
+    String refused = DoctorCommand.refusal(Doctor.forRun(target, settings.scenarioFiles()));
+    if (refused != null) {
+      System.err.println(refused);
+      return Main.SETUP_ERROR;
+    }
+    return ConformanceRun.run(settings, System.out);
   }
 }

@@ -1,15 +1,18 @@
 package io.natt.cli;
 
 import io.natt.iut.TargetLoader;
+import io.natt.scenario.Mutant;
 import io.natt.scenario.ScenarioLoader;
+import io.natt.scenario.SuiteFiles;
 import io.natt.yaml.LoadException;
 import io.natt.yaml.YamlDoc;
 import io.natt.yaml.YamlMap;
 import io.natt.yaml.YamlNode;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,31 +23,39 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Checks scenario files and target profiles without running anything. */
+/** Checks scenario files, mutant IUTs and target profiles without running anything. */
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
     description = {
-      "Checks scenario files and target profiles: every key, value and reference, with the line"
-          + " and column of each mistake. A file with a 'steps' key is a scenario, one with an"
-          + " 'address' key a target profile. Nothing is sent anywhere."
+      "Checks scenario files, mutant IUTs and target profiles: every key, value and reference,"
+          + " with the line and column of every mistake in a file (not only the first). A file"
+          + " with a 'steps' key is a scenario, one with 'breaks' a mutant IUT, one with 'address'"
+          + " a target profile; otherwise its folder decides (mutants/, targets/). Folders are"
+          + " checked file by file. Without arguments: everything under testsuites/. Nothing is"
+          + " sent anywhere."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every file is valid", "2:at least one file is not"})
 final class ValidateCommand implements Callable<Integer> {
   static final Path DEFAULT_REQUIREMENTS = Path.of("testsuites", "requirements.yaml");
+  static final Path DEFAULT_SUITE = Path.of("testsuites");
 
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Scenario or target files.")
-  List<Path> files;
+  @Parameters(
+      paramLabel = "FILE|DIR",
+      arity = "0..*",
+      description = "Scenario, mutant or target files, or folders of them (default: testsuites).")
+  List<Path> files = new ArrayList<>();
 
   @Option(
       names = "--requirements",
       paramLabel = "FILE",
       description =
-          "The requirement catalog whose ids scenarios may judge (default: ${DEFAULT-VALUE};"
-              + " when it does not exist, requirement ids are only checked for their form).")
+          "The requirement catalog whose ids scenarios may judge and mutants break (default:"
+              + " ${DEFAULT-VALUE}; when it does not exist, requirement ids are only checked for"
+              + " their form).")
   Path requirements = DEFAULT_REQUIREMENTS;
 
   @Override
@@ -61,28 +72,65 @@ final class ValidateCommand implements Callable<Integer> {
       known = Set.of();
       invalid++;
     }
-    SecureRandom rnd = new SecureRandom();
-    for (Path f : files) {
-      try {
-        YamlMap root = YamlDoc.load(f).map();
-        if (root.has("steps")) {
-          ScenarioLoader.load(f, known);
-        } else if (root.has("address")) {
-          TargetLoader.load(f, rnd);
-        } else {
-          throw root.node()
-              .error("neither a scenario (no 'steps' key) nor a target profile (no 'address' key)");
+    List<Path> args = files.isEmpty() ? List.of(DEFAULT_SUITE) : files;
+    for (Path a : args) {
+      List<SuiteFiles.Entry> entries;
+      if (Files.isDirectory(a)) {
+        try {
+          entries = SuiteFiles.walk(a);
+        } catch (UncheckedIOException e) {
+          out.println(a + ": cannot read: " + e.getCause().getMessage());
+          invalid++;
+          continue;
         }
-        out.println("ok   " + f);
-        valid++;
-      } catch (LoadException e) {
-        out.println(e.getMessage());
-        invalid++;
+        if (files.isEmpty() && entries.isEmpty()) {
+          out.println(a + ": no files to check");
+        }
+      } else {
+        entries = List.of(new SuiteFiles.Entry(a, SuiteFiles.kindOf(a)));
       }
+      for (SuiteFiles.Entry e : entries) {
+        if (e.kind() == SuiteFiles.Kind.CATALOG
+            && e.file().normalize().equals(requirements.normalize())) {
+          continue; // read above, for its ids
+        }
+        try {
+          check(e, known, out);
+          out.println("ok   " + e.file());
+          valid++;
+        } catch (LoadException x) {
+          out.println(x.getMessage());
+          invalid++;
+        }
+      }
+    }
+    if (files.isEmpty() && !Files.isDirectory(DEFAULT_SUITE)) {
+      out.println(
+          DEFAULT_SUITE
+              + ": no such folder; run natt from the project's root, or name the files to check");
+      invalid++;
     }
     out.println(valid + " valid, " + invalid + " invalid");
     out.flush();
     return invalid == 0 ? Main.OK : Main.SETUP_ERROR;
+  }
+
+  /** Loads one file with the loader of its kind; throws for its mistakes. */
+  private static void check(SuiteFiles.Entry e, Set<String> known, PrintWriter out) {
+    Path f = e.file();
+    switch (e.kind()) {
+      case SCENARIO -> ScenarioLoader.load(f, known);
+      case MUTANT -> Mutant.load(f, known);
+      case TARGET -> TargetLoader.validate(f);
+      case CATALOG -> requirementIds(f, out);
+      case UNKNOWN -> {
+        YamlMap root = YamlDoc.load(f).map(); // its own mistakes first
+        throw root.node()
+            .error(
+                "neither a scenario (no 'steps' key), a mutant IUT (no 'breaks' key) nor a"
+                    + " target profile (no 'address' key)");
+      }
+    }
   }
 
   /**

@@ -2,42 +2,84 @@ package io.natt.crypto;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.util.Arrays;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.agreement.DHBasicAgreement;
 import org.bouncycastle.crypto.agreement.DHStandardGroups;
 import org.bouncycastle.crypto.generators.DHBasicKeyPairGenerator;
+import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
 import org.bouncycastle.crypto.params.DHKeyGenerationParameters;
 import org.bouncycastle.crypto.params.DHParameters;
 import org.bouncycastle.crypto.params.DHPrivateKeyParameters;
 import org.bouncycastle.crypto.params.DHPublicKeyParameters;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.util.BigIntegers;
 
 /**
- * MODP Diffie-Hellman groups usable in IKEv1: group 2 (RFC 2409 §6.2) and groups 5 and 14 (RFC
- * 3526). Generator 2. Private exponents are 256 random bits, at least twice the security strength
- * of each group (80, ~96 and 112 bits).
+ * Diffie-Hellman groups usable in IKEv1.
+ *
+ * <p>MODP groups: group 2 (RFC 2409 §6.2) and groups 5, 14, 15 and 16 (RFC 3526), generator 2.
+ * Private exponents have at least twice the bits of the group's (conservative) security strength:
+ * 256 bits up to group 14, 320 for group 15, 384 for group 16. Public values and shared secrets are
+ * left-padded to the length of the prime.
+ *
+ * <p>ECP groups 19 and 20 (RFC 5903, NIST P-256 and P-384): the KE payload carries x | y, each
+ * coordinate left-padded to the field length (no SEC 1 0x04 prefix), and the shared secret is the x
+ * coordinate of the common point alone (RFC 5903 §7). Peer points are checked to lie on the curve.
  */
 public enum DhGroup {
-  MODP_1024(2, DHStandardGroups.rfc2409_1024.getP()),
-  MODP_1536(5, DHStandardGroups.rfc3526_1536.getP()),
-  MODP_2048(14, DHStandardGroups.rfc3526_2048.getP());
-
-  /** Bits of the private exponent. */
-  static final int PRIVATE_EXPONENT_BITS = 256;
+  MODP_1024(2, DHStandardGroups.rfc2409_1024.getP(), 256),
+  MODP_1536(5, DHStandardGroups.rfc3526_1536.getP(), 256),
+  MODP_2048(14, DHStandardGroups.rfc3526_2048.getP(), 256),
+  MODP_3072(15, DHStandardGroups.rfc3526_3072.getP(), 320),
+  MODP_4096(16, DHStandardGroups.rfc3526_4096.getP(), 384),
+  ECP_256(19, "secp256r1", 256),
+  ECP_384(20, "secp384r1", 384);
 
   private final int id;
   private final BigInteger p;
   private final BigInteger pMinusOne;
-  private final int length;
   private final DHParameters params;
+  private final int exponentBits;
+  private final String curveName;
+  private volatile ECDomainParameters curve;
+  private final int length;
 
-  DhGroup(int id, BigInteger p) {
+  DhGroup(int id, BigInteger p, int exponentBits) {
     this.id = id;
     this.p = p;
     this.pMinusOne = p.subtract(BigInteger.ONE);
+    this.exponentBits = exponentBits;
     this.length = (p.bitLength() + 7) / 8;
     // No subgroup order: peer values are range-checked (RFC 2409 does not require more).
-    this.params = new DHParameters(p, BigInteger.TWO, null, PRIVATE_EXPONENT_BITS);
+    this.params = new DHParameters(p, BigInteger.TWO, null, exponentBits);
+    this.curveName = null;
+  }
+
+  DhGroup(int id, String curveName, int fieldBits) {
+    this.id = id;
+    this.curveName = curveName;
+    this.p = null;
+    this.pMinusOne = null;
+    this.length = (fieldBits + 7) / 8;
+    this.exponentBits = 0;
+    this.params = null;
+  }
+
+  /** The curve, built on first use (so that MODP-only runs never pay for it). */
+  private ECDomainParameters curve() {
+    ECDomainParameters c = curve;
+    if (c == null) {
+      X9ECParameters x9 = ECNamedCurveTable.getByName(curveName);
+      c = new ECDomainParameters(x9);
+      curve = c;
+    }
+    return c;
   }
 
   /** IKEv1 Group Description attribute value / IANA group number. */
@@ -45,25 +87,52 @@ public enum DhGroup {
     return id;
   }
 
-  /** Length in bytes of the prime, of public values (KE payload data) and of shared secrets. */
+  /** True for the elliptic-curve groups of RFC 5903. */
+  public boolean isEcp() {
+    return curveName != null;
+  }
+
+  /**
+   * Length in bytes of the prime (MODP) or of one field element (ECP); also the length of the
+   * shared secret.
+   */
   public int length() {
     return length;
   }
 
-  /** The prime modulus p. */
-  public BigInteger prime() {
-    return p;
+  /** Length in bytes of a public value as carried in the KE payload (ECP: x | y). */
+  public int publicValueLength() {
+    return isEcp() ? 2 * length : length;
   }
 
-  /** The generator g (always 2). */
+  /** The prime modulus p (for ECP groups: the prime of the curve's field). */
+  public BigInteger prime() {
+    return isEcp() ? curve().getCurve().getField().getCharacteristic() : p;
+  }
+
+  /** The generator g of a MODP group (always 2). */
   public BigInteger generator() {
+    if (isEcp()) {
+      throw new CryptoException(this + " is an elliptic-curve group without a MODP generator");
+    }
     return BigInteger.TWO;
   }
 
-  /** Generates a fresh key pair; the public value is left-padded to {@link #length()}. */
+  /** Bits of the private exponent of a MODP group (0 for ECP groups). */
+  int exponentBits() {
+    return exponentBits;
+  }
+
+  /** Generates a fresh key pair; the public value has {@link #publicValueLength()} bytes. */
   public DhKeyPair generate(SecureRandom random) {
     if (random == null) {
       throw new CryptoException("SecureRandom must not be null");
+    }
+    if (isEcp()) {
+      ECKeyPairGenerator gen = new ECKeyPairGenerator();
+      gen.init(new ECKeyGenerationParameters(curve(), random));
+      AsymmetricCipherKeyPair kp = gen.generateKeyPair();
+      return keyPair(((ECPrivateKeyParameters) kp.getPrivate()).getD());
     }
     DHBasicKeyPairGenerator gen = new DHBasicKeyPairGenerator();
     gen.init(new DHKeyGenerationParameters(random, params));
@@ -74,10 +143,35 @@ public enum DhGroup {
   }
 
   /**
-   * g^xy computed from our key pair and the peer's public value, left-padded to {@link #length()}.
+   * The key pair for a given private value (x for MODP, the scalar for ECP), with its public value
+   * computed here. Used with the published test vectors.
+   */
+  public DhKeyPair keyPair(BigInteger privateKey) {
+    if (privateKey == null || privateKey.signum() <= 0) {
+      throw new CryptoException("private key must be a positive number");
+    }
+    if (isEcp()) {
+      if (privateKey.compareTo(curve().getN()) >= 0) {
+        throw new CryptoException("private key is not below the order of " + this);
+      }
+      ECPoint q = curve().getG().multiply(privateKey).normalize();
+      return new DhKeyPair(this, privateKey, encodePoint(q));
+    }
+    if (privateKey.compareTo(pMinusOne) >= 0) {
+      throw new CryptoException("private exponent is not below p-1 of group " + id);
+    }
+    return new DhKeyPair(
+        this,
+        privateKey,
+        BigIntegers.asUnsignedByteArray(length, BigInteger.TWO.modPow(privateKey, p)));
+  }
+
+  /**
+   * The shared secret computed from our key pair and the peer's public value: g^xy left-padded to
+   * {@link #length()} for MODP, the x coordinate of the common point for ECP.
    *
-   * @throws CryptoException if the peer value has the wrong length or is not in [2, p-2], or if the
-   *     key pair belongs to another group
+   * @throws CryptoException if the peer value has the wrong length, is out of range (MODP) or not a
+   *     point of the curve (ECP), or if the key pair belongs to another group
    */
   public byte[] sharedSecret(DhKeyPair own, byte[] peerPublic) {
     if (own == null) {
@@ -85,6 +179,14 @@ public enum DhGroup {
     }
     if (own.group() != this) {
       throw new CryptoException("DH key pair is for " + own.group() + ", not " + this);
+    }
+    if (isEcp()) {
+      ECPoint peer = checkPeerPoint(peerPublic);
+      ECPoint common = peer.multiply(own.privateKey()).normalize();
+      if (common.isInfinity()) {
+        throw new CryptoException("ECDH common point is the point at infinity");
+      }
+      return common.getAffineXCoord().getEncoded();
     }
     BigInteger y = checkPublicValue(peerPublic);
     DHBasicAgreement agreement = new DHBasicAgreement();
@@ -98,25 +200,58 @@ public enum DhGroup {
     return BigIntegers.asUnsignedByteArray(length, z);
   }
 
-  /** Validates a peer public value (length and 1 < y < p-1) and returns it as a number. */
+  /** Validates a MODP peer public value (length and 1 < y < p-1) and returns it as a number. */
   public BigInteger checkPublicValue(byte[] peerPublic) {
-    if (peerPublic == null) {
-      throw new CryptoException("DH public value must not be null");
+    if (isEcp()) {
+      throw new CryptoException(this + " public values are points, not numbers");
     }
-    if (peerPublic.length != length) {
-      throw new CryptoException(
-          "DH public value length "
-              + peerPublic.length
-              + " is not the "
-              + length
-              + " bytes of group "
-              + id);
-    }
+    checkLength(peerPublic);
     BigInteger y = new BigInteger(1, peerPublic);
     if (y.compareTo(BigInteger.ONE) <= 0 || y.compareTo(pMinusOne) >= 0) {
       throw new CryptoException("DH public value out of range (must be 1 < y < p-1)");
     }
     return y;
+  }
+
+  private ECPoint checkPeerPoint(byte[] peerPublic) {
+    checkLength(peerPublic);
+    BigInteger x = new BigInteger(1, Arrays.copyOfRange(peerPublic, 0, length));
+    BigInteger y = new BigInteger(1, Arrays.copyOfRange(peerPublic, length, 2 * length));
+    BigInteger fieldPrime = prime();
+    if (x.compareTo(fieldPrime) >= 0 || y.compareTo(fieldPrime) >= 0) {
+      throw new CryptoException("ECP public value: a coordinate is not below the field prime");
+    }
+    ECPoint point;
+    try {
+      point = curve().getCurve().createPoint(x, y);
+    } catch (IllegalArgumentException e) {
+      throw new CryptoException("ECP public value is not a point of " + this, e);
+    }
+    if (point.isInfinity() || !point.isValid()) {
+      throw new CryptoException("ECP public value is not a point of " + this);
+    }
+    return point;
+  }
+
+  private void checkLength(byte[] peerPublic) {
+    if (peerPublic == null) {
+      throw new CryptoException("DH public value must not be null");
+    }
+    if (peerPublic.length != publicValueLength()) {
+      throw new CryptoException(
+          "DH public value length "
+              + peerPublic.length
+              + " is not the "
+              + publicValueLength()
+              + " bytes of group "
+              + id);
+    }
+  }
+
+  private byte[] encodePoint(ECPoint q) {
+    byte[] x = q.getAffineXCoord().getEncoded();
+    byte[] y = q.getAffineYCoord().getEncoded();
+    return Bytes.concat(x, y);
   }
 
   /** The group with the given IKEv1 Group Description / IANA number. */

@@ -13,12 +13,12 @@ public record DhKeyPair(DhGroup group, BigInteger privateKey, byte[] publicValue
     if (group == null || privateKey == null || publicValue == null) {
       throw new CryptoException("DH key pair components must not be null");
     }
-    if (publicValue.length != group.length()) {
+    if (publicValue.length != group.publicValueLength()) {
       throw new CryptoException(
           "DH public value length "
               + publicValue.length
               + " is not the "
-              + group.length()
+              + group.publicValueLength()
               + " bytes of group "
               + group.id());
     }

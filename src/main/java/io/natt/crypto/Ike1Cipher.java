@@ -15,6 +15,7 @@ import org.bouncycastle.crypto.params.ParametersWithIV;
  */
 public enum Ike1Cipher {
   AES_CBC_128(7, 128, 16, 16),
+  AES_CBC_192(7, 192, 24, 16),
   AES_CBC_256(7, 256, 32, 16),
   /** 3DES-EDE3-CBC; the key is used exactly as derived (parity bits are not adjusted). */
   DES3_CBC(5, 0, 24, 8);
@@ -86,11 +87,10 @@ public enum Ike1Cipher {
    */
   public static Ike1Cipher from(int attributeValue, int keyLengthBits) {
     if (attributeValue == 7) {
-      if (keyLengthBits == 128) {
-        return AES_CBC_128;
-      }
-      if (keyLengthBits == 256) {
-        return AES_CBC_256;
+      for (Ike1Cipher c : values()) {
+        if (c.attributeValue == 7 && c.keyLengthAttribute == keyLengthBits) {
+          return c;
+        }
       }
       throw new CryptoException("unsupported AES-CBC key length " + keyLengthBits + " bits");
     }

@@ -5,8 +5,11 @@ import org.bouncycastle.crypto.params.KeyParameter;
 
 /** IKEv1 pseudo-random functions: HMAC with the negotiated hash (RFC 2409 §5 default PRF). */
 public enum Prf {
+  HMAC_MD5(HashAlg.MD5),
   HMAC_SHA1(HashAlg.SHA1),
-  HMAC_SHA2_256(HashAlg.SHA2_256);
+  HMAC_SHA2_256(HashAlg.SHA2_256),
+  HMAC_SHA2_384(HashAlg.SHA2_384),
+  HMAC_SHA2_512(HashAlg.SHA2_512);
 
   private final HashAlg hash;
 

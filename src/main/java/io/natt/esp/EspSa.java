@@ -12,8 +12,11 @@ import java.util.Arrays;
 
 /**
  * One direction of an ESP security association (RFC 4303) in tunnel mode: seals inner IP packets
- * into ESP, opens ESP into inner packets with ICV check and a 64-packet anti-replay window. Used by
- * one thread at a time.
+ * into ESP, opens ESP into inner packets with ICV check and a 64-packet anti-replay window. The
+ * cipher decides the IV length and the padding alignment (4 bytes for AES-GCM); the ICV is the
+ * HMAC's or, for AES-GCM, the tag (RFC 4106). Used by one thread at a time.
+ *
+ * @see EspCrypto for the algorithms and the KEYMAT layout (key, salt, integrity key)
  */
 public final class EspSa {
   /** Next header value of an inner IPv4 packet (tunnel mode). */
@@ -23,8 +26,9 @@ public final class EspSa {
 
   private final long spi;
   private final EspCipher cipher;
-  private final EspIntegrity integrity;
   private final EspCrypto crypto;
+  private final byte[] ivBuf;
+  private byte[] padded = new byte[0]; // plaintext with ESP trailer, reused by seal
   private long nextSeq = 1;
   private long highestSeen;
   private long window;
@@ -32,8 +36,8 @@ public final class EspSa {
   public EspSa(long spi, EspCipher cipher, byte[] encKey, EspIntegrity integrity, byte[] authKey) {
     this.spi = spi;
     this.cipher = cipher;
-    this.integrity = integrity;
     this.crypto = new EspCrypto(cipher, encKey, integrity, authKey);
+    this.ivBuf = new byte[cipher.ivLength()];
   }
 
   public long spi() {
@@ -43,25 +47,54 @@ public final class EspSa {
   /** The result of opening one ESP packet. */
   public record Opened(long sequence, byte[] inner, int nextHeader) {}
 
-  /** Encrypts and authenticates an inner IPv4 packet; returns the ESP packet (header on). */
+  /**
+   * Encrypts and authenticates an inner IPv4 packet; returns the ESP packet (header on). The packet
+   * is built in one buffer: header, IV, ciphertext and ICV are written in place (this is the
+   * harness's data path; {@code natt bench} measures it).
+   */
   public byte[] seal(byte[] innerPacket, SecureRandom rnd) {
+    if (cipher.isAead()) {
+      return sealAead(innerPacket, rnd);
+    }
+    int ivLen = cipher.ivLength();
+    rnd.nextBytes(ivBuf);
+    int paddedLen = EspTrailer.paddedLength(innerPacket.length, cipher.blockSize());
+    if (padded.length < paddedLen) {
+      padded = new byte[paddedLen];
+    }
+    EspTrailer.padInto(innerPacket, NEXT_HEADER_IPV4, padded, paddedLen);
+    long seq = nextSeq++;
+    int ctOff = 8 + ivLen;
+    int authLen = ctOff + paddedLen;
+    byte[] out = new byte[authLen + crypto.icvLength()];
+    putInt(out, 0, spi);
+    putInt(out, 4, seq);
+    System.arraycopy(ivBuf, 0, out, 8, ivLen);
+    crypto.encrypt(out, 8, padded, 0, paddedLen, out, ctOff);
+    crypto.icv(out, 0, authLen, out, authLen);
+    return out;
+  }
+
+  /** AES-GCM: ciphertext and tag from the combined mode, SPI | sequence as additional data. */
+  private byte[] sealAead(byte[] innerPacket, SecureRandom rnd) {
     byte[] ivBytes = new byte[cipher.ivLength()];
     rnd.nextBytes(ivBytes);
     byte[] padded = EspTrailer.pad(innerPacket, NEXT_HEADER_IPV4, cipher.blockSize());
-    byte[] ct = crypto.encrypt(ivBytes, padded);
     long seq = nextSeq++;
-    byte[] authenticated =
-        ByteBuffer.allocate(8 + ivBytes.length + ct.length)
-            .putInt((int) spi)
-            .putInt((int) seq)
-            .put(ivBytes)
-            .put(ct)
-            .array();
-    byte[] icv = crypto.icv(authenticated);
-    return ByteBuffer.allocate(authenticated.length + icv.length)
-        .put(authenticated)
-        .put(icv)
+    byte[] header = ByteBuffer.allocate(8).putInt((int) spi).putInt((int) seq).array();
+    byte[] sealed = crypto.seal(header, ivBytes, padded);
+    return ByteBuffer.allocate(8 + ivBytes.length + sealed.length)
+        .put(header)
+        .put(ivBytes)
+        .put(sealed)
         .array();
+  }
+
+  private static void putInt(byte[] b, int off, long v) {
+    b[off] = (byte) (v >>> 24);
+    b[off + 1] = (byte) (v >>> 16);
+    b[off + 2] = (byte) (v >>> 8);
+    b[off + 3] = (byte) v;
   }
 
   /** Checks SPI, ICV and replay, then decrypts; throws {@link EspException} when not accepted. */
@@ -75,23 +108,23 @@ public final class EspSa {
     if (p.spi() != spi) {
       throw new EspException(String.format("SPI %08x is not this SA's %08x", p.spi(), spi));
     }
-    int icvLen = integrity.icvLength();
+    int icvLen = crypto.icvLength();
     int ivLen = cipher.ivLength();
     if (espBytes.length < 8 + ivLen + cipher.blockSize() + icvLen) {
       throw new EspException("ESP packet of " + espBytes.length + " bytes is too short");
     }
-    byte[] authenticated = Arrays.copyOfRange(espBytes, 0, espBytes.length - icvLen);
-    byte[] icv = Arrays.copyOfRange(espBytes, espBytes.length - icvLen, espBytes.length);
-    if (!crypto.verifyIcv(authenticated, icv)) {
-      throw new EspException("ICV does not verify for seq " + p.sequence());
+    int ctLen = espBytes.length - 8 - ivLen - icvLen;
+    if (ctLen % cipher.blockSize() != 0) {
+      throw new EspException("ciphertext length " + ctLen + " is not a multiple of the block");
     }
-    checkReplay(p.sequence());
+    byte[] header = Arrays.copyOfRange(espBytes, 0, 8);
     byte[] iv = Arrays.copyOfRange(espBytes, 8, 8 + ivLen);
-    byte[] ct = Arrays.copyOfRange(espBytes, 8 + ivLen, espBytes.length - icvLen);
-    if (ct.length % cipher.blockSize() != 0) {
-      throw new EspException("ciphertext length " + ct.length + " is not a multiple of the block");
-    }
-    byte[] pt = crypto.decrypt(iv, ct);
+    byte[] body = Arrays.copyOfRange(espBytes, 8 + ivLen, espBytes.length);
+    byte[] pt =
+        crypto
+            .open(header, iv, body)
+            .orElseThrow(() -> new EspException("ICV does not verify for seq " + p.sequence()));
+    checkReplay(p.sequence());
     EspTrailer.Stripped s;
     try {
       s = EspTrailer.strip(pt);

@@ -1,6 +1,8 @@
 package io.natt.ike;
 
 import io.natt.crypto.DhKeyPair;
+import io.natt.crypto.EspCrypto;
+import io.natt.crypto.EspIntegrity;
 import io.natt.crypto.Ike1Cipher;
 import io.natt.crypto.Ikev1Crypto;
 import io.natt.crypto.Ikev1Keys;
@@ -406,14 +408,15 @@ public final class Ikev1Initiator {
         List.of(new HashPayload(hash3)),
         "Quick Mode message 3");
 
-    int len = cfg.espCipher().keyLength() + cfg.espIntegrity().keyLength();
+    // KEYMAT per direction: encryption key (+ AES-GCM salt), then the integrity key
+    int len = EspCrypto.keymatLength(cfg.espCipher(), cfg.espIntegrity());
     byte[] kmIn =
         Ikev1Crypto.keymat(
             prf, keys.skeyidD(), null, IpsecAttr.PROTO_IPSEC_ESP, spiIn, ni2, nr2, len);
     byte[] kmOut =
         Ikev1Crypto.keymat(
             prf, keys.skeyidD(), null, IpsecAttr.PROTO_IPSEC_ESP, spiOut, ni2, nr2, len);
-    int ek = cfg.espCipher().keyLength();
+    int ek = cfg.espCipher().keymatLength();
     ChildSaKeys child =
         new ChildSaKeys(
             u32(spiIn),
@@ -434,9 +437,14 @@ public final class Ikev1Initiator {
     attrs.add(Attribute.basic(IpsecAttr.SA_LIFE_TYPE, 1));
     attrs.add(Attribute.basic(IpsecAttr.SA_LIFE_DURATION, 3600));
     attrs.add(Attribute.basic(IpsecAttr.ENCAPSULATION_MODE, cfg.knobs().encapsulationMode()));
-    attrs.add(
-        Attribute.basic(IpsecAttr.AUTH_ALGORITHM, cfg.espIntegrity().authAlgorithmAttribute()));
-    attrs.add(Attribute.basic(IpsecAttr.KEY_LENGTH, cfg.espCipher().keyLengthBits()));
+    if (cfg.espIntegrity() != EspIntegrity.NONE) {
+      // a combined mode (AES-GCM) has no separate integrity algorithm, hence no attribute
+      attrs.add(
+          Attribute.basic(IpsecAttr.AUTH_ALGORITHM, cfg.espIntegrity().authAlgorithmAttribute()));
+    }
+    if (cfg.espCipher().keyLengthBits() != 0) {
+      attrs.add(Attribute.basic(IpsecAttr.KEY_LENGTH, cfg.espCipher().keyLengthBits()));
+    }
     Transform t = new Transform(1, cfg.espCipher().transformId(), attrs);
     Proposal p = new Proposal(1, IpsecAttr.PROTO_IPSEC_ESP, spi, List.of(t));
     return new SaPayload(IpsecAttr.DOI_IPSEC, IpsecAttr.SIT_IDENTITY_ONLY, List.of(p));

@@ -4,6 +4,7 @@ import io.natt.crypto.CryptoException;
 import io.natt.crypto.DhGroup;
 import io.natt.crypto.DhKeyPair;
 import io.natt.crypto.EspCipher;
+import io.natt.crypto.EspCrypto;
 import io.natt.crypto.EspIntegrity;
 import io.natt.crypto.HashAlg;
 import io.natt.crypto.Ike1Cipher;
@@ -694,14 +695,15 @@ public final class Ikev1Responder {
     q.iv = dec.lastBlock();
     q.done = true;
     awaitingNext = false;
-    int len = q.espCipher.keyLength() + q.espIntegrity.keyLength();
+    // KEYMAT per direction: encryption key (+ AES-GCM salt), then the integrity key
+    int len = EspCrypto.keymatLength(q.espCipher, q.espIntegrity);
     byte[] kmIn =
         Ikev1Crypto.keymat(
             s.prf, s.keys.skeyidD(), null, IpsecAttr.PROTO_IPSEC_ESP, q.spiR, q.ni, q.nr, len);
     byte[] kmOut =
         Ikev1Crypto.keymat(
             s.prf, s.keys.skeyidD(), null, IpsecAttr.PROTO_IPSEC_ESP, q.spiI, q.ni, q.nr, len);
-    int ek = q.espCipher.keyLength();
+    int ek = q.espCipher.keymatLength();
     ChildSaKeys child =
         new ChildSaKeys(
             Ikev1Initiator.u32(q.spiR),
@@ -777,7 +779,7 @@ public final class Ikev1Responder {
       for (Transform t : p.transforms()) {
         try {
           EspCipher c = EspCipher.from(t.transformId(), attr(t, IpsecAttr.KEY_LENGTH, 0));
-          EspIntegrity i = EspIntegrity.fromAttribute(attr(t, IpsecAttr.AUTH_ALGORITHM, -1));
+          EspIntegrity i = EspIntegrity.forTransform(c, attr(t, IpsecAttr.AUTH_ALGORITHM, -1));
           int offeredMode = attr(t, IpsecAttr.ENCAPSULATION_MODE, IpsecAttr.TUNNEL);
           if (!cfg.espCiphers().contains(c) || !cfg.espIntegrities().contains(i)) {
             continue;

@@ -193,6 +193,36 @@ public final class StrongSwan implements Iut {
         .formatted(dir);
   }
 
+  /** What the bundled charon accepts when the target profile does not list its proposals. */
+  static final List<String> DEFAULT_PHASE1 =
+      List.of(
+          "aes128-sha256-modp2048",
+          "aes128-sha1-modp2048",
+          "aes256-sha256-modp2048",
+          "aes256-sha1-modp2048",
+          "aes128-sha1-modp1536",
+          "3des-sha1-modp1024",
+          "3des-md5-modp1024",
+          "aes192-sha384-ecp256",
+          "aes256-sha512-ecp384",
+          "aes128-sha256-modp3072");
+
+  static final List<String> DEFAULT_ESP =
+      List.of(
+          "aes128-sha256",
+          "aes128-sha1",
+          "aes256-sha256",
+          "aes256-sha1",
+          "3des-sha1",
+          "aes192-sha512",
+          "aes256-sha384",
+          "aes128gcm16",
+          "aes256gcm16");
+
+  /**
+   * The charon accepts exactly the proposals the target profile lists (so a profile can stand for a
+   * gateway configured with other proposals), or the defaults above. Both use the same names.
+   */
   static String swanctlConf(Host iut, TargetProfile t, String remoteTs) {
     String psk = "0x" + io.natt.wire.Hex.hex(t.psk());
     return """
@@ -200,7 +230,7 @@ public final class StrongSwan implements Iut {
           harness {
             version = 1
             local_addrs = %s
-            proposals = aes128-sha256-modp2048,aes128-sha1-modp2048,aes256-sha256-modp2048,aes256-sha1-modp2048,aes128-sha1-modp1536,3des-sha1-modp1024
+            proposals = %s
             local {
               auth = psk
               id = %s
@@ -213,7 +243,7 @@ public final class StrongSwan implements Iut {
               net {
                 local_ts = %s
                 remote_ts = %s
-                esp_proposals = aes128-sha256,aes128-sha1,aes256-sha256,aes256-sha1
+                esp_proposals = %s
                 mode = tunnel
               }
             }
@@ -229,10 +259,12 @@ public final class StrongSwan implements Iut {
         """
         .formatted(
             iut.address().getHostAddress(),
+            String.join(",", t.phase1Proposals().isEmpty() ? DEFAULT_PHASE1 : t.phase1Proposals()),
             t.remoteId(),
             t.localId(),
             t.protectedNet(),
             remoteTs,
+            String.join(",", t.espProposals().isEmpty() ? DEFAULT_ESP : t.espProposals()),
             t.localId(),
             t.remoteId(),
             psk);

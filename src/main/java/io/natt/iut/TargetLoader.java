@@ -1,6 +1,7 @@
 package io.natt.iut;
 
 import io.natt.yaml.LoadException;
+import io.natt.yaml.Problems;
 import io.natt.yaml.YamlDoc;
 import io.natt.yaml.YamlMap;
 import io.natt.yaml.YamlNode;
@@ -11,14 +12,22 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Loads a target profile (how to reach the IUT, what it claims) strictly, with located errors. */
+/**
+ * Loads a target profile (how to reach the IUT, what it claims, which proposals it accepts)
+ * strictly, with every mistake located at its line and column.
+ */
 public final class TargetLoader {
   // The accepted keys, also compared with testsuites/schema/target.schema.json by a test.
   static final List<String> TOP_KEYS =
@@ -31,11 +40,13 @@ public final class TargetLoader {
           "protected",
           "protected-host",
           "claims",
-          "known-results");
+          "known-results",
+          "proposals");
   private static final java.util.regex.Pattern REQUIREMENT_ID =
       java.util.regex.Pattern.compile("\\d{4}-[0-9a-z.]+-[a-z0-9-]+");
   static final List<String> ID_KEYS = List.of("local", "remote");
   static final List<String> AUTH_KEYS = List.of("psk", "psk-file");
+  static final List<String> PROPOSAL_KEYS = List.of("phase1", "esp");
 
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   static final Pattern IDENTITY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.@_-]*");
@@ -48,47 +59,125 @@ public final class TargetLoader {
   private TargetLoader() {}
 
   /**
-   * Loads and checks one target profile.
+   * Loads and checks one target profile, reporting every mistake in it.
    *
    * @param rnd for {@code psk: generate}
-   * @throws LoadException for any mistake in the file, located at line and column
+   * @throws LoadException for the mistakes in the file, each located at line and column, in file
+   *     order
    */
   public static TargetProfile load(Path file, SecureRandom rnd) {
-    YamlMap root = YamlDoc.load(file).map().allowedKeys(TOP_KEYS);
-    root.requireKeys("name", "address", "ids", "auth", "protected", "protected-host", "claims");
-    String name = root.get("name").string(NAME, "a short name of letters, digits, '.', '_', '-'");
-    String launch = root.opt("launch").map(n -> n.oneOf("strongswan")).orElse("");
-    Inet4Address address = address(root.get("address"));
-    YamlMap ids = root.get("ids").map().allowedKeys(ID_KEYS).requireKeys("local", "remote");
-    String local = ids.get("local").string(IDENTITY, "an identity such as harness.example.org");
-    String remote = ids.get("remote").string(IDENTITY, "an identity such as gw.example.org");
-    byte[] psk = psk(file, root.get("auth"), !launch.isEmpty(), rnd);
-    YamlNode protNode = root.get("protected");
-    int[] net = network(protNode);
-    YamlNode hostNode = root.get("protected-host");
-    Inet4Address host = hostNode.ipv4();
-    int mask = net[1] == 0 ? 0 : -1 << (32 - net[1]);
-    if ((toInt(host) & mask) != net[0]) {
-      throw hostNode.error(
-          host.getHostAddress() + " is not inside the protected network " + protNode.string());
+    return load(file, rnd, false);
+  }
+
+  /** A template (NAME.template.yaml) documents the keys; it is copied and filled in, not run. */
+  public static boolean isTemplate(Path file) {
+    return file.getFileName().toString().endsWith(".template.yaml");
+  }
+
+  /**
+   * Checks a target profile without keeping its key; in a template, a {@code psk-file} that does
+   * not exist is not a mistake (the template names the file a user will create).
+   */
+  public static void validate(Path file) {
+    load(file, new SecureRandom(), isTemplate(file));
+  }
+
+  private static TargetProfile load(Path file, SecureRandom rnd, boolean template) {
+    Problems p = new Problems();
+    YamlMap root = YamlDoc.load(file).map().allowedKeys(p, TOP_KEYS);
+    root.requireKeys(p, "name", "address", "ids", "auth", "protected", "protected-host", "claims");
+    String name =
+        get(
+            p,
+            root,
+            "name",
+            n -> n.string(NAME, "a short name of letters, digits, '.', '_', '-'"),
+            null);
+    String launch = get(p, root, "launch", n -> n.oneOf("strongswan"), "");
+    Inet4Address address = get(p, root, "address", TargetLoader::address, null);
+    String local = null;
+    String remote = null;
+    if (root.has("ids")) {
+      Optional<YamlMap> ids =
+          p.get(
+              () ->
+                  root.get("ids").map().allowedKeys(p, ID_KEYS).requireKeys(p, "local", "remote"));
+      if (ids.isPresent()) {
+        local =
+            get(
+                p,
+                ids.get(),
+                "local",
+                n -> n.string(IDENTITY, "an identity such as harness.example.org"),
+                null);
+        remote =
+            get(
+                p,
+                ids.get(),
+                "remote",
+                n -> n.string(IDENTITY, "an identity such as gw.example.org"),
+                null);
+      }
+    }
+    boolean launched = root.has("launch"); // a wrong value is reported once, not again here
+    byte[] psk = get(p, root, "auth", n -> psk(file, n, launched, rnd, template, p), null);
+    int[] net = get(p, root, "protected", TargetLoader::network, null);
+    Inet4Address host = get(p, root, "protected-host", YamlNode::ipv4, null);
+    if (net != null && host != null) {
+      int mask = net[1] == 0 ? 0 : -1 << (32 - net[1]);
+      if ((toInt(host) & mask) != net[0]) {
+        p.add(
+            root.get("protected-host")
+                .error(
+                    host.getHostAddress()
+                        + " is not inside the protected network "
+                        + root.get("protected").string()));
+      }
     }
     Set<String> claims = new LinkedHashSet<>();
-    for (YamlNode n : root.get("claims").list()) {
-      if (!claims.add(n.string(PICS_ITEM, "a PICS item such as nat-t-rfc3947"))) {
-        throw n.error("'" + n.string() + "' is listed twice");
+    if (root.has("claims")) {
+      for (YamlNode n : p.get(() -> root.get("claims").list(), List.<YamlNode>of())) {
+        p.get(() -> n.string(PICS_ITEM, "a PICS item such as nat-t-rfc3947"))
+            .ifPresent(
+                c -> {
+                  if (!claims.add(c)) {
+                    p.add(n.error("'" + c + "' is listed twice"));
+                  }
+                });
       }
     }
-    java.util.Map<String, String> known = new java.util.LinkedHashMap<>();
+    Map<String, String> known = new LinkedHashMap<>();
     if (root.has("known-results")) {
-      YamlMap kr = root.get("known-results").map();
-      for (String id : kr.keys()) {
-        if (!REQUIREMENT_ID.matcher(id).matches()) {
-          throw kr.keyNode(id)
-              .error("'" + id + "' is not a requirement id such as 3947-4-float-follow");
-        }
-        known.put(id, kr.get(id).oneOf("PASS", "FAIL", "INCONCLUSIVE", "NOT_APPLICABLE", "ERROR"));
+      p.get(() -> root.get("known-results").map())
+          .ifPresent(
+              kr -> {
+                for (String id : kr.keys()) {
+                  if (!REQUIREMENT_ID.matcher(id).matches()) {
+                    p.add(
+                        kr.keyNode(id)
+                            .error(
+                                "'"
+                                    + id
+                                    + "' is not a requirement id such as 3947-4-float-follow"));
+                  }
+                  p.get(
+                          () ->
+                              kr.get(id)
+                                  .oneOf("PASS", "FAIL", "INCONCLUSIVE", "NOT_APPLICABLE", "ERROR"))
+                      .ifPresent(v -> known.put(id, v));
+                }
+              });
+    }
+    List<String> phase1 = List.of();
+    List<String> esp = List.of();
+    if (root.has("proposals")) {
+      Optional<YamlMap> pm = p.get(() -> root.get("proposals").map().allowedKeys(p, PROPOSAL_KEYS));
+      if (pm.isPresent()) {
+        phase1 = get(p, pm.get(), "phase1", n -> proposals(n, ProposalGrammar::phase1, p), phase1);
+        esp = get(p, pm.get(), "esp", n -> proposals(n, ProposalGrammar::esp, p), esp);
       }
     }
+    p.throwIfAny();
     return new TargetProfile(
         name,
         launch,
@@ -96,10 +185,35 @@ public final class TargetLoader {
         local,
         remote,
         psk,
-        protNode.string(),
+        root.get("protected").string(),
         host,
         Collections.unmodifiableSet(claims),
-        Collections.unmodifiableMap(known));
+        Collections.unmodifiableMap(known),
+        phase1,
+        esp);
+  }
+
+  private static <T> T get(
+      Problems p, YamlMap m, String key, Function<YamlNode, T> read, T fallback) {
+    return m.has(key) ? p.get(() -> read.apply(m.get(key)), fallback) : fallback;
+  }
+
+  /** A non-empty list of proposals, each checked by {@code read}, none twice. */
+  private static List<String> proposals(
+      YamlNode node, Function<YamlNode, String> read, Problems p) {
+    List<String> out = new ArrayList<>();
+    for (YamlNode n : node.nonEmptyList("proposal")) {
+      p.get(() -> read.apply(n))
+          .ifPresent(
+              v -> {
+                if (out.contains(v)) {
+                  p.add(n.error("'" + v + "' is listed twice"));
+                } else {
+                  out.add(v);
+                }
+              });
+    }
+    return List.copyOf(out);
   }
 
   private static Inet4Address address(YamlNode n) {
@@ -164,8 +278,14 @@ public final class TargetLoader {
     return (b[0] & 255) << 24 | (b[1] & 255) << 16 | (b[2] & 255) << 8 | (b[3] & 255);
   }
 
-  private static byte[] psk(Path file, YamlNode node, boolean launched, SecureRandom rnd) {
-    YamlMap auth = node.map().allowedKeys(AUTH_KEYS);
+  private static byte[] psk(
+      Path file,
+      YamlNode node,
+      boolean launched,
+      SecureRandom rnd,
+      boolean template,
+      Problems problems) {
+    YamlMap auth = node.map().allowedKeys(problems, AUTH_KEYS);
     if (auth.has("psk") && auth.has("psk-file")) {
       throw node.error("give either psk or psk-file, not both");
     }
@@ -193,6 +313,9 @@ public final class TargetLoader {
       try {
         content = Files.readString(p, StandardCharsets.UTF_8);
       } catch (NoSuchFileException e) {
+        if (template) {
+          return new byte[0]; // a template names the file a user will create
+        }
         throw f.error("no such file '" + name + "' (psk-file is named relative to the profile)");
       } catch (IOException | java.io.UncheckedIOException e) {
         throw f.error("cannot read '" + name + "': " + e.getMessage());

@@ -1,6 +1,7 @@
 package io.natt.iut;
 
 import java.net.Inet4Address;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,6 +19,9 @@ import java.util.Set;
  * @param knownResults verdicts this implementation is known to get, by requirement id, where they
  *     are not what a compliant IUT gets (kept per reference implementation, like TLS-Anvil's
  *     expected results): the suite reports them as they are but does not count them as news
+ * @param phase1Proposals the phase-1 proposals the device accepts (cipher-hash-group, as in
+ *     scenarios), in the profile's order; empty: not listed, any may be tried
+ * @param espProposals the ESP proposals the device accepts (cipher-hash); empty: not listed
  */
 public record TargetProfile(
     String name,
@@ -29,7 +33,36 @@ public record TargetProfile(
     String protectedNet,
     Inet4Address protectedHost,
     Set<String> claims,
-    java.util.Map<String, String> knownResults) {
+    java.util.Map<String, String> knownResults,
+    List<String> phase1Proposals,
+    List<String> espProposals) {
+
+  /** A profile that does not list the proposals it accepts. */
+  public TargetProfile(
+      String name,
+      String launch,
+      Inet4Address address,
+      String localId,
+      String remoteId,
+      byte[] psk,
+      String protectedNet,
+      Inet4Address protectedHost,
+      Set<String> claims,
+      java.util.Map<String, String> knownResults) {
+    this(
+        name,
+        launch,
+        address,
+        localId,
+        remoteId,
+        psk,
+        protectedNet,
+        protectedHost,
+        claims,
+        knownResults,
+        List.of(),
+        List.of());
+  }
 
   /** A profile without known results. */
   public TargetProfile(

@@ -1,6 +1,5 @@
 package io.natt.scenario;
 
-import io.natt.crypto.EspIntegrity;
 import io.natt.esp.EspException;
 import io.natt.esp.EspSa;
 import io.natt.ike.Channel;
@@ -16,7 +15,6 @@ import io.natt.net.DatagramPort;
 import io.natt.net.UdpTransport;
 import io.natt.sys.NsExecutor;
 import io.natt.trace.Direction;
-import io.natt.trace.SaKeys;
 import io.natt.trace.Trace;
 import io.natt.wire.Datagram;
 import io.natt.wire.EspPacket;
@@ -165,13 +163,7 @@ public final class EmulatedIut implements Channel, Iut {
     out = new EspSa(k.spiOut(), k.cipher(), k.encOut(), k.integrity(), k.authOut());
     espLocalPort = responder.localPort();
     child = k;
-    String enc = "AES-CBC [RFC3602]";
-    String auth =
-        k.integrity() == EspIntegrity.HMAC_SHA1_96
-            ? "HMAC-SHA-1-96 [RFC2404]"
-            : "HMAC-SHA-256-128 [RFC4868]";
-    trace.addKeys(new SaKeys.Esp(k.spiIn(), enc, k.encIn(), auth, k.authIn()));
-    trace.addKeys(new SaKeys.Esp(k.spiOut(), enc, k.encOut(), auth, k.authOut()));
+    SaKeysOf.esp(k).forEach(trace::addKeys);
     trace.note("emulated IUT: ESP SA pair installed " + k);
     if (natDetection.localBehindNat()
         && !cfg.knobs().keepaliveInterval().isZero()

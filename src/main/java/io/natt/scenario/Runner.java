@@ -1,5 +1,6 @@
 package io.natt.scenario;
 
+import io.natt.crypto.ProposalParser;
 import io.natt.ike.ChildSaKeys;
 import io.natt.ike.IdPayloads;
 import io.natt.ike.IkeException;
@@ -176,13 +177,18 @@ public final class Runner {
     List<String> missing = s.appliesWhen().stream().filter(c -> !target.claims(c)).toList();
     PeerState none =
         new PeerState(new NatDetection("none", false, false), false, Optional.empty(), List.of());
-    if (!missing.isEmpty()) {
+    ProposalChoice proposals = ProposalChoice.of(s.harness().ike(), target);
+    Optional<String> notApplicable =
+        missing.isEmpty()
+            ? proposals.notApplicable()
+            : Optional.of("the target does not claim " + missing);
+    if (notApplicable.isPresent()) {
       return new Outcome(
           s,
           target,
           trace,
           List.of(),
-          Optional.of("the target does not claim " + missing),
+          notApplicable,
           Optional.empty(),
           none,
           "",
@@ -191,7 +197,9 @@ public final class Runner {
           Duration.ZERO);
     }
     try {
-      return new Execution(s, target, launch, backend, outDir, trace, log).run(start);
+      proposals.notes().forEach(trace::note);
+      proposals.notes().forEach(n -> log.accept("    " + n));
+      return new Execution(s, target, launch, backend, proposals, outDir, trace, log).run(start);
     } catch (SetupException | IllegalArgumentException e) {
       return new Outcome(
           s,
@@ -214,6 +222,7 @@ public final class Runner {
     private final TargetProfile target;
     private final IutLaunch launch;
     private final Testbed.Backend backend;
+    private final ProposalChoice proposals;
     private final Path outDir;
     private final Trace trace;
     private final Consumer<String> log;
@@ -232,6 +241,7 @@ public final class Runner {
         TargetProfile target,
         IutLaunch launch,
         Testbed.Backend backend,
+        ProposalChoice proposals,
         Path outDir,
         Trace trace,
         Consumer<String> log) {
@@ -239,6 +249,7 @@ public final class Runner {
       this.target = target;
       this.launch = launch;
       this.backend = backend;
+      this.proposals = proposals;
       this.outDir = outDir;
       this.trace = trace;
       this.log = log;
@@ -413,7 +424,7 @@ public final class Runner {
               + " did not answer at all, not even a fresh Main Mode on UDP 500: unreachable,"
               + " or not configured for the harness (addresses, identities, PSK, proposals: it was"
               + " offered the phase-1 proposal "
-              + s.harness().ike().proposal()
+              + proposals.phase1()
               + ", which it may not accept)");
     }
 
@@ -444,9 +455,8 @@ public final class Runner {
     }
 
     private PeerConfig peerConfig() {
-      Scenario.IkeSpec spec = s.harness().ike();
-      ProposalParser.Phase1 p1 = ProposalParser.phase1(spec.proposal());
-      ProposalParser.Phase2 p2 = ProposalParser.phase2(spec.espProposal());
+      ProposalParser.Phase1 p1 = ProposalParser.phase1(proposals.phase1());
+      ProposalParser.Phase2 p2 = ProposalParser.phase2(proposals.esp());
       String[] net = target.protectedNet().split("/");
       return new PeerConfig(
           testbed.harness().address(),
@@ -502,9 +512,8 @@ public final class Runner {
      * setting to change.
      */
     private String refusal(ProposalRefused e) {
-      Scenario.IkeSpec spec = s.harness().ike();
       boolean esp = e.phase() == ProposalRefused.Phase.ESP;
-      String proposal = esp ? spec.espProposal() : spec.proposal();
+      String proposal = esp ? proposals.esp() : proposals.phase1();
       String what = esp ? "ESP proposal" : "phase-1 proposal";
       String key = esp ? "esp" : "phase1";
       String fix =

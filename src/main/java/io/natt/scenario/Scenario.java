@@ -63,15 +63,38 @@ public record Scenario(
   public record HarnessSpec(String role, IkeSpec ike, Knobs knobs) {}
 
   /**
+   * What a scenario wants when the target profile lists the proposals it accepts and the scenario's
+   * proposal is not among them ({@code harness.ike.if-not-accepted}).
+   */
+  public enum IfNotAccepted {
+    /** The scenario is about this proposal: it does not apply to the target. */
+    NOT_APPLICABLE,
+    /** The scenario is about NAT-T: it runs with the target's first listed proposal instead. */
+    USE_ACCEPTED
+  }
+
+  /**
    * IKE settings.
    *
    * @param exchange main or aggressive
    * @param auth psk
    * @param proposal phase-1 proposal, strongSwan style (aes128-sha256-modp2048)
    * @param espProposal phase-2 proposal (aes128-sha256)
+   * @param ifNotAccepted what to do when the target lists its proposals and this one is not among
+   *     them (default USE_ACCEPTED)
    */
   public record IkeSpec(
-      int version, String exchange, String auth, String proposal, String espProposal) {}
+      int version,
+      String exchange,
+      String auth,
+      String proposal,
+      String espProposal,
+      IfNotAccepted ifNotAccepted) {
+    /** With the default {@link IfNotAccepted#USE_ACCEPTED}. */
+    public IkeSpec(int version, String exchange, String auth, String proposal, String espProposal) {
+      this(version, exchange, auth, proposal, espProposal, IfNotAccepted.USE_ACCEPTED);
+    }
+  }
 
   /** One step, with the line it was written on for messages. */
   public sealed interface Step {

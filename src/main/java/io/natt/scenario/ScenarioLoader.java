@@ -1,12 +1,14 @@
 package io.natt.scenario;
 
 import io.natt.ike.Knobs;
+import io.natt.iut.ProposalGrammar;
 import io.natt.scenario.Scenario.HarnessSpec;
 import io.natt.scenario.Scenario.IkeSpec;
 import io.natt.scenario.Scenario.NatSpec;
 import io.natt.scenario.Scenario.Step;
 import io.natt.scenario.Scenario.TopologySpec;
 import io.natt.yaml.LoadException;
+import io.natt.yaml.Problems;
 import io.natt.yaml.YamlDoc;
 import io.natt.yaml.YamlMap;
 import io.natt.yaml.YamlNode;
@@ -19,12 +21,16 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * Loads a scenario file strictly: unknown keys, wrong types, unknown words and inconsistent
  * references are refused with a {@link LoadException} located at the offending line and column.
+ * Every mistake of a file is reported, not only the first: a wrong part is recorded, a default
+ * stands in for it, and reading goes on.
  */
 public final class ScenarioLoader {
   /** Scenario ids: 3947-mm-float-behind-nat. */
@@ -46,7 +52,8 @@ public final class ScenarioLoader {
   static final List<String> HARNESS_PLACE_KEYS = List.of("behind");
   static final List<String> IUT_PLACE_KEYS = List.of("behind", "forward");
   static final List<String> HARNESS_KEYS = List.of("role", "ike", "knobs");
-  static final List<String> IKE_KEYS = List.of("version", "exchange", "auth", "proposal", "esp");
+  static final List<String> IKE_KEYS =
+      List.of("version", "exchange", "auth", "proposal", "esp", "if-not-accepted");
   static final List<String> KNOB_KEYS =
       List.of("vendor-ids", "nat-d", "float", "encapsulation", "keepalive", "deviations");
   static final List<String> KEEPALIVE_KEYS = List.of("interval", "byte");
@@ -58,14 +65,19 @@ public final class ScenarioLoader {
     "endpoint-independent", "address-dependent", "address-and-port-dependent"
   };
   static final String[] VERDICTS = {"PASS", "FAIL", "INCONCLUSIVE", "NOT_APPLICABLE", "ERROR"};
-  private static final String[] CIPHERS = {"aes128", "aes256", "3des"};
-  private static final String[] HASHES = {"sha1", "sha256"};
-  private static final String[] GROUPS = {"modp1024", "modp1536", "modp2048"};
-  private static final String[] ESP_CIPHERS = {"aes128", "aes256"};
+  static final String DEFAULT_PROPOSAL = "aes128-sha256-modp2048";
+  static final String DEFAULT_ESP = "aes128-sha256";
+  private static final NatSpec DEFAULT_NAT =
+      new NatSpec(NAT_TYPES[0], NAT_TYPES[2], "random", Duration.ofSeconds(30));
 
   private final Path file;
   private final Set<String> known;
+  private final Problems p = new Problems();
   private Map<String, NatSpec> nats = Map.of();
+  private boolean natsReadable = true;
+  private boolean phase1Seen;
+  private boolean quickModeSeen;
+  private boolean kindKnown;
 
   private ScenarioLoader(Path file, Set<String> known) {
     this.file = file;
@@ -89,56 +101,65 @@ public final class ScenarioLoader {
   }
 
   /**
-   * Loads and checks one scenario file.
+   * Loads and checks one scenario file, reporting every mistake in it, not only the first.
    *
    * @param knownRequirementIds the requirement catalog's ids; when empty, judged ids are only
    *     checked for their form
-   * @throws LoadException for any mistake in the file, located at line and column
+   * @throws LoadException for the mistakes in the file, each located at line and column, in file
+   *     order ({@link LoadException#all()}); a YAML syntax error stops at the first
    */
   public static Scenario load(Path file, Set<String> knownRequirementIds) {
     return new ScenarioLoader(file, knownRequirementIds).scenario(YamlDoc.load(file));
   }
 
+  /** The value of an optional key read by {@code read}; {@code fallback} when absent or wrong. */
+  private <T> T read(YamlMap m, String key, Function<YamlNode, T> read, T fallback) {
+    if (!m.has(key)) {
+      return fallback;
+    }
+    return p.get(() -> read.apply(m.get(key)), fallback);
+  }
+
   private Scenario scenario(YamlNode rootNode) {
-    YamlMap root = rootNode.map().allowedKeys(TOP_KEYS);
-    root.requireKeys("id", "title", "judges", "topology", "harness", "steps");
-    String id = root.get("id").string(ID, "an id of lower-case letters, digits, '.' and '-'");
-    String title = root.get("title").string();
-    List<String> judges = judges(root.get("judges"));
+    YamlMap root = rootNode.map();
+    if (root.has(Mutant.BREAKS) && !root.has("steps")) {
+      throw root.keyNode(Mutant.BREAKS)
+          .error(
+              "this is a mutant IUT file ('"
+                  + Mutant.BREAKS
+                  + "' names the requirement it breaks), not a scenario; 'natt validate'"
+                  + " checks it as a mutant, 'natt run' runs scenarios only");
+    }
+    root.allowedKeys(p, TOP_KEYS)
+        .requireKeys(p, "id", "title", "judges", "topology", "harness", "steps");
+    String id =
+        read(root, "id", n -> n.string(ID, "an id of lower-case letters, digits, '.' and '-'"), "");
+    String title = read(root, "title", YamlNode::string, "");
+    List<String> judges = read(root, "judges", this::judges, null);
     List<String> appliesWhen = new ArrayList<>();
     if (root.has("applies-when")) {
-      for (YamlNode n : root.get("applies-when").list()) {
-        String item = n.string(PICS_ITEM, "a PICS item such as nat-t-rfc3947");
-        if (appliesWhen.contains(item)) {
-          throw n.error("'" + item + "' is listed twice");
-        }
-        appliesWhen.add(item);
+      for (YamlNode n : p.get(() -> root.get("applies-when").list(), List.<YamlNode>of())) {
+        p.get(() -> n.string(PICS_ITEM, "a PICS item such as nat-t-rfc3947"))
+            .ifPresent(
+                item -> {
+                  if (appliesWhen.contains(item)) {
+                    p.add(n.error("'" + item + "' is listed twice"));
+                  } else {
+                    appliesWhen.add(item);
+                  }
+                });
       }
     }
-    TopologySpec topology = topology(root.get("topology"));
-    HarnessSpec harness = harness(root.get("harness"));
-    List<Step> steps = steps(root.get("steps"));
+    TopologySpec topology =
+        read(root, "topology", this::topology, new TopologySpec(Map.of(), List.of(), List.of()));
+    HarnessSpec harness = read(root, "harness", this::harness, null);
+    List<Step> steps = read(root, "steps", this::steps, List.of());
     Map<String, String> expect = new LinkedHashMap<>();
     if (root.has("expect")) {
-      YamlMap m = root.get("expect").map();
-      for (String rid : m.keys()) {
-        YamlNode key = m.keyNode(rid);
-        if (!REQUIREMENT_ID.matcher(rid).matches()) {
-          throw key.error("'" + rid + "' is not a requirement id (expected the form 3947-4-float)");
-        }
-        if (!judges.contains(rid) && !known.contains(rid)) {
-          throw key.error(
-              "requirement '"
-                  + rid
-                  + "' is not judged by this scenario"
-                  + (known.isEmpty() ? "" : " nor in the requirement catalog")
-                  + YamlNode.hint(rid, judges)
-                  + "; judges: "
-                  + String.join(", ", judges));
-        }
-        expect.put(rid, m.get(rid).oneOf(VERDICTS));
-      }
+      p.get(() -> root.get("expect").map())
+          .ifPresent(m -> m.keys().forEach(rid -> expectation(m, rid, judges, expect)));
     }
+    p.throwIfAny();
     return new Scenario(
         file,
         id,
@@ -151,80 +172,134 @@ public final class ScenarioLoader {
         Collections.unmodifiableMap(expect));
   }
 
+  /** One entry of expect; {@code judges} is null when the judges could not be read. */
+  private void expectation(YamlMap m, String rid, List<String> judges, Map<String, String> expect) {
+    YamlNode key = m.keyNode(rid);
+    if (!REQUIREMENT_ID.matcher(rid).matches()) {
+      p.add(key.error("'" + rid + "' is not a requirement id (expected the form 3947-4-float)"));
+    } else if (judges != null && !judges.contains(rid) && !known.contains(rid)) {
+      p.add(
+          key.error(
+              "requirement '"
+                  + rid
+                  + "' is not judged by this scenario"
+                  + (known.isEmpty() ? "" : " nor in the requirement catalog")
+                  + YamlNode.hint(rid, judges)
+                  + "; judges: "
+                  + String.join(", ", judges)));
+    }
+    p.get(() -> m.get(rid).oneOf(VERDICTS)).ifPresent(v -> expect.put(rid, v));
+  }
+
+  /**
+   * The judged ids. An id missing from the catalog is reported but kept, so that expect does not
+   * report it a second time.
+   */
   private List<String> judges(YamlNode node) {
     List<String> judges = new ArrayList<>();
     for (YamlNode n : node.nonEmptyList("requirement id")) {
-      String rid = n.string(REQUIREMENT_ID, "a requirement id such as 3947-4-float");
+      Optional<String> read =
+          p.get(() -> n.string(REQUIREMENT_ID, "a requirement id such as 3947-4-float"));
+      if (read.isEmpty()) {
+        continue;
+      }
+      String rid = read.get();
       if (!known.isEmpty() && !known.contains(rid)) {
-        throw n.error(
-            "unknown requirement id '"
-                + rid
-                + "'"
-                + YamlNode.hint(rid, known)
-                + " (not in the requirement catalog)");
+        p.add(
+            n.error(
+                "unknown requirement id '"
+                    + rid
+                    + "'"
+                    + YamlNode.hint(rid, known)
+                    + " (not in the requirement catalog)"));
       }
       if (judges.contains(rid)) {
-        throw n.error("'" + rid + "' is listed twice");
+        p.add(n.error("'" + rid + "' is listed twice"));
+      } else {
+        judges.add(rid);
       }
-      judges.add(rid);
     }
     return judges;
   }
 
   private TopologySpec topology(YamlNode node) {
-    YamlMap t = node.map().allowedKeys(TOPOLOGY_KEYS);
+    YamlMap t = node.map().allowedKeys(p, TOPOLOGY_KEYS);
     Map<String, NatSpec> natMap = new LinkedHashMap<>();
     if (t.has("nats")) {
-      YamlMap m = t.get("nats").map();
-      for (String name : m.keys()) {
-        if (!NAT_NAME.matcher(name).matches()) {
-          throw m.keyNode(name)
-              .error(
-                  "'"
-                      + name
-                      + "' is not a NAT name (expected lower-case letters, digits and '-',"
-                      + " starting with a letter)");
-        }
-        natMap.put(name, nat(m.get(name)));
+      Optional<YamlMap> m = p.get(() -> t.get("nats").map());
+      if (m.isEmpty()) {
+        natsReadable = false;
       }
+      m.ifPresent(
+          nm -> {
+            for (String name : nm.keys()) {
+              if (!NAT_NAME.matcher(name).matches()) {
+                p.add(
+                    nm.keyNode(name)
+                        .error(
+                            "'"
+                                + name
+                                + "' is not a NAT name (expected lower-case letters, digits and"
+                                + " '-', starting with a letter)"));
+              }
+              // kept even when wrong, so that references to it are not reported as well
+              natMap.put(name, p.get(() -> nat(nm.get(name)), DEFAULT_NAT));
+            }
+          });
     }
     nats = Collections.unmodifiableMap(natMap);
     List<String> harnessBehind = List.of();
     if (t.has("harness")) {
-      YamlMap h = t.get("harness").map().allowedKeys(HARNESS_PLACE_KEYS);
-      harnessBehind = h.opt("behind").map(this::behind).orElse(List.of());
+      harnessBehind =
+          p.get(
+              () -> {
+                YamlMap h = t.get("harness").map().allowedKeys(p, HARNESS_PLACE_KEYS);
+                return read(h, "behind", this::behind, List.<String>of());
+              },
+              List.of());
     }
     List<String> iutBehind = List.of();
     List<Integer> forward = List.of();
     if (t.has("iut")) {
-      YamlMap i = t.get("iut").map().allowedKeys(IUT_PLACE_KEYS);
-      iutBehind = i.opt("behind").map(this::behind).orElse(List.of());
-      if (i.has("forward")) {
-        if (iutBehind.isEmpty()) {
-          throw i.keyNode("forward")
-              .error("'forward' needs the IUT behind a NAT (add 'behind: NAT-NAME')");
-        }
-        List<Integer> ports = new ArrayList<>();
-        for (YamlNode p : i.get("forward").nonEmptyList("port")) {
-          int port = p.integer(1, 65535);
-          if (ports.contains(port)) {
-            throw p.error("port " + port + " is listed twice");
+      Optional<YamlMap> i = p.get(() -> t.get("iut").map().allowedKeys(p, IUT_PLACE_KEYS));
+      if (i.isPresent()) {
+        iutBehind = read(i.get(), "behind", this::behind, List.of());
+        if (i.get().has("forward")) {
+          if (!i.get().has("behind")) {
+            p.add(
+                i.get()
+                    .keyNode("forward")
+                    .error("'forward' needs the IUT behind a NAT (add 'behind: NAT-NAME')"));
           }
-          ports.add(port);
+          forward = read(i.get(), "forward", this::ports, List.of());
         }
-        forward = List.copyOf(ports);
       }
     }
     return new TopologySpec(nats, harnessBehind, iutBehind, forward);
   }
 
+  private List<Integer> ports(YamlNode node) {
+    List<Integer> ports = new ArrayList<>();
+    for (YamlNode n : node.nonEmptyList("port")) {
+      p.get(() -> n.integer(1, 65535))
+          .ifPresent(
+              port -> {
+                if (ports.contains(port)) {
+                  p.add(n.error("port " + port + " is listed twice"));
+                } else {
+                  ports.add(port);
+                }
+              });
+    }
+    return List.copyOf(ports);
+  }
+
   private NatSpec nat(YamlNode node) {
-    YamlMap m = node.map().allowedKeys(NAT_KEYS);
-    String mapping = m.opt("mapping").map(n -> n.oneOf(NAT_TYPES)).orElse(NAT_TYPES[0]);
-    String filtering = m.opt("filtering").map(n -> n.oneOf(NAT_TYPES)).orElse(NAT_TYPES[2]);
-    String ports = m.opt("ports").map(n -> n.oneOf("preserve", "random")).orElse("random");
-    Duration timeout =
-        m.opt("udp-timeout").map(YamlNode::positiveDuration).orElse(Duration.ofSeconds(30));
+    YamlMap m = node.map().allowedKeys(p, NAT_KEYS);
+    String mapping = read(m, "mapping", n -> n.oneOf(NAT_TYPES), DEFAULT_NAT.mapping());
+    String filtering = read(m, "filtering", n -> n.oneOf(NAT_TYPES), DEFAULT_NAT.filtering());
+    String ports = read(m, "ports", n -> n.oneOf("preserve", "random"), DEFAULT_NAT.ports());
+    Duration timeout = read(m, "udp-timeout", YamlNode::positiveDuration, DEFAULT_NAT.udpTimeout());
     return new NatSpec(mapping, filtering, ports, timeout);
   }
 
@@ -236,19 +311,23 @@ public final class ScenarioLoader {
     }
     List<String> out = new ArrayList<>();
     for (YamlNode n : names) {
-      String name = natName(n);
-      if (out.contains(name)) {
-        throw n.error("NAT '" + name + "' is listed twice");
-      }
-      out.add(name);
+      p.get(() -> natName(n))
+          .ifPresent(
+              name -> {
+                if (out.contains(name)) {
+                  p.add(n.error("NAT '" + name + "' is listed twice"));
+                } else {
+                  out.add(name);
+                }
+              });
     }
     return List.copyOf(out);
   }
 
-  /** A reference to a NAT of the topology. */
+  /** A reference to a NAT of the topology (not checked when topology.nats could not be read). */
   private String natName(YamlNode n) {
     String name = n.string();
-    if (!nats.containsKey(name)) {
+    if (natsReadable && !nats.containsKey(name)) {
       throw n.error(
           "no NAT named '"
               + name
@@ -263,189 +342,219 @@ public final class ScenarioLoader {
   }
 
   private HarnessSpec harness(YamlNode node) {
-    YamlMap h = node.map().allowedKeys(HARNESS_KEYS).requireKeys("role", "ike");
-    String role = h.get("role").oneOf("initiator", "responder");
-    YamlMap ike =
-        h.get("ike").map().allowedKeys(IKE_KEYS).requireKeys("version", "exchange", "auth");
-    YamlNode v = ike.get("version");
-    int version = v.integer();
-    if (version == 2) {
-      throw v.error("IKEv2 scenarios are not supported yet");
-    }
-    if (version != 1) {
-      throw v.expected("IKE version 1");
-    }
-    String exchange = ike.get("exchange").oneOf("main", "aggressive");
-    String auth = ike.get("auth").oneOf("psk");
-    String proposal =
-        ike.opt("proposal")
-            .map(n -> proposal(n, "cipher-hash-group", CIPHERS, HASHES, GROUPS))
-            .orElse("aes128-sha256-modp2048");
-    String esp =
-        ike.opt("esp")
-            .map(n -> proposal(n, "cipher-hash", ESP_CIPHERS, HASHES))
-            .orElse("aes128-sha256");
-    Knobs knobs = h.opt("knobs").map(ScenarioLoader::knobs).orElse(Knobs.rfc3947());
-    return new HarnessSpec(role, new IkeSpec(version, exchange, auth, proposal, esp), knobs);
+    YamlMap h = node.map().allowedKeys(p, HARNESS_KEYS).requireKeys(p, "role", "ike");
+    String role = read(h, "role", n -> n.oneOf("initiator", "responder"), "initiator");
+    IkeSpec ike = read(h, "ike", this::ike, null);
+    Knobs knobs = read(h, "knobs", n -> knobs(n, p), Knobs.rfc3947());
+    return new HarnessSpec(role, ike, knobs);
   }
 
-  private static String proposal(YamlNode n, String form, String[]... parts) {
-    String v = n.string();
-    String[] p = v.split("-", -1);
-    String[] names = form.split("-");
-    if (p.length != parts.length) {
-      throw n.expected(form + " such as " + String.join("-", first(parts)));
-    }
-    for (int i = 0; i < parts.length; i++) {
-      if (!List.of(parts[i]).contains(p[i])) {
-        throw n.error(
-            "unknown "
-                + names[i]
-                + " '"
-                + p[i]
-                + "' in '"
-                + v
-                + "'; expected one of "
-                + List.of(parts[i]));
-      }
-    }
-    return v;
+  private IkeSpec ike(YamlNode node) {
+    YamlMap ike = node.map().allowedKeys(p, IKE_KEYS).requireKeys(p, "version", "exchange", "auth");
+    int version =
+        read(
+            ike,
+            "version",
+            v -> {
+              int n = v.integer();
+              if (n == 2) {
+                throw v.error("IKEv2 scenarios are not supported yet");
+              }
+              if (n != 1) {
+                throw v.expected("IKE version 1");
+              }
+              return n;
+            },
+            1);
+    String exchange = read(ike, "exchange", n -> n.oneOf("main", "aggressive"), "main");
+    String auth = read(ike, "auth", n -> n.oneOf("psk"), "psk");
+    String proposal = read(ike, "proposal", ProposalGrammar::phase1, DEFAULT_PROPOSAL);
+    String esp = read(ike, "esp", ProposalGrammar::esp, DEFAULT_ESP);
+    Scenario.IfNotAccepted ifNotAccepted =
+        read(
+            ike,
+            "if-not-accepted",
+            n -> n.oneOf(Scenario.IfNotAccepted.class),
+            Scenario.IfNotAccepted.USE_ACCEPTED);
+    return new IkeSpec(version, exchange, auth, proposal, esp, ifNotAccepted);
   }
 
-  private static List<String> first(String[][] parts) {
-    List<String> l = new ArrayList<>();
-    for (String[] p : parts) {
-      l.add(p[0]);
-    }
-    return l;
-  }
-
-  /** Knobs of the harness's peer, or of an emulated IUT (mutants). */
+  /** Knobs of the harness's peer, or of an emulated IUT (mutants); throws for every mistake. */
   static Knobs knobs(YamlNode node) {
-    YamlMap k = node.map().allowedKeys(KNOB_KEYS);
+    Problems p = new Problems();
+    Knobs k = knobs(node, p);
+    p.throwIfAny();
+    return k;
+  }
+
+  /** Knobs, with each mistake recorded in {@code p} (the default stands in for a wrong value). */
+  static Knobs knobs(YamlNode node, Problems p) {
+    YamlMap k = node.map().allowedKeys(p, KNOB_KEYS);
     Knobs d = Knobs.rfc3947();
     List<Knobs.VendorIdChoice> vids = d.vendorIds();
     if (k.has("vendor-ids")) {
-      Set<Knobs.VendorIdChoice> s = new LinkedHashSet<>();
-      for (YamlNode n : k.get("vendor-ids").list()) {
-        if (!s.add(n.oneOf(Knobs.VendorIdChoice.class))) {
-          throw n.error("'" + n.string() + "' is listed twice");
-        }
-      }
-      vids = List.copyOf(s);
+      vids =
+          List.copyOf(
+              distinct(p, k.get("vendor-ids"), n -> n.oneOf(Knobs.VendorIdChoice.class), vids));
     }
-    Knobs.NatDMode natD = k.opt("nat-d").map(n -> n.oneOf(Knobs.NatDMode.class)).orElse(d.natD());
-    Knobs.FloatMode floatAt =
-        k.opt("float").map(n -> n.oneOf(Knobs.FloatMode.class)).orElse(d.floatAt());
+    Knobs.NatDMode natD = get(p, k, "nat-d", n -> n.oneOf(Knobs.NatDMode.class), d.natD());
+    Knobs.FloatMode floatAt = get(p, k, "float", n -> n.oneOf(Knobs.FloatMode.class), d.floatAt());
     int encap =
-        k.opt("encapsulation")
-            .map(n -> n.integerOneOf(1, 2, 3, 4, 61443, 61444))
-            .orElse(d.encapsulationMode());
+        get(
+            p,
+            k,
+            "encapsulation",
+            n -> n.integerOneOf(1, 2, 3, 4, 61443, 61444),
+            d.encapsulationMode());
     Duration interval = d.keepaliveInterval();
     int keepaliveByte = d.keepaliveByte();
     if (k.has("keepalive")) {
-      YamlMap ka = k.get("keepalive").map().allowedKeys(KEEPALIVE_KEYS);
-      interval = ka.opt("interval").map(YamlNode::duration).orElse(interval);
-      keepaliveByte = ka.opt("byte").map(n -> n.integer(0, 255)).orElse(keepaliveByte);
+      Optional<YamlMap> ka = p.get(() -> k.get("keepalive").map().allowedKeys(p, KEEPALIVE_KEYS));
+      if (ka.isPresent()) {
+        interval = get(p, ka.get(), "interval", YamlNode::duration, interval);
+        keepaliveByte = get(p, ka.get(), "byte", n -> n.integer(0, 255), keepaliveByte);
+      }
     }
     Set<Knobs.Deviation> deviations = new LinkedHashSet<>();
     if (k.has("deviations")) {
-      for (YamlNode n : k.get("deviations").list()) {
-        if (!deviations.add(n.oneOf(Knobs.Deviation.class))) {
-          throw n.error("'" + n.string() + "' is listed twice");
-        }
-      }
+      deviations.addAll(
+          distinct(p, k.get("deviations"), n -> n.oneOf(Knobs.Deviation.class), List.of()));
     }
     return new Knobs(vids, natD, floatAt, encap, interval, keepaliveByte, deviations);
   }
 
-  private List<Step> steps(YamlNode node) {
-    List<Step> out = new ArrayList<>();
-    boolean phase1 = false;
-    boolean quickMode = false;
-    for (YamlNode item : node.nonEmptyList("step")) {
-      String kind;
-      YamlNode value = null;
-      YamlNode kindNode = item;
-      if (item.isMap()) {
-        YamlMap m = item.map();
-        if (m.size() != 1) {
-          throw item.error(
-              "a step is one word or one 'kind: settings' pair, found "
-                  + m.size()
-                  + " keys ("
-                  + String.join(", ", m.keys())
-                  + "); start each step with its own '-'");
-        }
-        kind = m.keys().iterator().next();
-        kindNode = m.keyNode(kind);
-        value = m.get(kind);
-      } else if (item.isScalar()) {
-        kind = item.string();
-      } else {
-        throw item.expected("a step (a word such as phase1, or kind: settings)");
-      }
-      if (!STEPS.containsKey(kind)) {
-        throw kindNode.error(
-            "unknown step '"
-                + kind
-                + "'"
-                + YamlNode.hint(kind, STEPS.keySet())
-                + "; known steps: "
-                + String.join(", ", STEPS.keySet()));
-      }
-      int line = item.line();
-      Step step =
-          switch (kind) {
-            case "phase1" -> new Step.Phase1(bare(item, value, kind));
-            case "delete" -> new Step.Delete(bare(item, value, kind));
-            case "liveness" -> new Step.Liveness(bare(item, value, kind));
-            case "quick-mode" -> {
-              if (!phase1) {
-                throw item.error("quick-mode needs an earlier phase1 step");
-              }
-              String mode = "tunnel";
-              if (value != null) {
-                YamlMap m = value.map().allowedKeys(STEPS.get(kind));
-                mode = m.opt("mode").map(n -> n.oneOf("tunnel", "transport")).orElse(mode);
-              }
-              yield new Step.QuickMode(line, mode);
-            }
-            case "esp-ping" -> {
-              if (!quickMode) {
-                throw item.error(
-                    "esp-ping needs an earlier quick-mode step (the ESP SAs come from Quick Mode)");
-              }
-              YamlMap m = settings(item, value, kind).requireKeys("to");
-              YamlNode to = m.get("to");
-              String target = to.string();
-              if (!target.equals("iut.protected") && !YamlNode.isIpv4(target)) {
-                throw to.expected("iut.protected or an IPv4 address");
-              }
-              int count = m.opt("count").map(n -> n.integer(1, 100)).orElse(3);
-              yield new Step.EspPing(line, target, count);
-            }
-            case "wait" -> new Step.Wait(line, argument(item, value, kind).positiveDuration());
-            case "expect-keepalive" -> {
-              YamlMap m = settings(item, value, kind).requireKeys("from", "within");
-              yield new Step.ExpectKeepalive(
-                  line, m.get("from").oneOf("harness", "iut"), m.get("within").positiveDuration());
-            }
-            case "nat-rebind" -> new Step.NatRebind(line, natName(argument(item, value, kind)));
-            case "nat-expire" -> new Step.NatExpire(line, natName(argument(item, value, kind)));
-            case "send-raw" -> {
-              YamlMap m = settings(item, value, kind).requireKeys("port", "hex");
-              int port = m.get("port").integerOneOf(500, 4500);
-              yield new Step.SendRaw(line, port, hex(m.get("hex")));
-            }
-            case "replay" -> replay(item, settings(item, value, kind));
-            default -> throw new IllegalStateException(kind); // STEPS and the switch agree
-          };
-      phase1 |= step instanceof Step.Phase1;
-      quickMode |= step instanceof Step.QuickMode;
-      out.add(step);
+  private static <T> T get(
+      Problems p, YamlMap m, String key, Function<YamlNode, T> read, T fallback) {
+    return m.has(key) ? p.get(() -> read.apply(m.get(key)), fallback) : fallback;
+  }
+
+  /** The items of a list, each read by {@code read}, refusing repeats. */
+  private static <T> Set<T> distinct(
+      Problems p, YamlNode list, Function<YamlNode, T> read, List<T> fallback) {
+    Optional<List<YamlNode>> items = p.get(list::list);
+    if (items.isEmpty()) {
+      return new LinkedHashSet<>(fallback);
+    }
+    Set<T> out = new LinkedHashSet<>();
+    for (YamlNode n : items.get()) {
+      p.get(() -> read.apply(n))
+          .ifPresent(
+              v -> {
+                if (!out.add(v)) {
+                  p.add(n.error("'" + n.string() + "' is listed twice"));
+                }
+              });
     }
     return out;
+  }
+
+  private List<Step> steps(YamlNode node) {
+    List<Step> out = new ArrayList<>();
+    for (YamlNode item : node.nonEmptyList("step")) {
+      kindKnown = false;
+      p.get(() -> step(item)).ifPresent(out::add);
+      if (!kindKnown) {
+        // a step that could not be told is not held against the order of the later ones
+        phase1Seen = true;
+        quickModeSeen = true;
+      }
+    }
+    return out;
+  }
+
+  /** One step; the order checks need an earlier phase1 / quick-mode of any form, right or not. */
+  private Step step(YamlNode item) {
+    String kind;
+    YamlNode value = null;
+    YamlNode kindNode = item;
+    if (item.isMap()) {
+      YamlMap m = item.map();
+      if (m.size() != 1) {
+        throw item.error(
+            "a step is one word or one 'kind: settings' pair, found "
+                + m.size()
+                + " keys ("
+                + String.join(", ", m.keys())
+                + "); start each step with its own '-'");
+      }
+      kind = m.keys().iterator().next();
+      kindNode = m.keyNode(kind);
+      value = m.get(kind);
+    } else if (item.isScalar()) {
+      kind = item.string();
+    } else {
+      throw item.expected("a step (a word such as phase1, or kind: settings)");
+    }
+    if (!STEPS.containsKey(kind)) {
+      throw kindNode.error(
+          "unknown step '"
+              + kind
+              + "'"
+              + YamlNode.hint(kind, STEPS.keySet())
+              + "; known steps: "
+              + String.join(", ", STEPS.keySet()));
+    }
+    kindKnown = true;
+    boolean afterPhase1 = phase1Seen;
+    boolean afterQuickMode = quickModeSeen;
+    phase1Seen |= kind.equals("phase1");
+    quickModeSeen |= kind.equals("quick-mode");
+    int line = item.line();
+    return switch (kind) {
+      case "phase1" -> new Step.Phase1(bare(item, value, kind));
+      case "delete" -> new Step.Delete(bare(item, value, kind));
+      case "liveness" -> new Step.Liveness(bare(item, value, kind));
+      case "quick-mode" -> {
+        if (!afterPhase1) {
+          p.add(item.error("quick-mode needs an earlier phase1 step"));
+        }
+        String mode = "tunnel";
+        if (value != null) {
+          YamlMap m = value.map().allowedKeys(p, STEPS.get(kind));
+          mode = read(m, "mode", n -> n.oneOf("tunnel", "transport"), mode);
+        }
+        yield new Step.QuickMode(line, mode);
+      }
+      case "esp-ping" -> {
+        if (!afterQuickMode) {
+          p.add(
+              item.error(
+                  "esp-ping needs an earlier quick-mode step (the ESP SAs come from Quick Mode)"));
+        }
+        YamlMap m = settings(item, value, kind).requireKeys(p, "to");
+        String target =
+            read(
+                m,
+                "to",
+                to -> {
+                  String t = to.string();
+                  if (!t.equals("iut.protected") && !YamlNode.isIpv4(t)) {
+                    throw to.expected("iut.protected or an IPv4 address");
+                  }
+                  return t;
+                },
+                "iut.protected");
+        int count = read(m, "count", n -> n.integer(1, 100), 3);
+        yield new Step.EspPing(line, target, count);
+      }
+      case "wait" -> new Step.Wait(line, argument(item, value, kind).positiveDuration());
+      case "expect-keepalive" -> {
+        YamlMap m = settings(item, value, kind).requireKeys(p, "from", "within");
+        String from = read(m, "from", n -> n.oneOf("harness", "iut"), "harness");
+        Duration within = read(m, "within", YamlNode::positiveDuration, Duration.ofSeconds(1));
+        yield new Step.ExpectKeepalive(line, from, within);
+      }
+      case "nat-rebind" -> new Step.NatRebind(line, natName(argument(item, value, kind)));
+      case "nat-expire" -> new Step.NatExpire(line, natName(argument(item, value, kind)));
+      case "send-raw" -> {
+        YamlMap m = settings(item, value, kind).requireKeys(p, "port", "hex");
+        int port = read(m, "port", n -> n.integerOneOf(500, 4500), 500);
+        byte[] bytes = read(m, "hex", ScenarioLoader::hex, new byte[0]);
+        yield new Step.SendRaw(line, port, bytes);
+      }
+      case "replay" -> replay(item, settings(item, value, kind));
+      default -> throw new IllegalStateException(kind); // STEPS and the switch agree
+    };
   }
 
   private static int bare(YamlNode item, YamlNode value, String kind) {
@@ -455,7 +564,7 @@ public final class ScenarioLoader {
     return item.line();
   }
 
-  private static YamlMap settings(YamlNode item, YamlNode value, String kind) {
+  private YamlMap settings(YamlNode item, YamlNode value, String kind) {
     if (value == null) {
       throw item.error(
           "'"
@@ -466,7 +575,7 @@ public final class ScenarioLoader {
               + String.join(": ..., ", STEPS.get(kind))
               + ": ... }'");
     }
-    return value.map().allowedKeys(STEPS.get(kind));
+    return value.map().allowedKeys(p, STEPS.get(kind));
   }
 
   private static YamlNode argument(YamlNode item, YamlNode value, String kind) {
@@ -497,26 +606,29 @@ public final class ScenarioLoader {
   }
 
   private Step replay(YamlNode item, YamlMap m) {
-    m.requireKeys("file");
-    YamlNode f = m.get("file");
-    String name = f.string();
-    Path resolved = projectRoot().resolve(name).normalize();
-    if (!Files.isRegularFile(resolved)) {
-      throw f.error(
-          "no such file '" + name + "' (replay files are named relative to the project root)");
-    }
-    boolean cookies = false;
-    boolean spis = false;
-    if (m.has("rewrite")) {
-      for (YamlNode r : m.get("rewrite").list()) {
-        if (r.oneOf("cookies", "spis").equals("cookies")) {
-          cookies = true;
-        } else {
-          spis = true;
-        }
-      }
-    }
-    return new Step.Replay(item.line(), resolved, cookies, spis);
+    m.requireKeys(p, "file");
+    Path resolved =
+        read(
+            m,
+            "file",
+            f -> {
+              String name = f.string();
+              Path r = projectRoot().resolve(name).normalize();
+              if (!Files.isRegularFile(r)) {
+                throw f.error(
+                    "no such file '"
+                        + name
+                        + "' (replay files are named relative to the project root)");
+              }
+              return r;
+            },
+            projectRoot());
+    Set<String> rewrite =
+        m.has("rewrite")
+            ? distinct(p, m.get("rewrite"), r -> r.oneOf("cookies", "spis"), List.of())
+            : Set.of();
+    return new Step.Replay(
+        item.line(), resolved, rewrite.contains("cookies"), rewrite.contains("spis"));
   }
 
   /**

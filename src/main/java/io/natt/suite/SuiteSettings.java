@@ -2,14 +2,12 @@ package io.natt.suite;
 
 import io.natt.iut.TargetProfile;
 import io.natt.scenario.Runner;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.natt.scenario.SuiteFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * What a conformance run uses: the target profile, the scenario files, the catalog, where the
@@ -74,15 +72,12 @@ public record SuiteSettings(Path target, List<Path> suites, Path catalog, Path r
       if (!Files.isDirectory(p)) {
         throw new IllegalArgumentException("no such suite file or folder: " + p);
       }
-      try (Stream<Path> s = Files.walk(p)) {
-        s.filter(Files::isRegularFile)
-            .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
-            .filter(f -> !isExcluded(p.relativize(f)))
-            .sorted()
-            .forEach(out::add);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      // mutant IUTs, target profiles and the catalog are never run as scenarios, wherever they are
+      SuiteFiles.walk(p).stream()
+          .filter(e -> e.kind() == SuiteFiles.Kind.SCENARIO)
+          .map(SuiteFiles.Entry::file)
+          .filter(f -> !isExcluded(p.relativize(f)))
+          .forEach(out::add);
     }
     return out;
   }

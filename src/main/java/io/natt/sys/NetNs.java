@@ -41,9 +41,15 @@ public final class NetNs {
     return PREFIX + ProcessHandle.current().pid() + "-" + role;
   }
 
+  /** Creates the namespace with its loopback up; removes it again when that fails. */
   public static void create(String name) {
     Exec.check("ip", "netns", "add", name);
-    Exec.check("ip", "-n", name, "link", "set", "lo", "up");
+    try {
+      Exec.check("ip", "-n", name, "link", "set", "lo", "up");
+    } catch (RuntimeException e) {
+      Exec.run("ip", "netns", "del", name);
+      throw e;
+    }
   }
 
   /** Kills what runs inside (only our own processes live there) and deletes the namespace. */

@@ -12,21 +12,36 @@ public final class EspTrailer {
    * multiple of {@code blockSize} and of 4.
    */
   public static byte[] pad(byte[] inner, int nextHeader, int blockSize) {
+    byte[] out = new byte[paddedLength(inner.length, blockSize)];
+    padInto(inner, nextHeader, out, out.length);
+    return out;
+  }
+
+  /** The length of {@code innerLength} bytes once padded and trailed as {@link #pad} does. */
+  public static int paddedLength(int innerLength, int blockSize) {
     if (blockSize <= 0) {
       throw new IllegalArgumentException("block size must be positive: " + blockSize);
     }
     int align = blockSize % 4 == 0 ? blockSize : blockSize * 4 / gcd(blockSize, 4);
-    int padLen = (align - (inner.length + 2) % align) % align;
+    int padLen = (align - (innerLength + 2) % align) % align;
     if (padLen > 255) {
       throw new IllegalArgumentException("block size " + blockSize + " needs more than 255 pad");
     }
-    byte[] out = Arrays.copyOf(inner, inner.length + padLen + 2);
+    return innerLength + padLen + 2;
+  }
+
+  /**
+   * Writes what {@link #pad} returns into the first {@code paddedLength} bytes of {@code out} (from
+   * {@link #paddedLength}), so that a data path can reuse one buffer.
+   */
+  public static void padInto(byte[] inner, int nextHeader, byte[] out, int paddedLength) {
+    int padLen = paddedLength - inner.length - 2;
+    System.arraycopy(inner, 0, out, 0, inner.length);
     for (int i = 0; i < padLen; i++) {
       out[inner.length + i] = (byte) (i + 1);
     }
-    out[out.length - 2] = (byte) padLen;
-    out[out.length - 1] = (byte) nextHeader;
-    return out;
+    out[paddedLength - 2] = (byte) padLen;
+    out[paddedLength - 1] = (byte) nextHeader;
   }
 
   private static int gcd(int a, int b) {

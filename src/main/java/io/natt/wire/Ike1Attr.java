@@ -34,11 +34,15 @@ public final class Ike1Attr {
   public static final int AUTH_DSS_SIG = 2;
   public static final int AUTH_RSA_SIG = 3;
 
-  // groups
+  // groups (RFC 2409, RFC 3526 MODP; RFC 5903 ECP)
   public static final int GROUP_MODP768 = 1;
   public static final int GROUP_MODP1024 = 2;
   public static final int GROUP_MODP1536 = 5;
   public static final int GROUP_MODP2048 = 14;
+  public static final int GROUP_MODP3072 = 15;
+  public static final int GROUP_MODP4096 = 16;
+  public static final int GROUP_ECP256 = 19;
+  public static final int GROUP_ECP384 = 20;
 
   // life types
   public static final int LIFE_SECONDS = 1;

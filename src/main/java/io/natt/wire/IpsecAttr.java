@@ -26,6 +26,9 @@ public final class IpsecAttr {
   public static final int ESP_NULL = 11;
   public static final int ESP_AES = 12;
 
+  /** AES-GCM with a 16-octet ICV (RFC 4106 §8.1); takes a KEY_LENGTH and no AUTH_ALGORITHM. */
+  public static final int ESP_AES_GCM_16 = 20;
+
   // attribute types
   public static final int SA_LIFE_TYPE = 1;
   public static final int SA_LIFE_DURATION = 2;
@@ -47,10 +50,12 @@ public final class IpsecAttr {
   public static final int UDP_TUNNEL_DRAFT = 61443;
   public static final int UDP_TRANSPORT_DRAFT = 61444;
 
-  // authentication algorithms
+  // authentication algorithms, IKEv1 values (IKEv2 numbers the same HMACs 2, 12, 13, 14)
   public static final int HMAC_MD5 = 1;
   public static final int HMAC_SHA1 = 2;
   public static final int HMAC_SHA2_256 = 5;
+  public static final int HMAC_SHA2_384 = 6;
+  public static final int HMAC_SHA2_512 = 7;
 
   /** Readable name of a phase-2 attribute type. */
   public static String typeName(int type) {

@@ -22,7 +22,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
 /**
  * Strict YAML reading: one document, composed into nodes (never constructed into Java objects),
  * every node keeping its line and column. Syntax errors, duplicate keys, non-text keys, custom tags
- * and empty files are refused with a {@link LoadException}.
+ * and empty files are refused with a {@link LoadException}: a syntax error stops at the first one,
+ * the others are all reported.
  */
 public final class YamlDoc {
   private YamlDoc() {}
@@ -85,7 +86,9 @@ public final class YamlDoc {
       throw new LoadException(name, 1, 1, "the file is empty (nothing but blanks or comments)");
     }
     YamlNode r = new YamlNode(name, root.get(), "");
-    r.checkTree(Collections.newSetFromMap(new IdentityHashMap<>()));
+    Problems p = new Problems();
+    r.checkTree(Collections.newSetFromMap(new IdentityHashMap<>()), p);
+    p.throwIfAny();
     return r;
   }
 

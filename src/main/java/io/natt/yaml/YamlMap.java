@@ -11,6 +11,7 @@ public final class YamlMap {
   private final YamlNode node;
   private final Map<String, YamlNode> keys;
   private final Map<String, YamlNode> values;
+  private List<String> allowed; // set by allowedKeys
 
   YamlMap(YamlNode node, Map<String, YamlNode> keys, Map<String, YamlNode> values) {
     this.node = node;
@@ -23,8 +24,27 @@ public final class YamlMap {
     return node;
   }
 
-  /** Refuses any key not in {@code allowed}, at the key's position, listing what is allowed. */
+  /**
+   * Refuses every key not in {@code allowed}, each at the key's position, listing what is allowed
+   * (one LoadException for all of them).
+   */
   public YamlMap allowedKeys(List<String> allowed) {
+    Problems p = new Problems();
+    allowedKeys(p, allowed);
+    p.throwIfAny();
+    return this;
+  }
+
+  /** Same as {@link #allowedKeys(List)}. */
+  public YamlMap allowedKeys(String... allowed) {
+    return allowedKeys(Arrays.asList(allowed));
+  }
+
+  /**
+   * Records every key not in {@code allowed} in {@code p}, and returns the map for more reading.
+   */
+  public YamlMap allowedKeys(Problems p, List<String> allowed) {
+    this.allowed = allowed;
     for (Map.Entry<String, YamlNode> e : keys.entrySet()) {
       if (!allowed.contains(e.getKey())) {
         String where = node.path().isEmpty() ? "unknown top-level key" : "unknown key";
@@ -36,25 +56,44 @@ public final class YamlMap {
                 + YamlNode.hint(e.getKey(), allowed)
                 + "; allowed: "
                 + YamlNode.commaList(allowed);
-        throw e.getValue().error(problem);
+        p.add(e.getValue().error(problem));
       }
     }
     return this;
   }
 
-  /** Same as {@link #allowedKeys(List)}. */
-  public YamlMap allowedKeys(String... allowed) {
-    return allowedKeys(Arrays.asList(allowed));
-  }
-
-  /** Refuses the map when one of the keys is missing (reported at the start of the map). */
+  /** Refuses the map when keys are missing (each reported at the start of the map). */
   public YamlMap requireKeys(String... required) {
+    Problems p = new Problems();
+    requireKeys(p, required);
+    p.throwIfAny();
+    return this;
+  }
+
+  /** Records each missing key in {@code p}, and returns the map for more reading. */
+  public YamlMap requireKeys(Problems p, String... required) {
     for (String k : required) {
-      if (!keys.containsKey(k)) {
-        throw node.error("missing required key '" + k + "'");
+      if (!keys.containsKey(k) && !misspelt(k)) {
+        p.add(node.error("missing required key '" + k + "'"));
       }
     }
     return this;
+  }
+
+  /**
+   * Whether an unknown key of this map is a misspelling of {@code key} (already reported with its
+   * "did you mean" hint, so that the missing key is not reported a second time).
+   */
+  private boolean misspelt(String key) {
+    if (allowed == null) {
+      return false;
+    }
+    for (String k : keys.keySet()) {
+      if (!allowed.contains(k) && key.equals(YamlNode.closest(k, allowed))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The keys, in file order. */

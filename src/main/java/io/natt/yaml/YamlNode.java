@@ -346,32 +346,41 @@ public final class YamlNode {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  /** Refuses duplicate keys, keys that are not text, and custom tags, anywhere in the tree. */
-  void checkTree(Set<Node> seen) {
+  /**
+   * Records duplicate keys, keys that are not text, and custom tags, anywhere in the tree, in
+   * {@code p}.
+   */
+  void checkTree(Set<Node> seen, Problems p) {
     if (!seen.add(node)) {
       return; // an alias of a node already checked
     }
     if (!node.getTag().getValue().startsWith(Tag.PREFIX)) {
-      throw error("tags such as '" + node.getTag().getValue() + "' are not used in these files");
+      p.add(error("tags such as '" + node.getTag().getValue() + "' are not used in these files"));
     }
     if (node instanceof MappingNode m) {
       Map<String, YamlNode> first = new LinkedHashMap<>();
       for (NodeTuple t : m.getValue()) {
         YamlNode key = new YamlNode(file, t.getKeyNode(), path);
         if (!(t.getKeyNode() instanceof ScalarNode k) || key.isNull() || k.getValue().isBlank()) {
-          throw key.error("keys must be plain words, found " + key.found() + " as a key");
+          p.add(key.error("keys must be plain words, found " + key.found() + " as a key"));
+          continue;
         }
         YamlNode before = first.putIfAbsent(k.getValue(), key);
         if (before != null) {
-          throw key.error(
-              "duplicate key '" + k.getValue() + "' (first given on line " + before.line() + ")");
+          p.add(
+              key.error(
+                  "duplicate key '"
+                      + k.getValue()
+                      + "' (first given on line "
+                      + before.line()
+                      + ")"));
         }
-        new YamlNode(file, t.getValueNode(), join(path, k.getValue())).checkTree(seen);
+        new YamlNode(file, t.getValueNode(), join(path, k.getValue())).checkTree(seen, p);
       }
     } else if (node instanceof SequenceNode s) {
       int i = 0;
       for (Node n : s.getValue()) {
-        new YamlNode(file, n, path + "[" + i++ + "]").checkTree(seen);
+        new YamlNode(file, n, path + "[" + i++ + "]").checkTree(seen, p);
       }
     }
   }

@@ -13,7 +13,10 @@ import java.util.Arrays;
 import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
-/** Diffie-Hellman groups: primes against the RFC text and formula, agreement, rejection. */
+/**
+ * Diffie-Hellman groups: MODP primes against the RFC 2409 / RFC 3526 text (read from a copy of RFC
+ * 3526 through the project's search tool) and against their defining formula, agreement, rejection.
+ */
 public class DhGroupTest {
 
   /** RFC 2409 §6.2 Second Oakley Group. */
@@ -50,6 +53,50 @@ public class DhGroupTest {
           + "DE2BCBF6 95581718 3995497C EA956AE5 15D22618 98FA0510"
           + "15728E5A 8AACAA68 FFFFFFFF FFFFFFFF";
 
+  /** RFC 3526 §4 3072-bit MODP Group. */
+  private static final String RFC3526_GROUP15 =
+      "FFFFFFFF FFFFFFFF C90FDAA2 2168C234 C4C6628B 80DC1CD1"
+          + "29024E08 8A67CC74 020BBEA6 3B139B22 514A0879 8E3404DD"
+          + "EF9519B3 CD3A431B 302B0A6D F25F1437 4FE1356D 6D51C245"
+          + "E485B576 625E7EC6 F44C42E9 A637ED6B 0BFF5CB6 F406B7ED"
+          + "EE386BFB 5A899FA5 AE9F2411 7C4B1FE6 49286651 ECE45B3D"
+          + "C2007CB8 A163BF05 98DA4836 1C55D39A 69163FA8 FD24CF5F"
+          + "83655D23 DCA3AD96 1C62F356 208552BB 9ED52907 7096966D"
+          + "670C354E 4ABC9804 F1746C08 CA18217C 32905E46 2E36CE3B"
+          + "E39E772C 180E8603 9B2783A2 EC07A28F B5C55DF0 6F4C52C9"
+          + "DE2BCBF6 95581718 3995497C EA956AE5 15D22618 98FA0510"
+          + "15728E5A 8AAAC42D AD33170D 04507A33 A85521AB DF1CBA64"
+          + "ECFB8504 58DBEF0A 8AEA7157 5D060C7D B3970F85 A6E1E4C7"
+          + "ABF5AE8C DB0933D7 1E8C94E0 4A25619D CEE3D226 1AD2EE6B"
+          + "F12FFA06 D98A0864 D8760273 3EC86A64 521F2B18 177B200C"
+          + "BBE11757 7A615D6C 770988C0 BAD946E2 08E24FA0 74E5AB31"
+          + "43DB5BFC E0FD108E 4B82D120 A93AD2CA FFFFFFFF FFFFFFFF";
+
+  /** RFC 3526 §5 4096-bit MODP Group. */
+  private static final String RFC3526_GROUP16 =
+      "FFFFFFFF FFFFFFFF C90FDAA2 2168C234 C4C6628B 80DC1CD1"
+          + "29024E08 8A67CC74 020BBEA6 3B139B22 514A0879 8E3404DD"
+          + "EF9519B3 CD3A431B 302B0A6D F25F1437 4FE1356D 6D51C245"
+          + "E485B576 625E7EC6 F44C42E9 A637ED6B 0BFF5CB6 F406B7ED"
+          + "EE386BFB 5A899FA5 AE9F2411 7C4B1FE6 49286651 ECE45B3D"
+          + "C2007CB8 A163BF05 98DA4836 1C55D39A 69163FA8 FD24CF5F"
+          + "83655D23 DCA3AD96 1C62F356 208552BB 9ED52907 7096966D"
+          + "670C354E 4ABC9804 F1746C08 CA18217C 32905E46 2E36CE3B"
+          + "E39E772C 180E8603 9B2783A2 EC07A28F B5C55DF0 6F4C52C9"
+          + "DE2BCBF6 95581718 3995497C EA956AE5 15D22618 98FA0510"
+          + "15728E5A 8AAAC42D AD33170D 04507A33 A85521AB DF1CBA64"
+          + "ECFB8504 58DBEF0A 8AEA7157 5D060C7D B3970F85 A6E1E4C7"
+          + "ABF5AE8C DB0933D7 1E8C94E0 4A25619D CEE3D226 1AD2EE6B"
+          + "F12FFA06 D98A0864 D8760273 3EC86A64 521F2B18 177B200C"
+          + "BBE11757 7A615D6C 770988C0 BAD946E2 08E24FA0 74E5AB31"
+          + "43DB5BFC E0FD108E 4B82D120 A9210801 1A723C12 A787E6D7"
+          + "88719A10 BDBA5B26 99C32718 6AF4E23C 1A946834 B6150BDA"
+          + "2583E9CA 2AD44CE8 DBBBC2DB 04DE8EF9 2E8EFC14 1FBECAA6"
+          + "287C5947 4E6BC05D 99B2964F A090C3A2 233BA186 515BE7ED"
+          + "1F612970 CEE2D7AF B81BDD76 2170481C D0069127 D5B05AA9"
+          + "93B4EA98 8D8FDDC1 86FFB7DC 90A6C08F 4DF435C9 34063199"
+          + "FFFFFFFF FFFFFFFF";
+
   private final SecureRandom random = new SecureRandom();
 
   @DataProvider
@@ -60,6 +107,8 @@ public class DhGroupTest {
       {DhGroup.MODP_1024, 2, 128, RFC2409_GROUP2, 129093},
       {DhGroup.MODP_1536, 5, 192, RFC3526_GROUP5, 741804},
       {DhGroup.MODP_2048, 14, 256, RFC3526_GROUP14, 124476},
+      {DhGroup.MODP_3072, 15, 384, RFC3526_GROUP15, 1690314},
+      {DhGroup.MODP_4096, 16, 512, RFC3526_GROUP16, 240904},
     };
   }
 
@@ -111,7 +160,10 @@ public class DhGroupTest {
     DhKeyPair b = g.generate(random);
     assertEquals(a.publicValue().length, bytes);
     assertEquals(a.group(), g);
-    assertTrue(a.privateKey().bitLength() >= 2 * 112 && a.privateKey().bitLength() <= 256);
+    assertTrue(
+        a.privateKey().bitLength() >= 2 * 112 && a.privateKey().bitLength() <= g.exponentBits());
+    assertEquals(g.publicValueLength(), bytes);
+    assertFalse(g.isEcp());
     assertEquals(
         new BigInteger(1, a.publicValue()), BigInteger.TWO.modPow(a.privateKey(), g.prime()));
     byte[] ab = g.sharedSecret(a, b.publicValue());

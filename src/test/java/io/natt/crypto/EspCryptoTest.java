@@ -163,7 +163,8 @@ public class EspCryptoTest {
     assertEquals(EspCipher.AES_CBC_256.blockSize(), 16);
     assertEquals(EspCipher.AES_CBC_256.ivLength(), 16);
     assertEquals(EspCipher.from(12, 256), EspCipher.AES_CBC_256);
-    assertThrows(CryptoException.class, () -> EspCipher.from(3, 0));
+    assertEquals(EspCipher.from(3, 0), EspCipher.DES3_CBC);
+    assertThrows(CryptoException.class, () -> EspCipher.from(2, 0));
     assertEquals(EspIntegrity.HMAC_SHA1_96.authAlgorithmAttribute(), 2);
     assertEquals(EspIntegrity.HMAC_SHA2_256_128.authAlgorithmAttribute(), 5);
     assertEquals(EspIntegrity.HMAC_SHA1_96.keyLength(), 20);
@@ -172,6 +173,7 @@ public class EspCryptoTest {
     assertEquals(EspIntegrity.HMAC_SHA2_256_128.icvLength(), 16);
     assertEquals(EspIntegrity.fromAttribute(5), EspIntegrity.HMAC_SHA2_256_128);
     assertThrows(CryptoException.class, () -> EspIntegrity.fromAttribute(1));
+    assertThrows(CryptoException.class, () -> EspIntegrity.fromAttribute(0));
   }
 
   @Test

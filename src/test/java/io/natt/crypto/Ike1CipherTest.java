@@ -45,6 +45,15 @@ public class Ike1CipherTest {
         "f58c4c04d6e5f1ba779eabfb5f7bfbd6 9cfc4e967edb808d679f777bc6702c7d"
             + "39f23369a9d9bacfa530e26304231461 b2eb05e2c39be9fcda6c19078c6a9d1b"
       },
+      // SP 800-38A F.2.3 CBC-AES192.Encrypt / F.2.4 CBC-AES192.Decrypt
+      {
+        Ike1Cipher.AES_CBC_192,
+        "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b",
+        SP800_38A_IV,
+        SP800_38A_PLAIN,
+        "4f021db243bc633d7178183a9fa071e8 b4d9ada9ad7dedf4e5e738763f69145a"
+            + "571b242012fb7ae07fa9baac3df102e0 08b0e27988598881d920a9e64f5615cd"
+      },
       // CAVP TCBCMMT3.rsp [ENCRYPT] COUNT = 2
       {
         Ike1Cipher.DES3_CBC,
@@ -86,7 +95,10 @@ public class Ike1CipherTest {
     assertEquals(Ike1Cipher.from(7, 128), Ike1Cipher.AES_CBC_128);
     assertEquals(Ike1Cipher.from(7, 256), Ike1Cipher.AES_CBC_256);
     assertEquals(Ike1Cipher.from(5, 0), Ike1Cipher.DES3_CBC);
-    assertThrows(CryptoException.class, () -> Ike1Cipher.from(7, 192));
+    assertEquals(Ike1Cipher.from(7, 192), Ike1Cipher.AES_CBC_192);
+    assertEquals(Ike1Cipher.AES_CBC_192.keyLength(), 24);
+    assertEquals(Ike1Cipher.AES_CBC_192.keyLengthAttribute(), 192);
+    assertThrows(CryptoException.class, () -> Ike1Cipher.from(7, 512));
     assertThrows(CryptoException.class, () -> Ike1Cipher.from(7, 0));
     assertThrows(CryptoException.class, () -> Ike1Cipher.from(1, 0));
   }

@@ -11,6 +11,7 @@ import io.natt.crypto.EspCipher;
 import io.natt.crypto.EspIntegrity;
 import io.natt.crypto.HashAlg;
 import io.natt.crypto.Ike1Cipher;
+import io.natt.esp.EspSa;
 import io.natt.wire.Datagram;
 import io.natt.wire.DeletePayload;
 import io.natt.wire.ExchangeType;
@@ -22,6 +23,8 @@ import io.natt.wire.KePayload;
 import io.natt.wire.NatDPayload;
 import io.natt.wire.PacketView;
 import io.natt.wire.PayloadType;
+import io.natt.wire.SaPayload;
+import io.natt.wire.Transform;
 import io.natt.wire.VendorIdPayload;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -41,6 +44,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
 /**
@@ -181,12 +185,39 @@ public class Ikev1ResponderTest {
     ChildSaKeys initiatorChild;
     ChildSaKeys responderChild;
 
+    /**
+     * With a retransmission interval that survives a loaded machine (two cores shared with other
+     * builds: the first Diffie-Hellman of a JVM can take longer than 400 ms there).
+     */
     Run(boolean nat, Knobs initiatorKnobs, ResponderConfig rcfg) {
-      this(nat, initiatorKnobs, rcfg, Duration.ofMillis(400));
+      this(nat, initiatorKnobs, rcfg, Duration.ofMillis(1000));
     }
 
     /** With the initiator's retransmission interval (short for runs meant to fail). */
     Run(boolean nat, Knobs initiatorKnobs, ResponderConfig rcfg, Duration initiatorTimeout) {
+      this(
+          nat,
+          initiatorKnobs,
+          rcfg,
+          initiatorTimeout,
+          Ike1Cipher.AES_CBC_128,
+          HashAlg.SHA2_256,
+          DhGroup.MODP_1024,
+          EspCipher.AES_CBC_128,
+          EspIntegrity.HMAC_SHA2_256_128);
+    }
+
+    /** With the initiator's proposal. */
+    Run(
+        boolean nat,
+        Knobs initiatorKnobs,
+        ResponderConfig rcfg,
+        Duration initiatorTimeout,
+        Ike1Cipher cipher,
+        HashAlg hash,
+        DhGroup group,
+        EspCipher espCipher,
+        EspIntegrity espIntegrity) {
       wire = new Wire(nat, rnd);
       PeerConfig icfg =
           new PeerConfig(
@@ -195,11 +226,11 @@ public class Ikev1ResponderTest {
               "harness.example.org",
               "iut.example.org",
               PSK,
-              Ike1Cipher.AES_CBC_128,
-              HashAlg.SHA2_256,
-              DhGroup.MODP_1024,
-              EspCipher.AES_CBC_128,
-              EspIntegrity.HMAC_SHA2_256_128,
+              cipher,
+              hash,
+              group,
+              espCipher,
+              espIntegrity,
               ip("10.9.0.0"),
               24,
               initiatorKnobs,
@@ -270,6 +301,24 @@ public class Ikev1ResponderTest {
     throw new AssertionError("no message 6 sent");
   }
 
+  /**
+   * Main Mode message 4 as the responder sent it: its first unencrypted Main Mode message with a KE
+   * payload (found by content, so that a retransmitted message 2 under load is not taken for it).
+   */
+  private static PacketView.Ike message4(Recorder r) {
+    synchronized (r.sent) {
+      for (PacketView p : r.sentViews) {
+        if (p instanceof PacketView.Ike v
+            && v.header().exchangeType() == ExchangeType.IDENTITY_PROTECTION.code()
+            && !v.header().encrypted()
+            && !v.all(KePayload.class).isEmpty()) {
+          return v;
+        }
+      }
+    }
+    throw new AssertionError("no message 4 sent");
+  }
+
   private static PacketView.Ike firstSentIke(Recorder r, int exchange, boolean encrypted, int n) {
     int seen = 0;
     List<byte[]> earlier = new java.util.ArrayList<>();
@@ -290,16 +339,6 @@ public class Ikev1ResponderTest {
       }
     }
     throw new AssertionError("message not sent");
-  }
-
-  /** The responder's Main Mode message 4, found by its content (it carries KE). */
-  private static PacketView.Ike message4(Recorder rec) {
-    for (int k = 0; ; k++) {
-      PacketView.Ike v = firstSentIke(rec, ExchangeType.IDENTITY_PROTECTION.code(), false, k);
-      if (!v.all(KePayload.class).isEmpty()) {
-        return v;
-      }
-    }
   }
 
   // ------------------------------------------------------------------ tests
@@ -327,13 +366,103 @@ public class Ikev1ResponderTest {
     assertEquals(m6.to(), run.wire.publicOf(4500));
     assertTrue(Arrays.equals(Arrays.copyOf(m6.payload(), 4), new byte[4]), "non-ESP marker");
 
-    // message 4 (the plaintext Main Mode message with KE; a retransmitted message 2 under load
-    // is not it) carries two RFC 3947 NAT-D payloads
+    // message 4 carries two RFC 3947 NAT-D payloads
     PacketView.Ike m4 = message4(run.rRec);
     List<NatDPayload> natd = m4.all(NatDPayload.class);
     assertEquals(natd.size(), 2);
     natd.forEach(n -> assertEquals(n.type(), PayloadType.NAT_D.code()));
     assertEquals(run.responder.children().size(), 1);
+  }
+
+  @DataProvider
+  public Object[][] proposals() {
+    return new Object[][] {
+      {
+        Ike1Cipher.DES3_CBC,
+        HashAlg.MD5,
+        DhGroup.MODP_1024,
+        EspCipher.DES3_CBC,
+        EspIntegrity.HMAC_SHA1_96
+      },
+      {
+        Ike1Cipher.AES_CBC_192,
+        HashAlg.SHA2_384,
+        DhGroup.ECP_256,
+        EspCipher.AES_GCM16_128,
+        EspIntegrity.NONE
+      },
+      {
+        Ike1Cipher.AES_CBC_256,
+        HashAlg.SHA2_512,
+        DhGroup.ECP_384,
+        EspCipher.AES_CBC_192,
+        EspIntegrity.HMAC_SHA2_512_256
+      },
+      {
+        Ike1Cipher.AES_CBC_128,
+        HashAlg.SHA1,
+        DhGroup.MODP_1536,
+        EspCipher.AES_GCM16_256,
+        EspIntegrity.NONE
+      },
+      {
+        Ike1Cipher.AES_CBC_128,
+        HashAlg.SHA2_256,
+        DhGroup.MODP_3072,
+        EspCipher.AES_CBC_256,
+        EspIntegrity.HMAC_SHA2_384_192
+      },
+    };
+  }
+
+  /**
+   * The harness's two engines agree on every algorithm: phase 1 completes (HASH_I/HASH_R verify
+   * only with the same SKEYID from the same DH secret), Quick Mode completes, the responder chose
+   * exactly what was offered, and ESP sealed with one side's keys opens with the other's.
+   */
+  @Test(dataProvider = "proposals")
+  public void everyAlgorithmNegotiatesAndCarriesEsp(
+      Ike1Cipher c, HashAlg h, DhGroup g, EspCipher ec, EspIntegrity ei) throws Exception {
+    Run run =
+        new Run(
+                true,
+                Knobs.rfc3947(),
+                responderConfig(Knobs.rfc3947()),
+                Duration.ofSeconds(2),
+                c,
+                h,
+                g,
+                ec,
+                ei)
+            .complete();
+    assertKeysMatch(run.initiatorChild, run.responderChild);
+    assertEquals(run.responderChild.cipher(), ec);
+    assertEquals(run.responderChild.integrity(), ei);
+    assertTrue(run.rRec.noted("accepted " + c + "/" + h + "/" + g), run.rRec.all());
+    // the KE payloads have the group's public value length (ECP: x | y)
+    PacketView.Ike m4 = message4(run.rRec);
+    assertEquals(m4.all(KePayload.class).get(0).data().length, g.publicValueLength());
+    // Quick Mode SA attributes: GCM has no AUTH_ALGORITHM, 3DES no KEY_LENGTH
+    Transform t =
+        firstSentIke(run.iRec, ExchangeType.QUICK.code(), true, 0)
+            .all(SaPayload.class)
+            .get(0)
+            .proposals()
+            .get(0)
+            .transforms()
+            .get(0);
+    assertEquals(t.transformId(), ec.transformId());
+    assertEquals(t.attribute(IpsecAttr.AUTH_ALGORITHM).isPresent(), ei != EspIntegrity.NONE);
+    assertEquals(t.attribute(IpsecAttr.KEY_LENGTH).isPresent(), ec.keyLengthBits() != 0);
+    ChildSaKeys i = run.initiatorChild;
+    ChildSaKeys r = run.responderChild;
+    assertEquals(i.encOut().length, ec.keymatLength());
+    assertEquals(i.authOut().length, ei.keyLength());
+    EspSa out = new EspSa(i.spiOut(), i.cipher(), i.encOut(), i.integrity(), i.authOut());
+    EspSa in = new EspSa(r.spiIn(), r.cipher(), r.encIn(), r.integrity(), r.authIn());
+    byte[] inner = new byte[61];
+    rnd.nextBytes(inner);
+    assertEquals(in.open(out.seal(inner, rnd)).inner(), inner);
   }
 
   @Test
@@ -365,7 +494,7 @@ public class Ikev1ResponderTest {
     assertTrue(run.iRec.noted("sent no NAT-D payloads"), run.iRec.all());
     assertFalse(run.initiator.natDetection().natDetected());
     assertFalse(run.initiator.floated());
-    PacketView.Ike m4 = firstSentIke(run.rRec, ExchangeType.IDENTITY_PROTECTION.code(), false, 1);
+    PacketView.Ike m4 = message4(run.rRec);
     assertTrue(m4.all(NatDPayload.class).isEmpty());
     // the responder itself still saw the initiator's NAT
     assertTrue(run.responder.natDetection().remoteBehindNat());
@@ -379,7 +508,7 @@ public class Ikev1ResponderTest {
     assertTrue(run.iRec.noted("NAT-T variant agreed: none"), run.iRec.all());
     PacketView.Ike m2 = firstSentIke(run.rRec, ExchangeType.IDENTITY_PROTECTION.code(), false, 0);
     assertTrue(m2.all(VendorIdPayload.class).isEmpty());
-    PacketView.Ike m4 = firstSentIke(run.rRec, ExchangeType.IDENTITY_PROTECTION.code(), false, 1);
+    PacketView.Ike m4 = message4(run.rRec);
     assertTrue(m4.all(NatDPayload.class).isEmpty());
     assertEquals(run.responder.natDetection().natTVariant(), "none");
   }
@@ -392,7 +521,7 @@ public class Ikev1ResponderTest {
             .withVendorIds(List.of(Knobs.VendorIdChoice.RFC3947, Knobs.VendorIdChoice.DRAFT_03));
     Run run = new Run(true, ik, responderConfig(rk)).complete();
     assertEquals(run.initiator.natDetection().natTVariant(), "draft-ietf-ipsec-nat-t-ike-03");
-    PacketView.Ike m4 = firstSentIke(run.rRec, ExchangeType.IDENTITY_PROTECTION.code(), false, 1);
+    PacketView.Ike m4 = message4(run.rRec);
     List<NatDPayload> natd = m4.all(NatDPayload.class);
     assertEquals(natd.size(), 2);
     natd.forEach(n -> assertEquals(n.type(), PayloadType.NAT_D_DRAFT.code()));

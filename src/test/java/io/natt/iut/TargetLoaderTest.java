@@ -58,7 +58,28 @@ public class TargetLoaderTest {
       fail("loaded, but should fail with: " + want);
     } catch (LoadException e) {
       assertEquals(e.getMessage(), want);
+      assertEquals(e.all().size(), want.lines().count(), "one LoadException per mistake");
     }
+  }
+
+  @Test
+  public void proposalsTheDeviceAccepts() {
+    TargetProfile t = TargetLoader.load(FIXTURES.resolve("good/proposals.yaml"), RND);
+    assertEquals(t.phase1Proposals(), List.of("aes256-sha256-modp2048", "aes128-sha1-modp1536"));
+    assertEquals(t.espProposals(), List.of("aes256-sha256"));
+    TargetProfile none = TargetLoader.load(FIXTURES.resolve("good/remote-literal.yaml"), RND);
+    assertEquals(none.phase1Proposals(), List.of());
+    assertEquals(none.espProposals(), List.of());
+  }
+
+  @Test
+  public void theTemplateValidatesButDoesNotLoadForARun() {
+    Path template = Path.of("testsuites/targets/remote-device.template.yaml");
+    assertTrue(TargetLoader.isTemplate(template));
+    TargetLoader.validate(template);
+    LoadException e =
+        org.testng.Assert.expectThrows(LoadException.class, () -> TargetLoader.load(template, RND));
+    assertTrue(e.getMessage().contains("psk-file: no such file 'my-gateway.psk'"), e.getMessage());
   }
 
   @Test
@@ -107,5 +128,10 @@ public class TargetLoaderTest {
     assertEquals(
         Json.keys(Json.at(top, "auth", "properties")), new TreeSet<>(TargetLoader.AUTH_KEYS));
     assertEquals(Json.enumOf(Json.at(top, "launch")), Set.of("strongswan"));
+    Map<String, Object> proposals = Json.at(top, "proposals", "properties");
+    assertEquals(Json.keys(proposals), new TreeSet<>(TargetLoader.PROPOSAL_KEYS));
+    assertEquals(
+        Json.at(proposals, "phase1", "items").get("pattern"), ProposalGrammar.phase1Pattern());
+    assertEquals(Json.at(proposals, "esp", "items").get("pattern"), ProposalGrammar.espPattern());
   }
 }

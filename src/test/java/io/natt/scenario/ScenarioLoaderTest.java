@@ -64,7 +64,50 @@ public class ScenarioLoaderTest {
       fail("loaded, but should fail with: " + want);
     } catch (LoadException e) {
       assertEquals(e.getMessage(), want);
+      assertEquals(e.all().size(), want.lines().count(), "one LoadException per mistake");
     }
+  }
+
+  @Test
+  public void someFixturesHaveSeveralMistakesAllReported() throws IOException {
+    long several = Stream.of(bad()).map(o -> (Path) o[0]).filter(f -> lines(f) >= 5).count();
+    assertTrue(several >= 2, "fixtures with five or more mistakes: " + several);
+  }
+
+  private static long lines(Path yaml) {
+    try {
+      return expected(yaml).lines().count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  public void ifNotAcceptedDefaultsToUseAccepted() {
+    Scenario.IkeSpec minimal =
+        ScenarioLoader.load(FIXTURES.resolve("good/minimal.yaml"), Set.of()).harness().ike();
+    assertEquals(minimal.ifNotAccepted(), Scenario.IfNotAccepted.USE_ACCEPTED);
+    Scenario.IkeSpec strict =
+        ScenarioLoader.load(FIXTURES.resolve("good/if-not-accepted.yaml"), Set.of())
+            .harness()
+            .ike();
+    assertEquals(
+        strict,
+        new Scenario.IkeSpec(
+            1,
+            "main",
+            "psk",
+            "aes256-sha1-modp1536",
+            "aes256-sha1",
+            Scenario.IfNotAccepted.NOT_APPLICABLE));
+  }
+
+  @Test
+  public void theAes256ScenarioIsAboutItsProposal() {
+    Scenario s =
+        ScenarioLoader.load(Path.of("testsuites/rfc3947/aes256-sha1-behind-nat.yaml"), Set.of());
+    assertEquals(s.harness().ike().ifNotAccepted(), Scenario.IfNotAccepted.NOT_APPLICABLE);
+    assertEquals(s.harness().ike().proposal(), "aes256-sha1-modp2048");
   }
 
   @Test
@@ -163,6 +206,15 @@ public class ScenarioLoaderTest {
     assertEquals(Json.keys(harness), new TreeSet<>(ScenarioLoader.HARNESS_KEYS));
     assertEquals(
         Json.keys(Json.at(harness, "ike", "properties")), new TreeSet<>(ScenarioLoader.IKE_KEYS));
+    assertEquals(
+        Json.enumOf(Json.at(harness, "ike", "properties", "if-not-accepted")),
+        words(Scenario.IfNotAccepted.values()));
+    assertEquals(
+        Json.at(harness, "ike", "properties", "proposal").get("pattern"),
+        io.natt.iut.ProposalGrammar.phase1Pattern());
+    assertEquals(
+        Json.at(harness, "ike", "properties", "esp").get("pattern"),
+        io.natt.iut.ProposalGrammar.espPattern());
     Map<String, Object> knobs = Json.at(harness, "knobs", "properties");
     assertEquals(Json.keys(knobs), new TreeSet<>(ScenarioLoader.KNOB_KEYS));
     assertEquals(
@@ -174,6 +226,8 @@ public class ScenarioLoaderTest {
         Json.enumOf(Json.at(knobs, "vendor-ids", "items")), words(Knobs.VendorIdChoice.values()));
     assertEquals(
         Json.enumOf(Json.at(knobs, "encapsulation")), Set.of("1", "2", "3", "4", "61443", "61444"));
+    assertEquals(
+        Json.enumOf(Json.at(knobs, "deviations", "items")), words(Knobs.Deviation.values()));
     List<?> stepForms = (List<?>) Json.at(top, "steps", "items").get("oneOf");
     Set<String> bare = Json.enumOf(Json.at(stepForms.get(0)));
     Map<String, Object> withSettings = Json.at(stepForms.get(1), "properties");

@@ -45,7 +45,10 @@ public class MutantTest {
 
   static List<Mutant> mutants() throws IOException {
     try (Stream<Path> s = Files.list(MUTANTS)) {
-      return s.filter(p -> p.toString().endsWith(".yaml")).sorted().map(Mutant::load).toList();
+      return s.filter(p -> p.toString().endsWith(".yaml"))
+          .sorted()
+          .map(f -> Mutant.load(f, CATALOG.ids()))
+          .toList();
     }
   }
 

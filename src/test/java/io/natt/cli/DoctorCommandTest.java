@@ -1,0 +1,47 @@
+package io.natt.cli;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertNull;
+import static org.testng.Assert.assertTrue;
+
+import io.natt.suite.Doctor;
+import io.natt.suite.Doctor.Need;
+import java.util.List;
+import org.testng.annotations.Test;
+
+/** What `natt run` refuses with, and the doctor's usage errors. */
+public class DoctorCommandTest {
+  @Test
+  public void aRunIsRefusedWithTheFailedRunChecksAndWhatToInstall() {
+    List<Doctor.Check> checks =
+        List.of(
+            Doctor.Check.ok("root", Need.RUN, ""),
+            Doctor.Check.fail(
+                "charon dh MODP_2048",
+                Need.RUN,
+                "charon loads no provider for it, needed for aes128-sha256-modp2048",
+                "install libstrongswan-standard-plugins"),
+            Doctor.Check.fail("chromium", Need.TESTS, "chromium not found", "install chromium"));
+    String refused = DoctorCommand.refusal(checks);
+    assertEquals(
+        refused,
+        "natt: this machine cannot run the suite (`natt doctor` shows all checks):\n"
+            + "  FAIL  charon dh MODP_2048: charon loads no provider for it, needed for"
+            + " aes128-sha256-modp2048 -> install libstrongswan-standard-plugins");
+  }
+
+  @Test
+  public void aTestOnlyFailureDoesNotRefuseARun() {
+    assertNull(
+        DoctorCommand.refusal(
+            List.of(
+                Doctor.Check.ok("root", Need.RUN, ""),
+                Doctor.Check.fail("tshark", Need.TESTS, "tshark not found", "install tshark"))));
+  }
+
+  @Test
+  public void aMissingTargetIsAUsageError() {
+    assertEquals(Main.execute("doctor", "--target", "no/such/target.yaml"), Main.SETUP_ERROR);
+    assertTrue(Main.execute("doctor", "--help") == Main.OK);
+  }
+}
