@@ -39,6 +39,7 @@ public final class EspCrypto {
   private final byte[] macOut;
   // for encrypt(byte[], int, byte[], int, int, byte[], int): made on first use
   private Cipher zeroIvEncryptor;
+  private byte[] nonce; // salt | explicit IV, reused by aeadSeal
   private byte[] firstBlock;
 
   /**
@@ -200,6 +201,31 @@ public final class EspCrypto {
       return Optional.of(decrypt(iv, ct));
     }
     return aeadOpen(espHeader, iv, ciphertextAndIcv);
+  }
+
+  /**
+   * AES-GCM into the caller's buffer, the data path's form of {@link #seal}: the ESP header at
+   * {@code buf[off..off+8)} is the additional data, the explicit IV follows it at {@code off + 8},
+   * and the padded plaintext {@code in[inOff..inOff+len)} is encrypted to {@code off + 8 + iv},
+   * followed by the tag. Same bytes as {@link #seal}; nothing is allocated but the nonce's spec.
+   */
+  public void aeadSeal(byte[] buf, int off, byte[] in, int inOff, int len) {
+    requireAead();
+    Bytes.requireBlockMultiple(len, cipher.blockSize(), "plaintext");
+    int ivLen = cipher.ivLength();
+    if (nonce == null) {
+      nonce = new byte[salt.length + ivLen];
+      System.arraycopy(salt, 0, nonce, 0, salt.length);
+    }
+    System.arraycopy(buf, off + ESP_HEADER, nonce, salt.length, ivLen);
+    try {
+      encryptor.init(
+          Cipher.ENCRYPT_MODE, encKey, new GCMParameterSpec(8 * cipher.icvLength(), nonce));
+      encryptor.updateAAD(buf, off, ESP_HEADER);
+      encryptor.doFinal(in, inOff, len, buf, off + ESP_HEADER + ivLen);
+    } catch (GeneralSecurityException e) {
+      throw new CryptoException("ESP " + cipher + " failed: " + e.getMessage(), e);
+    }
   }
 
   private GCMParameterSpec gcmSpec(byte[] iv) {

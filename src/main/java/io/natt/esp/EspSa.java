@@ -6,7 +6,6 @@ import io.natt.crypto.EspIntegrity;
 import io.natt.wire.EspPacket;
 import io.natt.wire.EspTrailer;
 import io.natt.wire.MalformedException;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
@@ -53,41 +52,36 @@ public final class EspSa {
    * harness's data path; {@code natt bench} measures it).
    */
   public byte[] seal(byte[] innerPacket, SecureRandom rnd) {
-    if (cipher.isAead()) {
-      return sealAead(innerPacket, rnd);
-    }
     int ivLen = cipher.ivLength();
-    rnd.nextBytes(ivBuf);
     int paddedLen = EspTrailer.paddedLength(innerPacket.length, cipher.blockSize());
     if (padded.length < paddedLen) {
       padded = new byte[paddedLen];
     }
     EspTrailer.padInto(innerPacket, NEXT_HEADER_IPV4, padded, paddedLen);
     long seq = nextSeq++;
+    if (cipher.isAead()) {
+      // RFC 4106 §3.1: the GCM IV must never repeat under a key, it need not be unpredictable;
+      // the sequence number (never reused within the SA) as a 64-bit counter is the usual choice
+      for (int k = 0; k < 8; k++) {
+        ivBuf[k] = (byte) (seq >>> (56 - 8 * k));
+      }
+    } else {
+      rnd.nextBytes(ivBuf); // CBC: an unpredictable IV (RFC 3602 §3)
+    }
     int ctOff = 8 + ivLen;
     int authLen = ctOff + paddedLen;
     byte[] out = new byte[authLen + crypto.icvLength()];
     putInt(out, 0, spi);
     putInt(out, 4, seq);
     System.arraycopy(ivBuf, 0, out, 8, ivLen);
-    crypto.encrypt(out, 8, padded, 0, paddedLen, out, ctOff);
-    crypto.icv(out, 0, authLen, out, authLen);
+    if (cipher.isAead()) {
+      // AES-GCM: SPI | sequence as additional data, ciphertext and tag written after the IV
+      crypto.aeadSeal(out, 0, padded, 0, paddedLen);
+    } else {
+      crypto.encrypt(out, 8, padded, 0, paddedLen, out, ctOff);
+      crypto.icv(out, 0, authLen, out, authLen);
+    }
     return out;
-  }
-
-  /** AES-GCM: ciphertext and tag from the combined mode, SPI | sequence as additional data. */
-  private byte[] sealAead(byte[] innerPacket, SecureRandom rnd) {
-    byte[] ivBytes = new byte[cipher.ivLength()];
-    rnd.nextBytes(ivBytes);
-    byte[] padded = EspTrailer.pad(innerPacket, NEXT_HEADER_IPV4, cipher.blockSize());
-    long seq = nextSeq++;
-    byte[] header = ByteBuffer.allocate(8).putInt((int) spi).putInt((int) seq).array();
-    byte[] sealed = crypto.seal(header, ivBytes, padded);
-    return ByteBuffer.allocate(8 + ivBytes.length + sealed.length)
-        .put(header)
-        .put(ivBytes)
-        .put(sealed)
-        .array();
   }
 
   private static void putInt(byte[] b, int off, long v) {

@@ -117,4 +117,47 @@ public class EspSaTest {
     EspException replay = expectThrows(EspException.class, () -> in.open(sealed));
     assertEquals(replay.getMessage(), "sequence number 1 replayed or too old");
   }
+
+  /**
+   * RFC 4106: SPI | seq | IV | AES-GCM(payload | 1,2,3.. | pad length | 4, aligned to 4) | 16-byte
+   * tag, nonce salt | IV, additional data SPI | seq; the salt is the last 4 bytes of the key.
+   */
+  @Test
+  public void gcmSealMatchesTheRfcConstructionAtEverySize() throws Exception {
+    EspCipher cipher = EspCipher.AES_GCM16_128;
+    SecureRandom keys = seeded(9);
+    byte[] keymat = new byte[cipher.keymatLength()];
+    keys.nextBytes(keymat);
+    EspSa out = new EspSa(SPI, cipher, keymat, EspIntegrity.NONE, new byte[0]);
+    EspSa in = new EspSa(SPI, cipher, keymat, EspIntegrity.NONE, new byte[0]);
+    SecureRandom sealRandom = seeded(43);
+    long seq = 0;
+    for (int size : new int[] {28, 29, 30, 31, 32, 1400, 1500, 60}) {
+      byte[] inner = new byte[size];
+      keys.nextBytes(inner);
+      byte[] sealed = out.seal(inner, sealRandom);
+      seq++;
+      byte[] iv = ByteBuffer.allocate(8).putLong(seq).array(); // RFC 4106: a counter IV
+      int padLen = (4 - (inner.length + 2) % 4) % 4;
+      byte[] plain = new byte[inner.length + padLen + 2];
+      System.arraycopy(inner, 0, plain, 0, inner.length);
+      for (int k = 0; k < padLen; k++) {
+        plain[inner.length + k] = (byte) (k + 1);
+      }
+      plain[plain.length - 2] = (byte) padLen;
+      plain[plain.length - 1] = 4;
+      byte[] header = ByteBuffer.allocate(8).putInt((int) SPI).putInt((int) seq).array();
+      byte[] nonce = ByteBuffer.allocate(12).put(keymat, 16, 4).put(iv).array();
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(
+          Cipher.ENCRYPT_MODE,
+          new SecretKeySpec(keymat, 0, 16, "AES"),
+          new javax.crypto.spec.GCMParameterSpec(128, nonce));
+      c.updateAAD(header);
+      byte[] ct = c.doFinal(plain);
+      byte[] expected = ByteBuffer.allocate(8 + 8 + ct.length).put(header).put(iv).put(ct).array();
+      assertEquals(sealed, expected, "size " + size);
+      assertEquals(in.open(sealed).inner(), inner, "size " + size);
+    }
+  }
 }
