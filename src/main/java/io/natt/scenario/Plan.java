@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -30,6 +32,8 @@ import java.util.TreeSet;
  * @param steps one line per step, in order, each saying what the harness sends and where
  * @param destinations every address and port the harness would send to (outside the tunnel)
  * @param insideTunnel every address the harness would send to inside the tunnel
+ * @param ports per harness port, the IUT ports it would send to (the kernel NAT's claim that every
+ *     mapping behaviour looks the same to the IUT rests on one IUT port per harness port)
  */
 public record Plan(
     Scenario scenario,
@@ -39,7 +43,8 @@ public record Plan(
     List<String> setup,
     List<String> steps,
     Set<InetSocketAddress> destinations,
-    Set<Inet4Address> insideTunnel) {
+    Set<Inet4Address> insideTunnel,
+    Map<Integer, Set<Integer>> ports) {
 
   /** Whether the scenario would run (neither NOT_APPLICABLE nor refused). */
   public boolean runs() {
@@ -65,7 +70,8 @@ public record Plan(
           List.of(),
           List.of(),
           Set.of(),
-          Set.of());
+          Set.of(),
+          Map.of());
     }
     Testbed.Addressing a = backend.addressing(layout);
     List<String> setup = new ArrayList<>();
@@ -124,7 +130,8 @@ public record Plan(
         List.copyOf(setup),
         List.copyOf(steps),
         d.destinations,
-        d.inside);
+        d.inside,
+        d.ports);
   }
 
   private static String iut(TargetProfile target) {
@@ -166,6 +173,7 @@ public record Plan(
     private final String own;
     private final Set<InetSocketAddress> destinations = new LinkedHashSet<>();
     private final Set<Inet4Address> inside = new LinkedHashSet<>();
+    private final Map<Integer, Set<Integer>> ports = new TreeMap<>();
     private boolean phase1Done;
     private boolean keepalives;
 
@@ -191,6 +199,7 @@ public record Plan(
 
     private String to(int from, int port) {
       destinations.add(new InetSocketAddress(target.address(), port));
+      ports.computeIfAbsent(from, x -> new TreeSet<>()).add(port);
       return "from " + own + ":" + from + " -> " + target.address().getHostAddress() + ":" + port;
     }
 

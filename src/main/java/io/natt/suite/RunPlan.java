@@ -122,10 +122,9 @@ public record RunPlan(
     out.println();
     out.println(
         "Destinations: "
-            + (dest.isEmpty() ? "none" : String.join(", ", dest))
-            + " (UDP ports "
-            + String.join(", ", ports)
-            + ")"
+            + (dest.isEmpty()
+                ? "none"
+                : String.join(", ", dest) + " (UDP ports " + String.join(", ", ports) + ")")
             + only);
     out.println(
         plan.running()

@@ -158,6 +158,9 @@ public class RunPlanTest {
         }
         assertFalse(p.destinations().isEmpty(), p.scenario().id());
         p.destinations().forEach(d -> assertEquals(d.getAddress(), target));
+        // each harness port talks to one IUT port (what lets the kernel NAT accept every mapping
+        // behaviour: the IUT cannot tell them apart)
+        p.ports().forEach((from, to) -> assertEquals(to, Set.of(from), p.scenario().id()));
         assertTrue(
             p.setup().stream().anyMatch(l -> l.startsWith("harness: ")), p.setup().toString());
       }
