@@ -1,8 +1,10 @@
 package io.natt.scenario;
 
 import io.natt.ike.Knobs;
+import io.natt.iut.Iuts;
 import io.natt.iut.TargetProfile;
 import io.natt.nat.Testbed;
+import io.natt.sys.SetupException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,7 +29,7 @@ import java.util.TreeSet;
  * @param notApplicable why the scenario does not apply to the target (the run would say
  *     NOT_APPLICABLE), if it does not
  * @param refused why the run would refuse the scenario at set-up (the backend cannot realise its
- *     NATs, the harness cannot take its role), if it would
+ *     NATs, the harness cannot take its role, the target's IUT cannot be started), if it would
  * @param setup lines about the backend, the NATs, the harness, the IUT and the proposals
  * @param steps one line per step, in order, each saying what the harness sends and where
  * @param destinations every address and port the harness would send to (outside the tunnel)
@@ -60,6 +62,9 @@ public record Plan(
         backend.refusal(layout).map(r -> r + " (" + backend.name() + " backend, " + s.file() + ")");
     if (refused.isEmpty() && !s.harness().role().equals("initiator")) {
       refused = Optional.of("the harness can only be the initiator so far (role: responder)");
+    }
+    if (refused.isEmpty()) {
+      refused = iutRefusal(target);
     }
     if (na.isPresent() || refused.isPresent()) {
       return new Plan(
@@ -132,6 +137,19 @@ public record Plan(
         d.destinations,
         d.inside,
         d.ports);
+  }
+
+  /**
+   * Why the run could not start the target's IUT, as the IUT factory says it before starting
+   * anything (it only chooses how to start it; nothing is started here).
+   */
+  static Optional<String> iutRefusal(TargetProfile target) {
+    try {
+      Iuts.launcher(target);
+      return Optional.empty();
+    } catch (SetupException e) {
+      return Optional.of(e.getMessage());
+    }
   }
 
   private static String iut(TargetProfile target) {

@@ -17,10 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Permission;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -226,9 +228,7 @@ public class RunPlanTest {
     Made m = plan(new SuiteSettings(profile, List.of(SUITE), CATALOG, Path.of("unused")));
     assertEquals(m.exit(), 0, m.out());
     assertEquals(m.plan().backend(), "emulated", "a remote device defaults to the emulated NAT");
-    assertEquals(
-        m.plan().destinationAddresses(), Set.of(InetAddress.getByName("203.0.113.10")), m.out());
-    assertTrue(m.out().contains("a remote device (not started by the project)"), m.out());
+    assertTrue(InetAddress.getByName("203.0.113.10").equals(m.plan().target().address()), m.out());
     // PICS: the template claims no draft NAT-T, so the draft-02 scenario does not apply
     Plan draft = byId(m.plan(), "3947-draft-02-only");
     assertTrue(draft.notApplicable().orElseThrow().contains("nat-t-draft-02"), draft.toString());
@@ -237,12 +237,55 @@ public class RunPlanTest {
     assertTrue(aes256.notApplicable().isPresent(), aes256.toString());
     assertTrue(m.out().contains("NOT_APPLICABLE: "), m.out());
     long runs = m.plan().plans().stream().filter(Plan::runs).count();
-    assertTrue(runs > 0 && runs < m.plan().plans().size(), m.out());
+    long applicable = m.plan().plans().stream().filter(p -> p.notApplicable().isEmpty()).count();
+    assertTrue(applicable > 0 && applicable < m.plan().plans().size(), m.out());
+    // whatever the run would refuse, the plan refuses too: as long as the IUT factory refuses
+    // remote devices, every applicable scenario is refused with its reason and nothing is sent
+    Optional<String> factory = iutFactoryRefusal(profile);
+    if (factory.isPresent()) {
+      assertEquals(runs, 0, m.out());
+      for (Plan p : m.plan().plans()) {
+        p.refused().ifPresent(r -> assertEquals(r, factory.get()));
+      }
+      assertEquals(m.plan().destinations(), Set.of());
+      assertTrue(m.out().contains("REFUSED at set-up: " + factory.get()), m.out());
+      assertTrue(m.out().contains("Destinations: none"), m.out());
+      // the same profile as if its IUT could be started: its plans send to its address only
+      Path launched = dir.resolve("launched.yaml");
+      Files.writeString(launched, template + "\nlaunch: strongswan\n");
+      io.natt.iut.TargetProfile startable =
+          io.natt.iut.TargetLoader.load(launched, new SecureRandom());
+      Set<InetAddress> to = new java.util.HashSet<>();
+      int planned = 0;
+      for (Plan p : m.plan().plans()) {
+        Plan q = Plan.of(p.scenario(), startable, io.natt.nat.Testbeds.backend("emulated"));
+        if (q.runs()) {
+          planned++;
+          q.destinations().forEach(d -> to.add(d.getAddress()));
+        }
+      }
+      assertEquals(planned, applicable);
+      assertEquals(to, Set.of(InetAddress.getByName("203.0.113.10")));
+    } else {
+      assertEquals(runs, applicable, m.out());
+      assertEquals(
+          m.plan().destinationAddresses(), Set.of(InetAddress.getByName("203.0.113.10")), m.out());
+      assertTrue(
+          m.out().contains("Destinations: 203.0.113.10 (UDP ports 500, 4500), only the target's"),
+          m.out());
+    }
     assertTrue(
         m.out().contains(runs + " of " + m.plan().plans().size() + " scenario(s) would run"));
-    assertTrue(
-        m.out().contains("Destinations: 203.0.113.10 (UDP ports 500, 4500), only the target's"),
-        m.out());
+  }
+
+  /** What the IUT factory says about the profile's launch, as a run would meet it. */
+  private static Optional<String> iutFactoryRefusal(Path profile) {
+    try {
+      io.natt.iut.Iuts.launcher(io.natt.iut.TargetLoader.load(profile, new SecureRandom()));
+      return Optional.empty();
+    } catch (io.natt.sys.SetupException e) {
+      return Optional.of(e.getMessage());
+    }
   }
 
   @Test
