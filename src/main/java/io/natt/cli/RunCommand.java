@@ -3,6 +3,7 @@ package io.natt.cli;
 import io.natt.nat.Testbeds;
 import io.natt.suite.ConformanceRun;
 import io.natt.suite.Doctor;
+import io.natt.suite.RunPlan;
 import io.natt.suite.SuiteSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +74,15 @@ final class RunCommand implements Callable<Integer> {
               + " for a remote device.")
   String nat = "";
 
+  @Option(
+      names = "--plan",
+      description =
+          "Print what the run would send, and where, scenario by scenario (NOT_APPLICABLE or"
+              + " refused ones with the reason, the NAT backend, the harness's and the IUT's"
+              + " addresses and ports, one line per step), then the set of destination addresses."
+              + " Sends nothing, builds no namespace, starts no IUT, needs no root.")
+  boolean plan;
+
   @Override
   public Integer call() {
     if (exportKeys != null) {
@@ -96,6 +106,9 @@ final class RunCommand implements Callable<Integer> {
       return Main.SETUP_ERROR;
     }
     SuiteSettings settings = new SuiteSettings(target, suites, catalog, report, nat);
+    if (plan) {
+      return RunPlan.print(settings, System.out);
+    }
     String refused = DoctorCommand.refusal(Doctor.forRun(target, settings.scenarioFiles()));
     if (refused != null) {
       System.err.println(refused);

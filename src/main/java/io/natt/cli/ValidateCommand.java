@@ -1,6 +1,8 @@
 package io.natt.cli;
 
 import io.natt.iut.TargetLoader;
+import io.natt.nat.Testbed;
+import io.natt.nat.Testbeds;
 import io.natt.scenario.Mutant;
 import io.natt.scenario.ScenarioLoader;
 import io.natt.scenario.SuiteFiles;
@@ -58,6 +60,15 @@ final class ValidateCommand implements Callable<Integer> {
               + " their form).")
   Path requirements = DEFAULT_REQUIREMENTS;
 
+  @Option(
+      names = "--nat",
+      paramLabel = "kernel|emulated",
+      description =
+          "Also check that this NAT backend can realise each scenario's NATs (for example the"
+              + " kernel NAT filters by address and port only). Without it, a topology is refused"
+              + " only when no backend can realise it.")
+  String nat;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -71,6 +82,16 @@ final class ValidateCommand implements Callable<Integer> {
       out.println("(requirement ids are only checked for their form)");
       known = Set.of();
       invalid++;
+    }
+    Testbed.Backend backend = null;
+    if (nat != null) {
+      if (!Testbeds.names().contains(nat)) {
+        out.println(
+            "natt: --nat " + nat + ": choose one of " + String.join(", ", Testbeds.names()));
+        out.flush();
+        return Main.SETUP_ERROR;
+      }
+      backend = Testbeds.backend(nat);
     }
     List<Path> args = files.isEmpty() ? List.of(DEFAULT_SUITE) : files;
     for (Path a : args) {
@@ -95,7 +116,7 @@ final class ValidateCommand implements Callable<Integer> {
           continue; // read above, for its ids
         }
         try {
-          check(e, known, out);
+          check(e, known, backend, out);
           out.println("ok   " + e.file());
           valid++;
         } catch (LoadException x) {
@@ -116,10 +137,11 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   /** Loads one file with the loader of its kind; throws for its mistakes. */
-  private static void check(SuiteFiles.Entry e, Set<String> known, PrintWriter out) {
+  private static void check(
+      SuiteFiles.Entry e, Set<String> known, Testbed.Backend backend, PrintWriter out) {
     Path f = e.file();
     switch (e.kind()) {
-      case SCENARIO -> ScenarioLoader.load(f, known);
+      case SCENARIO -> ScenarioLoader.load(f, known, backend);
       case MUTANT -> Mutant.load(f, known);
       case TARGET -> TargetLoader.validate(f);
       case CATALOG -> requirementIds(f, out);

@@ -49,27 +49,60 @@ public record Knobs(
    */
   public enum Deviation {
     /** IKE on port 4500 without the non-ESP marker. */
-    NO_MARKER,
+    NO_MARKER(true),
     /** Port 500 instead of 0 in the Main Mode identity payload. */
-    ID_PORT_500,
+    ID_PORT_500(true),
     /** (IUT) Answers IKE to port 500 of the sender's address instead of its source port. */
-    REPLY_TO_PORT_500,
+    REPLY_TO_PORT_500(false),
     /** NAT-keepalives from and to port 500 instead of 4500. */
-    KEEPALIVE_ON_500,
+    KEEPALIVE_ON_500(true),
     /** (IUT) Drops the ESP it receives: no echo replies. */
-    NO_ESP_ECHO,
+    NO_ESP_ECHO(false),
     /** (IUT) Ignores a new negotiation that starts on port 4500. */
-    IGNORE_4500_START,
+    IGNORE_4500_START(false),
     /** (IUT) Keeps sending to the first NAT mapping after the peer's port changed. */
-    IGNORE_REBINDING,
+    IGNORE_REBINDING(false),
     /** (IUT) Sends its ESP-in-UDP from port 500. */
-    ESP_FROM_500,
+    ESP_FROM_500(false),
     /** (IUT) Answers nothing at all: an unreachable device, for the harness's ERROR path. */
-    SILENT;
+    SILENT(false);
+
+    private final boolean byHarness;
+
+    Deviation(boolean byHarness) {
+      this.byHarness = byHarness;
+    }
 
     /** The word used in scenario files, e.g. no-marker. */
     public String word() {
       return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * Whether that side acts on it: the emulated IUT honours every deviation, the harness's
+     * initiator only those not marked (IUT).
+     */
+    public boolean honouredBy(Side side) {
+      return side == Side.IUT || byHarness;
+    }
+  }
+
+  /** Who the knobs are given to: the harness's peer (the initiator) or the emulated IUT. */
+  public enum Side {
+    /** The harness's peer, the initiator (a scenario's harness.knobs). */
+    HARNESS("the harness (the initiator)"),
+    /** The emulated IUT, a responder (a mutant's iut-knobs). */
+    IUT("the emulated IUT (a responder)");
+
+    private final String words;
+
+    Side(String words) {
+      this.words = words;
+    }
+
+    @Override
+    public String toString() {
+      return words;
     }
   }
 
@@ -117,7 +150,16 @@ public record Knobs(
     /** Too early: already Main Mode message 3 goes to 4500 (with the marker). */
     EARLY,
     /** Everything, from Main Mode message 1 on, on port 4500 with the marker. */
-    START_ON_4500
+    START_ON_4500;
+
+    /**
+     * Whether that side acts on it: the initiator knows every mode; the responder follows the
+     * initiator's float or, with never, keeps answering on 500 (early and start-on-4500 are things
+     * only an initiator does).
+     */
+    public boolean honouredBy(Side side) {
+      return side == Side.HARNESS || this == AT_MESSAGE_5 || this == NEVER;
+    }
   }
 
   /** The compliant RFC 3947 peer. */

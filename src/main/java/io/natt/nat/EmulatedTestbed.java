@@ -95,6 +95,11 @@ public final class EmulatedTestbed implements Testbed {
       }
 
       @Override
+      public Addressing addressing(Layout layout) {
+        return EmulatedTestbed.addressing(layout, inMemory);
+      }
+
+      @Override
       public Testbed build(Request r) {
         refusal(r.layout())
             .ifPresent(
@@ -113,6 +118,43 @@ public final class EmulatedTestbed implements Testbed {
         }
       }
     };
+  }
+
+  /**
+   * The emulated backend's addresses for a layout: behind a NAT the peer believes it has the
+   * private address, and its datagrams leave from mapped ports of sockets on the public one.
+   */
+  static Addressing addressing(Layout layout, boolean inMemory) {
+    Optional<NatBehaviour> n = layout.harnessBehind().stream().findFirst().map(Nat::behaviour);
+    String where = inMemory ? "an in-memory network" : "a namespace of its own";
+    if (n.isEmpty()) {
+      return new Addressing(
+          KernelTestbed.ip(HARNESS_PUBLIC),
+          HARNESS_PUBLIC + " ports 500 and 4500 (" + where + ")",
+          KernelTestbed.ip(HARNESS_PUBLIC),
+          KernelTestbed.ip(HARNESS_INNER_DIRECT),
+          "",
+          "no NAT to rebind",
+          EXPIRY_SLACK);
+    }
+    NatBehaviour b = n.get();
+    return new Addressing(
+        KernelTestbed.ip(HARNESS_PRIVATE),
+        "sockets on "
+            + NAT_PUBLIC
+            + ", one per mapping ("
+            + where
+            + "); the peer believes it is "
+            + HARNESS_PRIVATE
+            + " ports 500 and 4500",
+        KernelTestbed.ip(NAT_PUBLIC),
+        KernelTestbed.ip(HARNESS_PRIVATE),
+        "the emulated NAT in the harness, "
+            + (b.ports() == NatBehaviour.PortAllocation.RANDOM
+                ? "a random public port from " + EmulatedNat.RANDOM_PORT_MIN + " per mapping"
+                : "the private port kept where it can be bound"),
+        "every mapping forgotten: the next packet leaves from a new socket and port",
+        EXPIRY_SLACK);
   }
 
   /** Why the emulated backend cannot build the layout, if it cannot. */

@@ -48,6 +48,11 @@ public final class KernelTestbed implements Testbed {
         }
 
         @Override
+        public Addressing addressing(Layout layout) {
+          return KernelTestbed.addressing(layout);
+        }
+
+        @Override
         public Testbed build(Request r) {
           refusal(r.layout())
               .ifPresent(
@@ -113,6 +118,34 @@ public final class KernelTestbed implements Testbed {
       t.close();
       throw e;
     }
+  }
+
+  /** The kernel backend's addresses for a layout: the harness binds its own address. */
+  static Addressing addressing(Layout layout) {
+    Optional<NatBehaviour> n = layout.harnessBehind().stream().findFirst().map(Nat::behaviour);
+    if (n.isEmpty()) {
+      return new Addressing(
+          ip(HARNESS_PUBLIC),
+          HARNESS_PUBLIC + " ports 500 and 4500 (a namespace of its own)",
+          ip(HARNESS_PUBLIC),
+          ip(HARNESS_INNER_DIRECT),
+          "",
+          "no NAT to rebind",
+          EXPIRY_SLACK);
+    }
+    return new Addressing(
+        ip(HARNESS_PRIVATE),
+        HARNESS_PRIVATE + " ports 500 and 4500 (a namespace of its own, behind an nftables NAT)",
+        ip(NAT_PUBLIC),
+        ip(HARNESS_PRIVATE),
+        n.get().ports() == NatBehaviour.PortAllocation.RANDOM
+            ? "nftables masquerade to a random public port 10000-65535 per conntrack flow"
+                + " (each harness port talks to one IUT port, so every mapping behaviour looks"
+                + " the same to the IUT)"
+            : "nftables masquerade keeping the source port where it is free (each harness port"
+                + " talks to one IUT port, so every mapping behaviour looks the same to the IUT)",
+        "conntrack flush: the next packet gets a new public port",
+        EXPIRY_SLACK);
   }
 
   /** Why the kernel backend cannot build the layout, if it cannot. */

@@ -46,6 +46,30 @@ public interface Testbed extends AutoCloseable {
    */
   record Request(Layout layout, Inet4Address iutAddress, Inet4Address protectedHost) {}
 
+  /**
+   * Where a backend would put the harness for a layout, known before anything is built (what {@code
+   * natt run --plan} shows).
+   *
+   * @param harnessOwn the harness peer's own address: the one it binds (kernel) or believes it has
+   *     and puts into NAT-D and IDs (emulated)
+   * @param harnessBinds where the harness's sockets really are, in words (address and ports)
+   * @param harnessSeenAs the address the IUT sees the harness at (the NAT's public address, or the
+   *     harness's own)
+   * @param harnessInner the harness's address inside the tunnel
+   * @param portMapping how the NAT in front of the harness maps its ports, in words; empty without
+   *     a NAT
+   * @param rebind what a rebinding does on this backend, in words
+   * @param expirySlack the time after a NAT's UDP timeout until the backend has dropped a mapping
+   */
+  record Addressing(
+      Inet4Address harnessOwn,
+      String harnessBinds,
+      Inet4Address harnessSeenAs,
+      Inet4Address harnessInner,
+      String portMapping,
+      String rebind,
+      Duration expirySlack) {}
+
   /** One way to realise testbeds (kernel namespaces and nftables; emulated, in process). */
   interface Backend {
     /** The name users choose it by, e.g. "kernel". */
@@ -56,6 +80,12 @@ public interface Testbed extends AutoCloseable {
      * behaviour it has no means for), or empty when it can. Asked before anything is built.
      */
     Optional<String> refusal(Layout layout);
+
+    /**
+     * The addresses and port mapping it would give the harness for a layout it can realise; builds
+     * nothing, needs no privilege.
+     */
+    Addressing addressing(Layout layout);
 
     /** Builds the testbed; throws a SetupException with the reason when it cannot. */
     Testbed build(Request request);

@@ -86,7 +86,7 @@ public record Mutant(Path file, String breaks, Path scenario, Knobs iutKnobs) {
     Knobs knobs = null;
     if (m.has("iut-knobs")) {
       YamlNode k = m.get("iut-knobs");
-      knobs = p.get(() -> ScenarioLoader.knobs(k, p), null);
+      knobs = p.get(() -> ScenarioLoader.knobs(k, p, Knobs.Side.IUT), null);
     }
     p.throwIfAny();
     return new Mutant(file, breaks, scenario, knobs);

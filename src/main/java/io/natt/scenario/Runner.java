@@ -13,7 +13,6 @@ import io.natt.iut.Iut;
 import io.natt.iut.Iuts;
 import io.natt.iut.StrongSwan;
 import io.natt.iut.TargetProfile;
-import io.natt.nat.NatBehaviour;
 import io.natt.nat.Testbed;
 import io.natt.nat.Testbeds;
 import io.natt.net.Capture;
@@ -174,14 +173,10 @@ public final class Runner {
       Consumer<String> log) {
     long start = System.nanoTime();
     Trace trace = new Trace();
-    List<String> missing = s.appliesWhen().stream().filter(c -> !target.claims(c)).toList();
     PeerState none =
         new PeerState(new NatDetection("none", false, false), false, Optional.empty(), List.of());
     ProposalChoice proposals = ProposalChoice.of(s.harness().ike(), target);
-    Optional<String> notApplicable =
-        missing.isEmpty()
-            ? proposals.notApplicable()
-            : Optional.of("the target does not claim " + missing);
+    Optional<String> notApplicable = notApplicable(s, target, proposals);
     if (notApplicable.isPresent()) {
       return new Outcome(
           s,
@@ -214,6 +209,18 @@ public final class Runner {
           List.of(),
           Duration.ofNanos(System.nanoTime() - start));
     }
+  }
+
+  /**
+   * Why the scenario does not apply to the target: a PICS item it needs that the target does not
+   * claim, or a proposal the target does not accept when the scenario is about that proposal.
+   */
+  static Optional<String> notApplicable(
+      Scenario s, TargetProfile target, ProposalChoice proposals) {
+    List<String> missing = s.appliesWhen().stream().filter(c -> !target.claims(c)).toList();
+    return missing.isEmpty()
+        ? proposals.notApplicable()
+        : Optional.of("the target does not claim " + missing);
   }
 
   /** One run's mutable state. */
@@ -256,7 +263,7 @@ public final class Runner {
     }
 
     Outcome run(long start) {
-      Testbed.Layout layout = layout(s.topology());
+      Testbed.Layout layout = s.topology().layout();
       Optional<String> refusal = backend.refusal(layout);
       if (refusal.isPresent()) {
         throw new SetupException(
@@ -276,27 +283,6 @@ public final class Runner {
           Cleanup.unregister(testbed);
         }
       }
-    }
-
-    /** The scenario's NATs, where they sit, as the NAT model has them. */
-    private static Testbed.Layout layout(Scenario.TopologySpec t) {
-      return new Testbed.Layout(
-          t.harnessBehind().stream().map(n -> nat(n, t)).toList(),
-          t.iutBehind().stream().map(n -> nat(n, t)).toList(),
-          t.iutForward());
-    }
-
-    private static Testbed.Nat nat(String name, Scenario.TopologySpec t) {
-      Scenario.NatSpec n = t.nats().get(name);
-      return new Testbed.Nat(
-          name,
-          new NatBehaviour(
-              NatBehaviour.Dependency.ofFileName(n.mapping()),
-              NatBehaviour.Dependency.ofFileName(n.filtering()),
-              n.ports().equals("preserve")
-                  ? NatBehaviour.PortAllocation.PRESERVE
-                  : NatBehaviour.PortAllocation.RANDOM,
-              n.udpTimeout()));
     }
 
     /** How to start the IUT this run faces. */

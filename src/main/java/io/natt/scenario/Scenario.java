@@ -1,6 +1,8 @@
 package io.natt.scenario;
 
 import io.natt.ike.Knobs;
+import io.natt.nat.NatBehaviour;
+import io.natt.nat.Testbed;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +49,27 @@ public record Scenario(
 
     public boolean harnessBehindNat() {
       return !harnessBehind.isEmpty();
+    }
+
+    /** The NATs, where they sit, as the NAT model has them. */
+    public Testbed.Layout layout() {
+      return new Testbed.Layout(
+          harnessBehind.stream().map(this::nat).toList(),
+          iutBehind.stream().map(this::nat).toList(),
+          iutForward);
+    }
+
+    private Testbed.Nat nat(String name) {
+      NatSpec n = nats.get(name);
+      return new Testbed.Nat(
+          name,
+          new NatBehaviour(
+              NatBehaviour.Dependency.ofFileName(n.mapping()),
+              NatBehaviour.Dependency.ofFileName(n.filtering()),
+              n.ports().equals("preserve")
+                  ? NatBehaviour.PortAllocation.PRESERVE
+                  : NatBehaviour.PortAllocation.RANDOM,
+              n.udpTimeout()));
     }
   }
 
@@ -100,54 +123,141 @@ public record Scenario(
   public sealed interface Step {
     int line();
 
+    /**
+     * Calls the visitor's method for this kind of step. A new kind of step must add a method to
+     * {@link Visitor}, so every visitor (the run plan among them) fails to compile until it knows
+     * the new kind.
+     */
+    <R> R accept(Visitor<R> v);
+
+    /** One method per kind of step. */
+    interface Visitor<R> {
+      R phase1(Phase1 s);
+
+      R quickMode(QuickMode s);
+
+      R espPing(EspPing s);
+
+      R waitFor(Wait s);
+
+      R expectKeepalive(ExpectKeepalive s);
+
+      R natRebind(NatRebind s);
+
+      R natExpire(NatExpire s);
+
+      R sendRaw(SendRaw s);
+
+      R replay(Replay s);
+
+      R delete(Delete s);
+
+      R liveness(Liveness s);
+    }
+
     /** Main Mode (or Aggressive Mode) to an IKE SA. */
-    record Phase1(int line) implements Step {}
+    record Phase1(int line) implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.phase1(this);
+      }
+    }
 
     /**
      * Quick Mode to one ESP SA pair.
      *
      * @param mode tunnel or transport
      */
-    record QuickMode(int line, String mode) implements Step {}
+    record QuickMode(int line, String mode) implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.quickMode(this);
+      }
+    }
 
     /**
      * ICMP echo requests through the tunnel.
      *
      * @param to "iut.protected" or an IPv4 address
      */
-    record EspPing(int line, String to, int count) implements Step {}
+    record EspPing(int line, String to, int count) implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.espPing(this);
+      }
+    }
 
     /** Just time passing (keepalives keep flowing). */
-    record Wait(int line, Duration duration) implements Step {}
+    record Wait(int line, Duration duration) implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.waitFor(this);
+      }
+    }
 
     /**
      * A NAT-keepalive must be seen in time.
      *
      * @param from harness or iut
      */
-    record ExpectKeepalive(int line, String from, Duration within) implements Step {}
+    record ExpectKeepalive(int line, String from, Duration within) implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.expectKeepalive(this);
+      }
+    }
 
     /** The named NAT forgets its mappings: the next packet gets a new public port. */
-    record NatRebind(int line, String nat) implements Step {}
+    record NatRebind(int line, String nat) implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.natRebind(this);
+      }
+    }
 
     /** The named NAT's mappings time out (no traffic for longer than its UDP timeout). */
-    record NatExpire(int line, String nat) implements Step {}
+    record NatExpire(int line, String nat) implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.natExpire(this);
+      }
+    }
 
     /**
      * Raw bytes sent to the IUT.
      *
      * @param port 500 or 4500 (destination; the harness sends from the same port)
      */
-    record SendRaw(int line, int port, byte[] bytes) implements Step {}
+    record SendRaw(int line, int port, byte[] bytes) implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.sendRaw(this);
+      }
+    }
 
     /** Packets replayed from a capture in captures/, rewritten to this run's addresses. */
     record Replay(int line, Path file, boolean rewriteCookies, boolean rewriteSpis)
-        implements Step {}
+        implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.replay(this);
+      }
+    }
 
     /** Delete notifications for the ESP SA and the IKE SA. */
-    record Delete(int line) implements Step {}
+    record Delete(int line) implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.delete(this);
+      }
+    }
 
     /** Checks the IUT still answers a fresh Main Mode message 1. */
-    record Liveness(int line) implements Step {}
+    record Liveness(int line) implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.liveness(this);
+      }
+    }
   }
 }

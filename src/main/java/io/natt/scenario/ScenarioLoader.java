@@ -2,6 +2,8 @@ package io.natt.scenario;
 
 import io.natt.ike.Knobs;
 import io.natt.iut.ProposalGrammar;
+import io.natt.nat.Testbed;
+import io.natt.nat.Testbeds;
 import io.natt.scenario.Scenario.HarnessSpec;
 import io.natt.scenario.Scenario.IkeSpec;
 import io.natt.scenario.Scenario.NatSpec;
@@ -73,15 +75,22 @@ public final class ScenarioLoader {
   private final Path file;
   private final Set<String> known;
   private final Problems p = new Problems();
+  private final Testbed.Backend backend;
+  private final Map<String, YamlNode> natNodes = new LinkedHashMap<>();
+  private YamlNode harnessPlace;
+  private YamlNode iutPlace;
+  private boolean badReference;
+  private List<String> harnessBehind = List.of();
   private Map<String, NatSpec> nats = Map.of();
   private boolean natsReadable = true;
   private boolean phase1Seen;
   private boolean quickModeSeen;
   private boolean kindKnown;
 
-  private ScenarioLoader(Path file, Set<String> known) {
+  private ScenarioLoader(Path file, Set<String> known, Testbed.Backend backend) {
     this.file = file;
     this.known = known;
+    this.backend = backend;
   }
 
   private static Map<String, List<String>> steps() {
@@ -109,7 +118,16 @@ public final class ScenarioLoader {
    *     order ({@link LoadException#all()}); a YAML syntax error stops at the first
    */
   public static Scenario load(Path file, Set<String> knownRequirementIds) {
-    return new ScenarioLoader(file, knownRequirementIds).scenario(YamlDoc.load(file));
+    return new ScenarioLoader(file, knownRequirementIds, null).scenario(YamlDoc.load(file));
+  }
+
+  /**
+   * Loads and checks one scenario file, and also what the given NAT backend cannot realise of its
+   * topology (a filtering behaviour, a placement), reported at the line of the NAT or placement.
+   * Without a backend, a topology is refused only when no backend can realise it.
+   */
+  public static Scenario load(Path file, Set<String> knownRequirementIds, Testbed.Backend backend) {
+    return new ScenarioLoader(file, knownRequirementIds, backend).scenario(YamlDoc.load(file));
   }
 
   /** The value of an optional key read by {@code read}; {@code fallback} when absent or wrong. */
@@ -244,12 +262,14 @@ public final class ScenarioLoader {
               }
               // kept even when wrong, so that references to it are not reported as well
               natMap.put(name, p.get(() -> nat(nm.get(name)), DEFAULT_NAT));
+              natNodes.put(name, nm.keyNode(name));
             }
           });
     }
     nats = Collections.unmodifiableMap(natMap);
     List<String> harnessBehind = List.of();
     if (t.has("harness")) {
+      harnessPlace = t.get("harness");
       harnessBehind =
           p.get(
               () -> {
@@ -261,6 +281,7 @@ public final class ScenarioLoader {
     List<String> iutBehind = List.of();
     List<Integer> forward = List.of();
     if (t.has("iut")) {
+      iutPlace = t.get("iut");
       Optional<YamlMap> i = p.get(() -> t.get("iut").map().allowedKeys(p, IUT_PLACE_KEYS));
       if (i.isPresent()) {
         iutBehind = read(i.get(), "behind", this::behind, List.of());
@@ -275,7 +296,73 @@ public final class ScenarioLoader {
         }
       }
     }
-    return new TopologySpec(nats, harnessBehind, iutBehind, forward);
+    this.harnessBehind = harnessBehind;
+    TopologySpec spec = new TopologySpec(nats, harnessBehind, iutBehind, forward);
+    for (String name : badReference ? List.<String>of() : nats.keySet()) {
+      if (!harnessBehind.contains(name) && !iutBehind.contains(name)) {
+        p.add(
+            natNodes
+                .get(name)
+                .error(
+                    "NAT '"
+                        + name
+                        + "' is defined, but neither the harness nor the IUT sits behind it (add"
+                        + " it to topology.harness.behind, or remove it)"));
+      }
+    }
+    if (natsReadable && !badReference) {
+      realisable(spec);
+    }
+    return spec;
+  }
+
+  /**
+   * Whether the chosen backend (or, with none chosen, any backend) can realise the topology: each
+   * NAT in front of the harness on its own (reported at the NAT), then the placement (reported at
+   * topology.iut or topology.harness).
+   */
+  private void realisable(TopologySpec spec) {
+    Testbed.Layout layout;
+    try {
+      layout = spec.layout();
+    } catch (IllegalArgumentException e) {
+      return; // a NAT's behaviour was reported already
+    }
+    List<Testbed.Backend> backends =
+        backend != null
+            ? List.of(backend)
+            : Testbeds.names().stream().map(Testbeds::backend).toList();
+    boolean reported = false;
+    for (Testbed.Nat n : layout.harnessBehind()) {
+      Testbed.Layout alone = new Testbed.Layout(List.of(n), List.of());
+      Optional<String> why = refusedByAll(backends, alone);
+      if (why.isPresent()) {
+        p.add(natNodes.get(n.name()).error(why.get()));
+        reported = true;
+      }
+    }
+    if (reported) {
+      return;
+    }
+    Optional<String> why = refusedByAll(backends, layout);
+    if (why.isPresent()) {
+      YamlNode at = !layout.iutBehind().isEmpty() && iutPlace != null ? iutPlace : harnessPlace;
+      p.add((at != null ? at : natNodes.values().iterator().next()).error(why.get()));
+    }
+  }
+
+  /** The refusals when every backend refuses the layout, else empty. */
+  private static Optional<String> refusedByAll(List<Testbed.Backend> backends, Testbed.Layout l) {
+    List<String> why = new ArrayList<>();
+    for (Testbed.Backend b : backends) {
+      Optional<String> r = b.refusal(l);
+      if (r.isEmpty()) {
+        return Optional.empty();
+      }
+      why.add(r.get());
+    }
+    return Optional.of(
+        String.join("; ", why) + (backends.size() > 1 ? " (no NAT backend can realise it)" : ""));
   }
 
   private List<Integer> ports(YamlNode node) {
@@ -328,6 +415,7 @@ public final class ScenarioLoader {
   private String natName(YamlNode n) {
     String name = n.string();
     if (natsReadable && !nats.containsKey(name)) {
+      badReference = true;
       throw n.error(
           "no NAT named '"
               + name
@@ -343,9 +431,22 @@ public final class ScenarioLoader {
 
   private HarnessSpec harness(YamlNode node) {
     YamlMap h = node.map().allowedKeys(p, HARNESS_KEYS).requireKeys(p, "role", "ike");
-    String role = read(h, "role", n -> n.oneOf("initiator", "responder"), "initiator");
+    String role =
+        read(
+            h,
+            "role",
+            n -> {
+              String r = n.oneOf("initiator", "responder");
+              if (r.equals("responder")) {
+                throw n.error(
+                    "responder is not supported by the harness yet: it can only be the initiator"
+                        + " (the IUT initiating is not built)");
+              }
+              return r;
+            },
+            "initiator");
     IkeSpec ike = read(h, "ike", this::ike, null);
-    Knobs knobs = read(h, "knobs", n -> knobs(n, p), Knobs.rfc3947());
+    Knobs knobs = read(h, "knobs", n -> knobs(n, p, Knobs.Side.HARNESS), Knobs.rfc3947());
     return new HarnessSpec(role, ike, knobs);
   }
 
@@ -366,7 +467,20 @@ public final class ScenarioLoader {
               return n;
             },
             1);
-    String exchange = read(ike, "exchange", n -> n.oneOf("main", "aggressive"), "main");
+    String exchange =
+        read(
+            ike,
+            "exchange",
+            n -> {
+              String x = n.oneOf("main", "aggressive");
+              if (x.equals("aggressive")) {
+                throw n.error(
+                    "aggressive is not supported by the harness's engine yet (it runs Main Mode"
+                        + " only)");
+              }
+              return x;
+            },
+            "main");
     String auth = read(ike, "auth", n -> n.oneOf("psk"), "psk");
     String proposal = read(ike, "proposal", ProposalGrammar::phase1, DEFAULT_PROPOSAL);
     String esp = read(ike, "esp", ProposalGrammar::esp, DEFAULT_ESP);
@@ -380,15 +494,18 @@ public final class ScenarioLoader {
   }
 
   /** Knobs of the harness's peer, or of an emulated IUT (mutants); throws for every mistake. */
-  static Knobs knobs(YamlNode node) {
+  static Knobs knobs(YamlNode node, Knobs.Side side) {
     Problems p = new Problems();
-    Knobs k = knobs(node, p);
+    Knobs k = knobs(node, p, side);
     p.throwIfAny();
     return k;
   }
 
-  /** Knobs, with each mistake recorded in {@code p} (the default stands in for a wrong value). */
-  static Knobs knobs(YamlNode node, Problems p) {
+  /**
+   * Knobs for one side, with each mistake recorded in {@code p} (the default stands in for a wrong
+   * value); a value that side would not act on is a mistake.
+   */
+  static Knobs knobs(YamlNode node, Problems p, Knobs.Side side) {
     YamlMap k = node.map().allowedKeys(p, KNOB_KEYS);
     Knobs d = Knobs.rfc3947();
     List<Knobs.VendorIdChoice> vids = d.vendorIds();
@@ -398,7 +515,23 @@ public final class ScenarioLoader {
               distinct(p, k.get("vendor-ids"), n -> n.oneOf(Knobs.VendorIdChoice.class), vids));
     }
     Knobs.NatDMode natD = get(p, k, "nat-d", n -> n.oneOf(Knobs.NatDMode.class), d.natD());
-    Knobs.FloatMode floatAt = get(p, k, "float", n -> n.oneOf(Knobs.FloatMode.class), d.floatAt());
+    Knobs.FloatMode floatAt =
+        get(
+            p,
+            k,
+            "float",
+            n -> {
+              Knobs.FloatMode f = n.oneOf(Knobs.FloatMode.class);
+              if (!f.honouredBy(side)) {
+                throw n.error(
+                    YamlNode.word(f)
+                        + " is something only an initiator does; "
+                        + side
+                        + " would ignore it (it knows at-message-5 and never)");
+              }
+              return f;
+            },
+            d.floatAt());
     int encap =
         get(
             p,
@@ -418,7 +551,22 @@ public final class ScenarioLoader {
     Set<Knobs.Deviation> deviations = new LinkedHashSet<>();
     if (k.has("deviations")) {
       deviations.addAll(
-          distinct(p, k.get("deviations"), n -> n.oneOf(Knobs.Deviation.class), List.of()));
+          distinct(
+              p,
+              k.get("deviations"),
+              n -> {
+                Knobs.Deviation dev = n.oneOf(Knobs.Deviation.class);
+                if (!dev.honouredBy(side)) {
+                  throw n.error(
+                      "'"
+                          + dev.word()
+                          + "' is honoured only by the emulated IUT (a mutant's iut-knobs); "
+                          + side
+                          + " would ignore it");
+                }
+                return dev;
+              },
+              List.of()));
     }
     return new Knobs(vids, natD, floatAt, encap, interval, keepaliveByte, deviations);
   }
@@ -511,7 +659,20 @@ public final class ScenarioLoader {
         String mode = "tunnel";
         if (value != null) {
           YamlMap m = value.map().allowedKeys(p, STEPS.get(kind));
-          mode = read(m, "mode", n -> n.oneOf("tunnel", "transport"), mode);
+          mode =
+              read(
+                  m,
+                  "mode",
+                  n -> {
+                    String md = n.oneOf("tunnel", "transport");
+                    if (md.equals("transport")) {
+                      throw n.error(
+                          "transport is not supported by the harness's engine yet (tunnel"
+                              + " only)");
+                    }
+                    return md;
+                  },
+                  mode);
         }
         yield new Step.QuickMode(line, mode);
       }
@@ -544,8 +705,8 @@ public final class ScenarioLoader {
         Duration within = read(m, "within", YamlNode::positiveDuration, Duration.ofSeconds(1));
         yield new Step.ExpectKeepalive(line, from, within);
       }
-      case "nat-rebind" -> new Step.NatRebind(line, natName(argument(item, value, kind)));
-      case "nat-expire" -> new Step.NatExpire(line, natName(argument(item, value, kind)));
+      case "nat-rebind" -> new Step.NatRebind(line, harnessNat(argument(item, value, kind), kind));
+      case "nat-expire" -> new Step.NatExpire(line, harnessNat(argument(item, value, kind), kind));
       case "send-raw" -> {
         YamlMap m = settings(item, value, kind).requireKeys(p, "port", "hex");
         int port = read(m, "port", n -> n.integerOneOf(500, 4500), 500);
@@ -555,6 +716,23 @@ public final class ScenarioLoader {
       case "replay" -> replay(item, settings(item, value, kind));
       default -> throw new IllegalStateException(kind); // STEPS and the switch agree
     };
+  }
+
+  /** A NAT of the topology that the harness sits behind (the runner acts on that NAT only). */
+  private String harnessNat(YamlNode n, String kind) {
+    String name = natName(n);
+    if (natsReadable && !harnessBehind.contains(name)) {
+      throw n.error(
+          "NAT '"
+              + name
+              + "' is not in front of the harness; "
+              + kind
+              + " acts on the NAT in front of the harness"
+              + (harnessBehind.isEmpty()
+                  ? " (topology.harness.behind names none)"
+                  : " (" + String.join(", ", harnessBehind) + ")"));
+    }
+    return name;
   }
 
   private static int bare(YamlNode item, YamlNode value, String kind) {

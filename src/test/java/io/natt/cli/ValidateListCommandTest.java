@@ -241,7 +241,55 @@ public class ValidateListCommandTest {
             "no/such/requirements.yaml",
             Path.of("src/test/resources/fixtures/mutants").toString());
     assertEquals(r.exit(), 2, r.out());
-    assertTrue(r.out().endsWith("1 valid, 2 invalid\n"), r.out());
+    assertTrue(r.out().endsWith("1 valid, 3 invalid\n"), r.out());
+  }
+
+  @Test
+  public void validateNatChecksWhatTheBackendCanRealise() {
+    Path f = SCENARIOS.resolve("good/filtering-endpoint-independent.yaml");
+    Run plain = run(new ValidateCommand(), "--requirements", "no/such/requirements.yaml", "" + f);
+    assertEquals(plain.exit(), 0, plain.out());
+    Run emulated =
+        run(
+            new ValidateCommand(),
+            "--requirements",
+            "no/such/requirements.yaml",
+            "--nat",
+            "emulated",
+            "" + f);
+    assertEquals(emulated.exit(), 0, emulated.out());
+    Run kernel =
+        run(
+            new ValidateCommand(),
+            "--requirements",
+            "no/such/requirements.yaml",
+            "--nat",
+            "kernel",
+            "" + f);
+    assertEquals(kernel.exit(), 2, kernel.out());
+    assertTrue(
+        kernel
+            .out()
+            .contains(
+                f
+                    + ":8:5: topology.nats: NAT home: the kernel backend filters by address and"
+                    + " port (netfilter conntrack); filtering: endpoint-independent is not"
+                    + " supported by it\n"),
+        kernel.out());
+    assertTrue(kernel.out().endsWith("0 valid, 1 invalid\n"), kernel.out());
+    Run unknown = run(new ValidateCommand(), "--nat", "netem", "" + f);
+    assertEquals(unknown.exit(), 2, unknown.out());
+    assertTrue(
+        unknown.out().contains("--nat netem: choose one of kernel, emulated"), unknown.out());
+  }
+
+  @Test
+  public void theSuiteValidatesUnderBothBackends() {
+    for (String nat : List.of("kernel", "emulated")) {
+      Run r = run(new ValidateCommand(), "--nat", nat, "testsuites");
+      assertEquals(r.exit(), 0, nat + ":\n" + r.out());
+      assertTrue(r.out().contains(" valid, 0 invalid\n"), r.out());
+    }
   }
 
   @Test
