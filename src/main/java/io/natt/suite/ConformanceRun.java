@@ -120,7 +120,7 @@ public final class ConformanceRun {
     } finally {
       Allure.setLifecycle(previous);
     }
-    List<ScenarioResult> results = inFileOrder(SuiteResults.all(), files);
+    List<ScenarioResult> results = inScenarioOrder(SuiteResults.all());
     TargetProfile target = ScenarioTest.target(settings.target());
     ComplianceMatrix matrix = matrix(target, results);
     writeOutputs(settings.report(), matrix, target, out);
@@ -139,16 +139,13 @@ public final class ConformanceRun {
     return code;
   }
 
-  /** The results in the order of the scenario files, whatever order they finished in. */
-  static List<ScenarioResult> inFileOrder(List<ScenarioResult> results, List<Path> files) {
-    Map<Path, Integer> index = new java.util.HashMap<>();
-    for (int k = 0; k < files.size(); k++) {
-      index.putIfAbsent(files.get(k).toAbsolutePath().normalize(), k);
-    }
+  /**
+   * The results in the order a run one at a time has them ({@link ScenarioOrder}: by file path),
+   * whatever order they finished in.
+   */
+  static List<ScenarioResult> inScenarioOrder(List<ScenarioResult> results) {
     return results.stream()
-        .sorted(
-            java.util.Comparator.comparingInt(
-                r -> index.getOrDefault(r.file().toAbsolutePath().normalize(), Integer.MAX_VALUE)))
+        .sorted(java.util.Comparator.comparing(r -> r.file().toString()))
         .toList();
   }
 
