@@ -6,6 +6,7 @@ import static org.testng.Assert.assertTrue;
 
 import io.natt.scenario.Integration;
 import io.natt.sys.Exec;
+import io.natt.testutil.Json;
 import io.natt.verdict.Judgement;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -140,6 +141,39 @@ public class ParallelRunEquivalenceTest {
     }
     assertTrue(parallel.output().contains(", 3 at a time,"), parallel.output());
     assertTrue(serial.output().contains(", one at a time,"), serial.output());
+  }
+
+  /**
+   * Allure keeps the running test case per thread: in the parallel run, the capture attached to
+   * each scenario's result is that scenario's own capture, byte for byte.
+   */
+  @Test
+  public void eachScenarioReportHoldsItsOwnCapture() throws IOException {
+    Path results = REPORTS.resolve("jobs-3").resolve("allure-results");
+    int checked = 0;
+    try (var files = Files.list(results)) {
+      for (Path f : files.filter(p -> p.toString().endsWith("-result.json")).toList()) {
+        Map<?, ?> result = (Map<?, ?>) Json.parse(Files.readString(f));
+        String id = String.valueOf(result.get("name")).split(":")[0];
+        Object atts = result.get("attachments");
+        if (!(atts instanceof List<?> list)) {
+          continue;
+        }
+        for (Object a : list) {
+          Map<?, ?> att = (Map<?, ?>) a;
+          if (!"harness.pcap".equals(att.get("name"))) {
+            continue;
+          }
+          Path own = REPORTS.resolve("jobs-3").resolve("scenarios").resolve(id).resolve("captures");
+          assertEquals(
+              Files.readAllBytes(results.resolve(String.valueOf(att.get("source")))),
+              Files.readAllBytes(own.resolve("harness.pcap")),
+              "the capture attached to " + id + " is not its own");
+          checked++;
+        }
+      }
+    }
+    assertEquals(checked, SCENARIOS.size(), "one harness capture per scenario");
   }
 
   @Test
