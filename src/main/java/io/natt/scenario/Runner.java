@@ -117,6 +117,9 @@ public final class Runner {
   /** How often expect-keepalive looks whether the keepalive it waits for has come. */
   static final Duration KEEPALIVE_POLL = Duration.ofMillis(20);
 
+  /** How often nat-expire looks whether the NAT has dropped its mappings after its timeout. */
+  static final Duration EXPIRY_POLL = Duration.ofMillis(100);
+
   private Runner() {}
 
   /** The IUT the target profile asks for, on the default testbed backend. */
@@ -359,7 +362,7 @@ public final class Runner {
         error = Optional.of(e.getMessage());
       } finally {
         testbed.notes().forEach(trace::note);
-        captures.forEach(Capture::close);
+        closeAll(captures);
         for (Capture c : captures) {
           for (CapturedFrame f : c.frames()) {
             long ago = Duration.between(f.time(), Instant.now()).toNanos();
@@ -392,6 +395,29 @@ public final class Runner {
           iutLog,
           captures.stream().map(Capture::file).toList(),
           Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Closes the captures at the same time: each waits a moment for frames still in flight, and
+     * those moments need not add up.
+     */
+    private static void closeAll(List<Capture> captures) {
+      List<Thread> closing = new ArrayList<>();
+      for (Capture c : captures) {
+        Thread t = new Thread(c::close, "close-" + c.point());
+        t.setDaemon(true);
+        t.start();
+        closing.add(t);
+      }
+      for (Thread t : closing) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          captures.forEach(Capture::close);
+          return;
+        }
+      }
     }
 
     /**
@@ -661,8 +687,24 @@ public final class Runner {
       } else if (step instanceof Scenario.Step.NatExpire n) {
         peer.stopKeepalives();
         Duration wait = testbed.expiryWait().orElseThrow();
-        peer.drain(wait);
-        return "no harness traffic for " + wait.toSeconds() + " s (NAT " + n.nat() + " timeout)";
+        Scenario.NatSpec nat = s.topology().nats().get(n.nat());
+        Duration timeout = nat == null ? wait : nat.udpTimeout();
+        long t0 = System.nanoTime();
+        long deadline = t0 + wait.toNanos();
+        // the NAT's own timeout in full; then its slack only until the NAT has dropped the
+        // mappings, where the backend can tell
+        peer.drain(timeout);
+        while (System.nanoTime() < deadline && !testbed.mappingsGone().orElse(false)) {
+          peer.drain(
+              Duration.ofNanos(Math.min(EXPIRY_POLL.toNanos(), deadline - System.nanoTime())));
+        }
+        return "no harness traffic for "
+            + Duration.ofNanos(System.nanoTime() - t0).toMillis()
+            + " ms (NAT "
+            + n.nat()
+            + " timeout "
+            + timeout.toSeconds()
+            + " s)";
       } else if (step instanceof Scenario.Step.SendRaw raw) {
         peer.sendRaw(raw.port(), new InetSocketAddress(target.address(), raw.port()), raw.bytes());
         return raw.bytes().length + " bytes to port " + raw.port();
