@@ -83,6 +83,11 @@ public final class ConformanceRun {
       out.println("natt: " + e.getMessage());
       return ERROR;
     }
+    String clash = sameIds(files, ScenarioTest.catalog(settings.catalog()).ids());
+    if (clash != null) {
+      out.println("natt: " + clash);
+      return ERROR;
+    }
     settings.toSystemProperties();
     System.setProperty(
         "allure.results.directory", settings.report().resolve("allure-results").toString());
@@ -137,6 +142,34 @@ public final class ConformanceRun {
     out.println();
     out.println("natt: exit " + code + " (" + meaning(code) + ")");
     return code;
+  }
+
+  /**
+   * Two scenario files with the same id would write the same report folder (at the same time with
+   * --jobs) and give the matrix two columns of one name: what is wrong, or null. Files that do not
+   * load are left to the run, which reports them.
+   */
+  static String sameIds(List<Path> files, java.util.Set<String> requirementIds) {
+    Map<String, Path> seen = new LinkedHashMap<>();
+    for (Path f : files) {
+      String id;
+      try {
+        id = io.natt.scenario.ScenarioLoader.load(f, requirementIds).id();
+      } catch (RuntimeException e) {
+        continue;
+      }
+      Path before = seen.putIfAbsent(id, f);
+      if (before != null) {
+        return "scenario id "
+            + id
+            + " is in both "
+            + before
+            + " and "
+            + f
+            + ": give each scenario an id of its own";
+      }
+    }
+    return null;
   }
 
   /**

@@ -77,4 +77,35 @@ public class ScenarioOrderTest {
     assertEquals(exit, ConformanceRun.ERROR);
     assertTrue(buf.toString().contains("--jobs 0: give 1 or more"), buf.toString());
   }
+
+  @Test
+  public void twoScenarioFilesWithOneIdAreRefusedNamingBoth() throws java.io.IOException {
+    Path dir = java.nio.file.Files.createTempDirectory("natt-ids");
+    Path a = Path.of("testsuites/rfc3947/mm-direct-no-nat.yaml");
+    Path copy = dir.resolve("copy.yaml");
+    java.nio.file.Files.copy(a, copy);
+    try {
+      java.util.Set<String> ids =
+          io.natt.verdict.Catalog.load(Path.of("testsuites/requirements.yaml")).ids();
+      assertEquals(ConformanceRun.sameIds(List.of(a), ids), null);
+      String why = ConformanceRun.sameIds(List.of(a, copy), ids);
+      assertTrue(why != null && why.contains(a.toString()) && why.contains(copy.toString()), why);
+      assertTrue(why.contains("3947-mm-direct-no-nat"), why);
+      java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+      int exit =
+          ConformanceRun.run(
+              new SuiteSettings(
+                  Path.of("testsuites/targets/bundled-strongswan.yaml"),
+                  List.of(a, copy),
+                  Path.of("testsuites/requirements.yaml"),
+                  dir.resolve("report")),
+              2,
+              new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals(exit, ConformanceRun.ERROR, buf.toString());
+      assertTrue(buf.toString().contains("give each scenario an id of its own"), buf.toString());
+    } finally {
+      java.nio.file.Files.deleteIfExists(copy);
+      java.nio.file.Files.deleteIfExists(dir);
+    }
+  }
 }
