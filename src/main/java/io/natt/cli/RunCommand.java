@@ -83,8 +83,22 @@ final class RunCommand implements Callable<Integer> {
               + " Sends nothing, builds no namespace, starts no IUT, needs no root.")
   boolean plan;
 
+  @Option(
+      names = {"-j", "--jobs"},
+      paramLabel = "N",
+      description =
+          "How many scenarios run at the same time, each in network namespaces and with an IUT"
+              + " of its own; verdicts, matrix, report and exit code are those of a run one at a"
+              + " time. 1 runs them one after another. Default: twice the number of cores, at"
+              + " most 8 (here: ${DEFAULT-VALUE}).")
+  int jobs = ConformanceRun.defaultJobs();
+
   @Override
   public Integer call() {
+    if (jobs < 1) {
+      System.err.println("natt: --jobs " + jobs + ": give 1 or more");
+      return Main.SETUP_ERROR;
+    }
     if (exportKeys != null) {
       System.setProperty("natt.exportKeys", exportKeys.toString());
     }
@@ -114,6 +128,6 @@ final class RunCommand implements Callable<Integer> {
       System.err.println(refused);
       return Main.SETUP_ERROR;
     }
-    return ConformanceRun.run(settings, System.out);
+    return ConformanceRun.run(settings, jobs, System.out);
   }
 }

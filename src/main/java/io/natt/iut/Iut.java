@@ -21,6 +21,14 @@ public interface Iut extends AutoCloseable {
   /** Its log so far. */
   String log();
 
+  /**
+   * Whether the IUT has said that it installed the ESP SA whose inbound SPI (the harness's
+   * outbound) is given; empty when it cannot tell (then a caller waits a fixed time instead).
+   */
+  default java.util.Optional<Boolean> childSaInstalled(long inboundSpi) {
+    return java.util.Optional.empty();
+  }
+
   /** Which implementation and version it is, for the report's environment. */
   String version();
 

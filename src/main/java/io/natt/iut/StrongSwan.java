@@ -104,10 +104,11 @@ public final class StrongSwan implements Iut {
       if (!process.isAlive()) {
         throw new SetupException("charon exited with code " + process.exitValue());
       }
+      // the socket file appears when the vici plugin listens; swanctl only then (it is a process)
       if (Files.exists(dir.resolve("charon.vici")) && swanctl("--stats").ok()) {
         return;
       }
-      sleep(100);
+      sleep(Files.exists(dir.resolve("charon.vici")) ? 20 : 5);
     }
     throw new SetupException("charon did not open its VICI socket within 15 s");
   }
@@ -153,6 +154,16 @@ public final class StrongSwan implements Iut {
     } catch (IOException e) {
       return "(cannot read charon log: " + e.getMessage() + ")";
     }
+  }
+
+  /**
+   * charon logs {@code CHILD_SA net{1} established with SPIs <in>_i <out>_o} once it has installed
+   * the SA pair (after Quick Mode message 3 as responder).
+   */
+  @Override
+  public java.util.Optional<Boolean> childSaInstalled(long inboundSpi) {
+    return java.util.Optional.of(
+        log().contains(String.format("established with SPIs %08x_i", inboundSpi)));
   }
 
   public long pid() {

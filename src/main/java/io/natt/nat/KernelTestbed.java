@@ -391,6 +391,19 @@ public final class KernelTestbed implements Testbed {
     return harnessNat().map(n -> n.udpTimeout().plus(EXPIRY_SLACK));
   }
 
+  /** Whether conntrack in the NAT's namespace lists no UDP flow any more. */
+  @Override
+  public Optional<Boolean> mappingsGone() {
+    if (natNs == null) {
+      return Optional.empty();
+    }
+    Exec.Result r = Exec.inNs(natNs, "conntrack", "-L", "-p", "udp");
+    if (!r.ok()) {
+      return Optional.empty();
+    }
+    return Optional.of(r.output().lines().noneMatch(l -> l.startsWith("udp ")));
+  }
+
   /** The namespaces this testbed made. */
   public List<String> namespaces() {
     return List.copyOf(namespaces);

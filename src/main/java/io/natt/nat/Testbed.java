@@ -160,6 +160,15 @@ public interface Testbed extends AutoCloseable {
    */
   Optional<Duration> expiryWait();
 
+  /**
+   * Whether the NAT in front of the harness holds no UDP mapping any more (after its timeout, once
+   * it has dropped them); empty when the backend cannot tell, and then a caller waits the whole
+   * {@link #expiryWait()}.
+   */
+  default Optional<Boolean> mappingsGone() {
+    return Optional.empty();
+  }
+
   @Override
   void close();
 }

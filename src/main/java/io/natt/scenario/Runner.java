@@ -101,8 +101,23 @@ public final class Runner {
     record Emulated(Knobs knobs) implements IutLaunch {}
   }
 
-  /** Time the IUT gets to install its SAs after Quick Mode message 3. */
+  /**
+   * Time the IUT gets to install its SAs after Quick Mode message 3 when it cannot say when it has
+   * (a remote device, the emulated IUT).
+   */
   static final Duration QUICK_MODE_SETTLE = Duration.ofMillis(500);
+
+  /**
+   * How long to wait for an IUT that can say it installed its SAs (the bundled strongSwan, through
+   * its log) before going on anyway.
+   */
+  static final Duration QUICK_MODE_INSTALL_TIMEOUT = Duration.ofSeconds(3);
+
+  /** How often expect-keepalive looks whether the keepalive it waits for has come. */
+  static final Duration KEEPALIVE_POLL = Duration.ofMillis(20);
+
+  /** How often nat-expire looks whether the NAT has dropped its mappings after its timeout. */
+  static final Duration EXPIRY_POLL = Duration.ofMillis(100);
 
   private Runner() {}
 
@@ -242,6 +257,7 @@ public final class Runner {
     private ChildSaKeys child;
     private List<HarnessPeer.PingResult> pings = new ArrayList<>();
     private Optional<String> refused = Optional.empty();
+    private Iut startedIut;
 
     Execution(
         Scenario s,
@@ -315,6 +331,7 @@ public final class Runner {
       try {
         captures.addAll(testbed.startCaptures(capDir));
         iut = launcher.start(testbed, target);
+        startedIut = iut;
         Cleanup.register(iut);
         try (DatagramPort port = testbed.openHarnessPort(List.of(500, 4500));
             HarnessPeer p = new HarnessPeer(port, trace, rnd)) {
@@ -331,7 +348,7 @@ public final class Runner {
         error = Optional.of(e.getMessage());
       } finally {
         testbed.notes().forEach(trace::note);
-        captures.forEach(Capture::close);
+        closeAll(captures);
         for (Capture c : captures) {
           for (CapturedFrame f : c.frames()) {
             long ago = Duration.between(f.time(), Instant.now()).toNanos();
@@ -364,6 +381,29 @@ public final class Runner {
           iutLog,
           captures.stream().map(Capture::file).toList(),
           Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Closes the captures at the same time: each waits a moment for frames still in flight, and
+     * those moments need not add up.
+     */
+    private static void closeAll(List<Capture> captures) {
+      List<Thread> closing = new ArrayList<>();
+      for (Capture c : captures) {
+        Thread t = new Thread(c::close, "close-" + c.point());
+        t.setDaemon(true);
+        t.start();
+        closing.add(t);
+      }
+      for (Thread t : closing) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          captures.forEach(Capture::close);
+          return;
+        }
+      }
     }
 
     /**
@@ -536,6 +576,32 @@ public final class Runner {
           + fix;
     }
 
+    /**
+     * Waits until the IUT has installed the SA pair after Quick Mode message 3: until it says so,
+     * when it can (the bundled strongSwan's log), else for {@link #QUICK_MODE_SETTLE}. The harness
+     * goes on receiving meanwhile.
+     */
+    private String awaitInstalled(ChildSaKeys c) {
+      if (startedIut == null || startedIut.childSaInstalled(c.spiOut()).isEmpty()) {
+        peer.drain(QUICK_MODE_SETTLE);
+        return QUICK_MODE_SETTLE.toMillis() + " ms for the IUT to install it";
+      }
+      long t0 = System.nanoTime();
+      long deadline = t0 + QUICK_MODE_INSTALL_TIMEOUT.toNanos();
+      while (System.nanoTime() < deadline) {
+        if (startedIut.childSaInstalled(c.spiOut()).orElse(false)) {
+          return "the IUT said it installed it after "
+              + Duration.ofNanos(System.nanoTime() - t0).toMillis()
+              + " ms";
+        }
+        peer.drain(Duration.ofMillis(10));
+      }
+      // the ping that follows shows whether it did
+      return "the IUT did not say within "
+          + QUICK_MODE_INSTALL_TIMEOUT.toMillis()
+          + " ms that it installed it";
+    }
+
     private static double secs(long t0) {
       return (System.nanoTime() - t0) / 1e9;
     }
@@ -565,8 +631,7 @@ public final class Runner {
         SaKeysOf.esp(child).forEach(trace::addKeys);
         // IKEv1 without the commit bit: the responder installs its SAs only after HASH(3), so
         // ESP sent at once can overtake that; a real client's first packet comes later too
-        peer.drain(QUICK_MODE_SETTLE);
-        return child + " (then " + QUICK_MODE_SETTLE.toMillis() + " ms for the IUT to install it)";
+        return child + " (then " + awaitInstalled(child) + ")";
       } else if (step instanceof Scenario.Step.EspPing e) {
         Inet4Address to = e.to().equals("iut.protected") ? target.protectedHost() : ip(e.to());
         List<HarnessPeer.PingResult> r =
@@ -583,14 +648,20 @@ public final class Runner {
         return "waited " + w.duration().toMillis() + " ms";
       } else if (step instanceof Scenario.Step.ExpectKeepalive k) {
         long since = System.nanoTime();
-        peer.drain(k.within());
+        long deadline = since + k.within().toNanos();
         boolean fromHarness = k.from().equals("harness");
-        Optional<TraceEntry> seen =
-            trace.at(Trace.PEER).stream()
-                .filter(x -> x.datagram().monoNanos() >= since)
-                .filter(x -> x.view() instanceof PacketView.Keepalive)
-                .filter(x -> x.direction() == (fromHarness ? Direction.SENT : Direction.RECEIVED))
-                .findFirst();
+        Optional<TraceEntry> seen = Optional.empty();
+        // until the first keepalive, at most the step's time: the step asks for one within it
+        while (seen.isEmpty() && System.nanoTime() < deadline) {
+          peer.drain(
+              Duration.ofNanos(Math.min(KEEPALIVE_POLL.toNanos(), deadline - System.nanoTime())));
+          seen =
+              trace.at(Trace.PEER).stream()
+                  .filter(x -> x.datagram().monoNanos() >= since)
+                  .filter(x -> x.view() instanceof PacketView.Keepalive)
+                  .filter(x -> x.direction() == (fromHarness ? Direction.SENT : Direction.RECEIVED))
+                  .findFirst();
+        }
         if (seen.isEmpty()) {
           throw new StepFailed(
               "no NAT-keepalive from the " + k.from() + " within " + k.within().toMillis() + " ms");
@@ -602,8 +673,24 @@ public final class Runner {
       } else if (step instanceof Scenario.Step.NatExpire n) {
         peer.stopKeepalives();
         Duration wait = testbed.expiryWait().orElseThrow();
-        peer.drain(wait);
-        return "no harness traffic for " + wait.toSeconds() + " s (NAT " + n.nat() + " timeout)";
+        Scenario.NatSpec nat = s.topology().nats().get(n.nat());
+        Duration timeout = nat == null ? wait : nat.udpTimeout();
+        long t0 = System.nanoTime();
+        long deadline = t0 + wait.toNanos();
+        // the NAT's own timeout in full; then its slack only until the NAT has dropped the
+        // mappings, where the backend can tell
+        peer.drain(timeout);
+        while (System.nanoTime() < deadline && !testbed.mappingsGone().orElse(false)) {
+          peer.drain(
+              Duration.ofNanos(Math.min(EXPIRY_POLL.toNanos(), deadline - System.nanoTime())));
+        }
+        return "no harness traffic for "
+            + Duration.ofNanos(System.nanoTime() - t0).toMillis()
+            + " ms (NAT "
+            + n.nat()
+            + " timeout "
+            + timeout.toSeconds()
+            + " s)";
       } else if (step instanceof Scenario.Step.SendRaw raw) {
         peer.sendRaw(raw.port(), new InetSocketAddress(target.address(), raw.port()), raw.bytes());
         return raw.bytes().length + " bytes to port " + raw.port();

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.testng.TestNG;
+import org.testng.xml.XmlSuite;
 
 /**
  * Runs the conformance scenarios through TestNG from code (what `natt run` does), prints progress
@@ -44,7 +45,32 @@ public final class ConformanceRun {
 
   private ConformanceRun() {}
 
+  /** One scenario after another (--jobs 1). */
   public static int run(SuiteSettings settings, PrintStream out) {
+    return run(settings, 1, out);
+  }
+
+  /**
+   * The largest --jobs that makes sense: scenarios mostly wait (for the IUT, its timers, a NAT
+   * timeout), so twice the cores, but at most this many strongSwan instances at once.
+   */
+  public static final int MAX_DEFAULT_JOBS = 8;
+
+  /** The default of --jobs: twice the number of cores, at most {@link #MAX_DEFAULT_JOBS}. */
+  public static int defaultJobs() {
+    return Math.max(1, Math.min(2 * Runtime.getRuntime().availableProcessors(), MAX_DEFAULT_JOBS));
+  }
+
+  /**
+   * Runs the scenarios, up to {@code jobs} at once (each in namespaces and with an IUT of its own);
+   * progress lines come as scenarios finish, numbered by completion, while the matrix, the summary
+   * and the report keep the order of the scenario files.
+   */
+  public static int run(SuiteSettings settings, int jobs, PrintStream out) {
+    if (jobs < 1) {
+      out.println("natt: --jobs " + jobs + ": give 1 or more");
+      return ERROR;
+    }
     List<java.nio.file.Path> files = settings.scenarioFiles();
     if (files.isEmpty()) {
       out.println("natt: no scenario files under " + settings.suites());
@@ -57,17 +83,24 @@ public final class ConformanceRun {
       out.println("natt: " + e.getMessage());
       return ERROR;
     }
+    String clash = sameIds(files, ScenarioTest.catalog(settings.catalog()).ids());
+    if (clash != null) {
+      out.println("natt: " + clash);
+      return ERROR;
+    }
     settings.toSystemProperties();
     System.setProperty(
         "allure.results.directory", settings.report().resolve("allure-results").toString());
     SuiteResults.clear();
     Path allure = settings.report().resolve("allure-results");
     deleteTree(allure);
+    int parallel = Math.min(jobs, files.size());
     out.printf(
-        "natt run: %d scenario(s) against %s, %s NAT backend, report in %s%n",
+        "natt run: %d scenario(s) against %s, %s NAT backend, %s, report in %s%n",
         files.size(),
         settings.target(),
         settings.natFor(ScenarioTest.target(settings.target())),
+        parallel == 1 ? "one at a time" : parallel + " at a time",
         settings.report());
     TestNG tng = new TestNG(true);
     tng.setTestClasses(new Class<?>[] {ScenarioTest.class});
@@ -76,6 +109,12 @@ public final class ConformanceRun {
     tng.setDefaultSuiteName("natt conformance");
     tng.setDefaultTestName(settings.target().getFileName().toString());
     tng.addListener(new ProgressListener(out, files.size()));
+    if (parallel > 1) {
+      // one TestNG instance per scenario file: instances run on a pool of this many threads; each
+      // scenario builds its own namespaces and IUT, and Allure keeps a test case per thread
+      tng.setParallel(XmlSuite.ParallelMode.INSTANCES);
+      tng.setThreadCount(parallel);
+    }
     // a lifecycle of this run's own, so results land in this report even inside another TestNG run
     AllureLifecycle previous = Allure.getLifecycle();
     // its writer shows each scenario with the status of its verdict (a known FAIL is failed, not
@@ -86,7 +125,7 @@ public final class ConformanceRun {
     } finally {
       Allure.setLifecycle(previous);
     }
-    List<ScenarioResult> results = SuiteResults.all();
+    List<ScenarioResult> results = inScenarioOrder(SuiteResults.all());
     TargetProfile target = ScenarioTest.target(settings.target());
     ComplianceMatrix matrix = matrix(target, results);
     writeOutputs(settings.report(), matrix, target, out);
@@ -103,6 +142,44 @@ public final class ConformanceRun {
     out.println();
     out.println("natt: exit " + code + " (" + meaning(code) + ")");
     return code;
+  }
+
+  /**
+   * Two scenario files with the same id would write the same report folder (at the same time with
+   * --jobs) and give the matrix two columns of one name: what is wrong, or null. Files that do not
+   * load are left to the run, which reports them.
+   */
+  static String sameIds(List<Path> files, java.util.Set<String> requirementIds) {
+    Map<String, Path> seen = new LinkedHashMap<>();
+    for (Path f : files) {
+      String id;
+      try {
+        id = io.natt.scenario.ScenarioLoader.load(f, requirementIds).id();
+      } catch (RuntimeException e) {
+        continue;
+      }
+      Path before = seen.putIfAbsent(id, f);
+      if (before != null) {
+        return "scenario id "
+            + id
+            + " is in both "
+            + before
+            + " and "
+            + f
+            + ": give each scenario an id of its own";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The results in the order a run one at a time has them ({@link ScenarioOrder}: by file path),
+   * whatever order they finished in.
+   */
+  static List<ScenarioResult> inScenarioOrder(List<ScenarioResult> results) {
+    return results.stream()
+        .sorted(java.util.Comparator.comparing(r -> r.file().toString()))
+        .toList();
   }
 
   /** The exit code in words, as `natt run --help` explains it. */

@@ -69,6 +69,36 @@ public class ScenarioTest implements ITest {
 
   @Test
   public void conforms() {
+    requireProcessNamespace("before");
+    try {
+      check();
+    } finally {
+      requireProcessNamespace("after");
+    }
+  }
+
+  /**
+   * A test thread (with --jobs, one of a pool that runs scenario after scenario) must be in the
+   * process's own network namespace: only the namespaces' own executor threads enter one. A thread
+   * left in another scenario's namespace would open sockets and run commands there.
+   */
+  private void requireProcessNamespace(String when) {
+    String here = io.natt.sys.NetNs.ofThisThread();
+    String home = io.natt.sys.NetNs.ofProcess();
+    if (!here.equals(home)) {
+      throw new AssertionError(
+          "ERROR: harness fault: the thread running "
+              + file
+              + " is in network namespace "
+              + here
+              + " "
+              + when
+              + " the scenario, not in the process's own "
+              + home);
+    }
+  }
+
+  private void check() {
     SuiteSettings s = SuiteSettings.fromSystemProperties();
     TargetProfile target;
     try {

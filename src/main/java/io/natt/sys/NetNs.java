@@ -14,15 +14,18 @@ import java.util.Optional;
  * Named network namespaces that this project creates, with the {@code setns(2)} call that lets a
  * thread of this JVM enter one.
  *
- * <p>Every namespace this project makes is named {@code natt-<pid>-<role>}, where pid is the JVM
- * that made it. {@link #removeLeftovers()} removes those whose JVM is gone (a crashed or killed
- * run), together with the processes still inside them, which can only be processes this project
- * started there.
+ * <p>Every namespace this project makes is named {@code natt-<pid>-<role>-<n>}, where pid is the
+ * JVM that made it and n counts the names this JVM handed out, so that scenarios running at the
+ * same time in one JVM ({@code natt run --jobs}) never share a namespace. {@link
+ * #removeLeftovers()} removes those whose JVM is gone (a crashed or killed run), together with the
+ * processes still inside them, which can only be processes this project started there.
  */
 public final class NetNs {
   private static final int CLONE_NEWNET = 0x40000000;
   private static final int O_RDONLY = 0;
   static final String PREFIX = "natt-";
+  private static final java.util.concurrent.atomic.AtomicLong NEXT =
+      new java.util.concurrent.atomic.AtomicLong();
 
   interface LibC extends Library {
     LibC INSTANCE = Native.load("c", LibC.class);
@@ -36,9 +39,36 @@ public final class NetNs {
 
   private NetNs() {}
 
-  /** The name for a namespace of this JVM with the given role (short, e.g. "h", "nat1", "iut"). */
+  /**
+   * A new name for a namespace of this JVM with the given role (short, e.g. "h", "nat1", "iut"):
+   * each call gives a name no other call in this JVM gave, so callers keep the name they got.
+   */
   public static String name(String role) {
-    return PREFIX + ProcessHandle.current().pid() + "-" + role;
+    return PREFIX + ProcessHandle.current().pid() + "-" + role + "-" + NEXT.incrementAndGet();
+  }
+
+  /**
+   * The network namespace the calling thread is in, as the kernel names it (e.g. {@code
+   * net:[4026531840]}); threads of one namespace give the same string.
+   */
+  public static String ofThisThread() {
+    return link("/proc/thread-self/ns/net");
+  }
+
+  /**
+   * The network namespace of the process as a whole (its first thread), which no thread of this
+   * project ever moves: threads that do not serve a namespace must be in this one.
+   */
+  public static String ofProcess() {
+    return link("/proc/self/ns/net");
+  }
+
+  private static String link(String path) {
+    try {
+      return Files.readSymbolicLink(Path.of(path)).toString();
+    } catch (IOException | UnsupportedOperationException e) {
+      return "unknown";
+    }
   }
 
   /** Creates the namespace with its loopback up; removes it again when that fails. */

@@ -12,6 +12,9 @@ import java.util.concurrent.Future;
  * be several hosts at once.
  */
 public final class NsExecutor implements AutoCloseable {
+  /** Whether the current executor thread has entered its namespace (threads serve one only). */
+  private static final ThreadLocal<Boolean> ENTERED = ThreadLocal.withInitial(() -> false);
+
   private final String namespace;
   private final ExecutorService thread;
 
@@ -24,20 +27,29 @@ public final class NsExecutor implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    call(
-        () -> {
-          NetNs.enter(namespace);
-          return null;
-        });
+    call(() -> null);
   }
 
   public String namespace() {
     return namespace;
   }
 
-  /** Runs the work on the namespace's thread and waits for it. */
+  /**
+   * Runs the work on the namespace's thread and waits for it. The thread enters the namespace
+   * before its first work, also a thread the executor makes anew after one died: work submitted
+   * here never runs in the namespace of the thread that happened to create the executor's thread
+   * (with {@code natt run --jobs} that could be another scenario's).
+   */
   public <T> T call(Callable<T> work) {
-    Future<T> f = thread.submit(work);
+    Future<T> f =
+        thread.submit(
+            () -> {
+              if (!ENTERED.get()) {
+                NetNs.enter(namespace);
+                ENTERED.set(true);
+              }
+              return work.call();
+            });
     try {
       return f.get();
     } catch (ExecutionException e) {

@@ -38,6 +38,17 @@ public class NetNsLeftoversTest {
   }
 
   @Test
+  public void namesAreNewForEachCallAndKeepTheOwner() {
+    String a = NetNs.name("h");
+    String b = NetNs.name("h");
+    assertFalse(a.equals(b), "two testbeds of one JVM at the same time: " + a + ", " + b);
+    long pid = ProcessHandle.current().pid();
+    assertTrue(a.startsWith(NetNs.PREFIX + pid + "-h-"), a);
+    assertTrue(NetNs.ownerPid(a).orElseThrow() == pid, a);
+    assertTrue(NetNs.ownerPid(b).orElseThrow() == pid, b);
+  }
+
+  @Test
   public void ownerPidIsReadFromTheName() {
     assertTrue(NetNs.ownerPid("natt-123-h").orElseThrow() == 123L);
     assertTrue(NetNs.ownerPid("other-123-h").isEmpty());
