@@ -69,6 +69,30 @@ public final class CommandIut implements Iut {
 
   private static final Map<String, Optional<String>> PREPARED = new HashMap<>();
 
+  /** The temporary folders are named natt-cmd-PID-..., PID the harness's JVM. */
+  static final String DIR_PREFIX = "natt-cmd-";
+
+  /**
+   * Removes the folders (with their key files) of harness processes that are gone: a SIGKILLed run
+   * cannot remove its own.
+   */
+  static void removeLeftovers() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    java.util.regex.Pattern name =
+        java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(DIR_PREFIX) + "(\\d+)-.*");
+    try (var dirs = Files.newDirectoryStream(tmp, DIR_PREFIX + "*")) {
+      for (Path d : dirs) {
+        java.util.regex.Matcher m = name.matcher(d.getFileName().toString());
+        if (m.matches()
+            && ProcessHandle.of(Long.parseLong(m.group(1))).map(h -> !h.isAlive()).orElse(true)) {
+          delete(d);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // leftovers stay for the next start
+    }
+  }
+
   private final LaunchCommand spec;
   private final Path base;
   private final Path logFile;
@@ -110,7 +134,10 @@ public final class CommandIut implements Iut {
     Path log;
     Map<String, String> env;
     try {
-      base = Files.createTempDirectory("natt-cmd-", owner("rwx------"));
+      removeLeftovers();
+      base =
+          Files.createTempDirectory(
+              DIR_PREFIX + ProcessHandle.current().pid() + "-", owner("rwx------"));
       Path work = Files.createDirectory(base.resolve("work"), owner("rwx------"));
       log = Files.createFile(base.resolve("iut.log"), owner("rw-r-----"));
       Path psk = Files.createFile(base.resolve("psk"), owner("rw-------"));
