@@ -76,7 +76,8 @@ public final class CommandIut implements Iut {
    * Removes the folders (with their key files) of harness processes that are gone: a SIGKILLed run
    * cannot remove its own.
    */
-  static void removeLeftovers() {
+  public static List<Path> removeLeftovers() {
+    List<Path> removed = new ArrayList<>();
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     java.util.regex.Pattern name =
         java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(DIR_PREFIX) + "(\\d+)-.*");
@@ -86,11 +87,13 @@ public final class CommandIut implements Iut {
         if (m.matches()
             && ProcessHandle.of(Long.parseLong(m.group(1))).map(h -> !h.isAlive()).orElse(true)) {
           delete(d);
+          removed.add(d);
         }
       }
     } catch (IOException | RuntimeException e) {
       // leftovers stay for the next start
     }
+    return removed;
   }
 
   private final LaunchCommand spec;
@@ -263,7 +266,9 @@ public final class CommandIut implements Iut {
                 + ": "
                 + spec.command());
       }
-      if (listens(leader.pid(), address) && hasAddress(iut, address)) {
+      if (inNamespace(leader.pid(), iut.namespace())
+          && listens(leader.pid(), address)
+          && hasAddress(iut, address)) {
         return;
       }
       if (System.nanoTime() > deadline) {
@@ -314,6 +319,21 @@ public final class CommandIut implements Iut {
     return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
         ? String.format("%02X%02X%02X%02X", b[3], b[2], b[1], b[0])
         : String.format("%02X%02X%02X%02X", b[0], b[1], b[2], b[3]);
+  }
+
+  /**
+   * True when the process is in the named network namespace already (its /proc/PID/net is then the
+   * namespace's view; before {@code ip netns exec} has entered it, it is the machine's).
+   */
+  static boolean inNamespace(long pid, String namespace) {
+    try {
+      String link =
+          Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "net")).toString();
+      Object ino = Files.getAttribute(Path.of("/run/netns", namespace), "unix:ino");
+      return link.equals("net:[" + ino + "]");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   private static boolean hasAddress(Host iut, Inet4Address address) {

@@ -185,6 +185,8 @@ public class CommandIutContractTest {
       // prepare ran on the harness's machine, outside the namespace
       assertEquals(Files.readString(profileDir.resolve("prepared.txt")), own + "\n");
       assertTrue(CommandIut.listens(iut.processGroup(), base.address()));
+      assertTrue(CommandIut.inNamespace(iut.processGroup(), testbed.iut().namespace()));
+      assertFalse(CommandIut.inNamespace(ProcessHandle.current().pid(), testbed.iut().namespace()));
       assertTrue(Files.exists(work.resolve("daemon.conf")));
     } finally {
       iut.close();
