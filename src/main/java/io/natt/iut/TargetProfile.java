@@ -125,6 +125,24 @@ public record TargetProfile(
     return "strongswan".equals(launch);
   }
 
+  /** The same profile, started through this command ({@code launch: { command: ... }}). */
+  public TargetProfile withCommand(LaunchCommand c) {
+    return new TargetProfile(
+        name,
+        LaunchCommand.LAUNCH,
+        address,
+        localId,
+        remoteId,
+        psk,
+        protectedNet,
+        protectedHost,
+        claims,
+        knownResults,
+        phase1Proposals,
+        espProposals,
+        c);
+  }
+
   /** True when the project starts the IUT through {@code launch: { command: ... }}. */
   public boolean launchesCommand() {
     return command != null;

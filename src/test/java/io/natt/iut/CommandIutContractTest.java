@@ -70,8 +70,7 @@ public class CommandIutContractTest {
             Set.of("ikev1"),
             Map.of(),
             List.of("aes128-sha256-modp2048"),
-            List.of(),
-            null);
+            List.of());
   }
 
   @AfterClass(alwaysRun = true)
@@ -94,21 +93,7 @@ public class CommandIutContractTest {
   }
 
   private TargetProfile with(LaunchCommand c) {
-    TargetProfile b = base;
-    return new TargetProfile(
-        b.name(),
-        b.launch(),
-        b.address(),
-        b.localId(),
-        b.remoteId(),
-        b.psk(),
-        b.protectedNet(),
-        b.protectedHost(),
-        b.claims(),
-        b.knownResults(),
-        b.phase1Proposals(),
-        b.espProposals(),
-        c);
+    return base.withCommand(c);
   }
 
   @Test

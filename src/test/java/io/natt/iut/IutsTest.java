@@ -43,21 +43,7 @@ public class IutsTest {
   }
 
   static TargetProfile commandTarget(LaunchCommand c) throws Exception {
-    TargetProfile t = target(LaunchCommand.LAUNCH);
-    return new TargetProfile(
-        t.name(),
-        t.launch(),
-        t.address(),
-        t.localId(),
-        t.remoteId(),
-        t.psk(),
-        t.protectedNet(),
-        t.protectedHost(),
-        t.claims(),
-        t.knownResults(),
-        t.phase1Proposals(),
-        t.espProposals(),
-        c);
+    return target(null).withCommand(c);
   }
 
   @Test
