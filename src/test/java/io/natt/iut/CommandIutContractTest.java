@@ -112,6 +112,8 @@ public class CommandIutContractTest {
             "echo \"addr=$(ip -4 -o addr show dev \"$NATT_IUT_DEV\" | awk '{print $4}')\" >>"
                 + " \"$NATT_LOG\"",
             "echo \"pgid=$(ps -o pgid= -p $$ | tr -d ' ') pid=$$\" >> \"$NATT_LOG\"",
+            "echo \"lo=$(ip -4 -o addr show dev lo | awk '{print $4}' | tr '\\n' ' ')\" >>"
+                + " \"$NATT_LOG\"",
             "echo marker-$$ > /run/natt-contract-marker",
             "echo config > \"$NATT_WORKDIR/daemon.conf\"",
             LISTEN);
@@ -158,6 +160,7 @@ public class CommandIutContractTest {
       String own = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
       assertFalse(text.contains("netns=" + own + "\n"), "not the harness's namespace: " + text);
       assertTrue(text.contains("addr=198.51.100.2/24\n"), text);
+      assertTrue(text.contains("lo=127.0.0.1/8 10.9.0.1/32 \n"), "the protected host: " + text);
       // a process group of its own, led by the command
       Matcher m = Pattern.compile("pgid=(\\d+) pid=(\\d+)").matcher(text);
       assertTrue(m.find(), text);
@@ -291,7 +294,7 @@ public class CommandIutContractTest {
     assertTrue(secs < CommandIut.GRACE.toSeconds(), "stopped by the stop command: " + secs);
   }
 
-  private static String awaitLog(CommandIut iut, String what) throws InterruptedException {
+  static String awaitLog(CommandIut iut, String what) throws InterruptedException {
     for (int i = 0; i < 100 && !iut.log().contains(what); i++) {
       Thread.sleep(50);
     }
