@@ -101,5 +101,13 @@ done
 swanctl --load-all --file "$NATT_WORKDIR/swanctl.conf" --uri "$vici"
 ip addr add "$NATT_IUT_ADDRESS" dev "$NATT_IUT_DEV"
 
-# in the foreground until the suite ends the process group (SIGTERM reaches charon too)
-wait "$charon"
+# In the foreground until the suite ends the process group: its SIGTERM reaches charon too. The
+# trap keeps this shell alive until charon has exited, so that the shell reaps it (an orphan
+# would wait for init to reap it, and the suite waits until no process of the group is left).
+trap : TERM INT
+code=0
+wait "$charon" || code=$?
+while kill -0 "$charon" 2>/dev/null; do
+  wait "$charon" || code=$?
+done
+exit "$code"
