@@ -7,12 +7,16 @@ public final class Iuts {
   private Iuts() {}
 
   /**
-   * How to start the target's IUT: {@code strongswan} is the bundled strongSwan; a target without
-   * {@code launch} is a remote device, which the project does not start (refused for now).
+   * How to start the target's IUT: {@code strongswan} is the bundled strongSwan, {@code { command:
+   * ... }} any daemon ({@link CommandIut}); a target without {@code launch} is a remote device,
+   * which the project does not start (refused for now).
    */
   public static Iut.Launcher launcher(TargetProfile target) {
     if (target.launchesStrongSwan()) {
       return StrongSwan::start;
+    }
+    if (target.launchesCommand()) {
+      return CommandIut::start;
     }
     if (target.launch() == null || target.launch().isEmpty()) {
       throw new SetupException(
@@ -27,6 +31,9 @@ public final class Iuts {
 
   /** The target's implementation and version as far as the harness knows it without a run. */
   public static String version(TargetProfile target) {
+    if (target.launchesCommand()) {
+      return CommandIut.version(target.command());
+    }
     if (!target.launchesStrongSwan()) {
       return "remote device (version not known to the harness)";
     }

@@ -3,6 +3,7 @@ package io.natt.iut;
 import io.natt.nat.Host;
 import io.natt.nat.Testbed;
 import io.natt.sys.Exec;
+import io.natt.sys.NetNs;
 import io.natt.sys.SetupException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,18 +66,7 @@ public final class StrongSwan implements Iut {
       throw new SetupException("cannot write strongSwan configuration: " + e.getMessage(), e);
     }
     ProcessBuilder pb =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                iut.namespace(),
-                "unshare",
-                "--mount",
-                "--propagation",
-                "private",
-                "sh",
-                "-c",
-                "mount -t tmpfs tmpfs /run && exec " + CHARON)
+        new ProcessBuilder(NetNs.privateRun(iut.namespace(), false, List.of(CHARON)))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("charon.stdout").toFile());
     pb.environment().put("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString());

@@ -93,7 +93,11 @@ public final class TargetLoader {
             "name",
             n -> n.string(NAME, "a short name of letters, digits, '.', '_', '-'"),
             null);
-    String launch = get(p, root, "launch", n -> n.oneOf("strongswan"), "");
+    LaunchCommand command = launchCommand(root, file, p);
+    String launch =
+        command != null || (root.has("launch") && root.get("launch").isMap())
+            ? LaunchCommand.LAUNCH
+            : get(p, root, "launch", TargetLoader::launchWord, "");
     Inet4Address address = get(p, root, "address", TargetLoader::address, null);
     String local = null;
     String remote = null;
@@ -190,7 +194,23 @@ public final class TargetLoader {
         Collections.unmodifiableSet(claims),
         Collections.unmodifiableMap(known),
         phase1,
-        esp);
+        esp,
+        command);
+  }
+
+  /** {@code launch: { command: ... }}, or null when launch is a word or absent. */
+  private static LaunchCommand launchCommand(YamlMap root, Path file, Problems p) {
+    if (!root.has("launch") || !root.get("launch").isMap()) {
+      return null;
+    }
+    return LaunchCommand.read(root.get("launch"), file.toAbsolutePath().getParent(), p);
+  }
+
+  private static String launchWord(YamlNode n) {
+    if (!n.isScalar() || n.isNull() || !n.string().equals("strongswan")) {
+      throw n.expected("strongswan or a map such as { command: ./my-daemon.sh }");
+    }
+    return "strongswan";
   }
 
   private static <T> T get(
@@ -295,8 +315,9 @@ public final class TargetLoader {
       if (v.equals("generate")) {
         if (!launched) {
           throw p.error(
-              "'generate' only works with launch: strongswan (the suite configures the bundled"
-                  + " IUT itself); for a remote device put the device's key in a psk-file");
+              "'generate' only works for an IUT the project launches (launch: strongswan, or"
+                  + " launch: { command: ... }, which gets the key in NATT_PSK_FILE); for a remote"
+                  + " device put the device's key in a psk-file");
         }
         byte[] b = new byte[GENERATED_PSK_BYTES];
         rnd.nextBytes(b);
@@ -320,7 +341,8 @@ public final class TargetLoader {
       } catch (IOException | java.io.UncheckedIOException e) {
         throw f.error("cannot read '" + name + "': " + e.getMessage());
       }
-      content = content.replaceAll("[\r\n]+$", "");
+      // one trailing newline (\n or \r\n) ends the line; it is not part of the key
+      content = content.replaceFirst("\\r?\\n\\z", "");
       if (content.isEmpty()) {
         throw f.error("the file '" + name + "' is empty; it must hold the pre-shared key");
       }

@@ -22,6 +22,8 @@ import java.util.Set;
  * @param phase1Proposals the phase-1 proposals the device accepts (cipher-hash-group, as in
  *     scenarios), in the profile's order; empty: not listed, any may be tried
  * @param espProposals the ESP proposals the device accepts (cipher-hash); empty: not listed
+ * @param command how to start any IKE daemon as the IUT ({@code launch: { command: ... }}, launch
+ *     is then {@value LaunchCommand#LAUNCH}); null otherwise
  */
 public record TargetProfile(
     String name,
@@ -35,7 +37,38 @@ public record TargetProfile(
     Set<String> claims,
     java.util.Map<String, String> knownResults,
     List<String> phase1Proposals,
-    List<String> espProposals) {
+    List<String> espProposals,
+    LaunchCommand command) {
+
+  /** A profile that the project does not start through a command. */
+  public TargetProfile(
+      String name,
+      String launch,
+      Inet4Address address,
+      String localId,
+      String remoteId,
+      byte[] psk,
+      String protectedNet,
+      Inet4Address protectedHost,
+      Set<String> claims,
+      java.util.Map<String, String> knownResults,
+      List<String> phase1Proposals,
+      List<String> espProposals) {
+    this(
+        name,
+        launch,
+        address,
+        localId,
+        remoteId,
+        psk,
+        protectedNet,
+        protectedHost,
+        claims,
+        knownResults,
+        phase1Proposals,
+        espProposals,
+        null);
+  }
 
   /** A profile that does not list the proposals it accepts. */
   public TargetProfile(
@@ -90,6 +123,29 @@ public record TargetProfile(
 
   public boolean launchesStrongSwan() {
     return "strongswan".equals(launch);
+  }
+
+  /** The same profile, started through this command ({@code launch: { command: ... }}). */
+  public TargetProfile withCommand(LaunchCommand c) {
+    return new TargetProfile(
+        name,
+        LaunchCommand.LAUNCH,
+        address,
+        localId,
+        remoteId,
+        psk,
+        protectedNet,
+        protectedHost,
+        claims,
+        knownResults,
+        phase1Proposals,
+        espProposals,
+        c);
+  }
+
+  /** True when the project starts the IUT through {@code launch: { command: ... }}. */
+  public boolean launchesCommand() {
+    return command != null;
   }
 
   public boolean claims(String item) {

@@ -123,6 +123,11 @@ public final class Doctor {
       out.add(tool("swanctl", "swanctl", "strongswan-swanctl", Need.RUN));
       out.add(tun());
     }
+    if (launchesCommand(target)) {
+      out.add(tool("unshare", "unshare", "util-linux", Need.RUN));
+      out.add(tool("setsid", "setsid", "util-linux", Need.RUN));
+      out.add(tool("nsenter", "nsenter", "util-linux", Need.RUN));
+    }
     boolean canTry = root.ok() && out.stream().allMatch(Check::ok);
     // reading the proposals and asking charon run beside the namespace checks: they are
     // independent, and this keeps the start-up of `natt run` short
@@ -163,6 +168,15 @@ public final class Doctor {
     } catch (RuntimeException e) {
       // the run reports a broken target file itself; check for the bundled IUT, the default
       return true;
+    }
+  }
+
+  /** A target started through launch: { command: ... } (its own daemon: no charon checks). */
+  private static boolean launchesCommand(Path target) {
+    try {
+      return TargetLoader.load(target, new SecureRandom()).launchesCommand();
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

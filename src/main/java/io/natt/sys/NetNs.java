@@ -82,6 +82,25 @@ public final class NetNs {
     }
   }
 
+  /**
+   * The argument vector that runs {@code argv} inside the named network namespace, in a fresh mount
+   * namespace of its own with a private tmpfs on /run (so that what it puts there, sockets and pid
+   * files, neither meets nor outlives anything else on the machine).
+   *
+   * @param ownGroup also make it the leader of a process group of its own ({@link ProcessGroup})
+   */
+  public static List<String> privateRun(String name, boolean ownGroup, List<String> argv) {
+    List<String> out =
+        new ArrayList<>(
+            List.of("ip", "netns", "exec", name, "unshare", "--mount", "--propagation", "private"));
+    List<String> inner =
+        new ArrayList<>(
+            List.of("sh", "-c", "mount -t tmpfs tmpfs /run && exec \"$@\"", "natt-iut"));
+    inner.addAll(argv);
+    out.addAll(ownGroup ? ProcessGroup.leading(inner) : inner);
+    return out;
+  }
+
   /** Kills what runs inside (only our own processes live there) and deletes the namespace. */
   public static void delete(String name) {
     for (long pid : pidsIn(name)) {

@@ -42,6 +42,38 @@ public class IutsTest {
     }
   }
 
+  static TargetProfile commandTarget(LaunchCommand c) throws Exception {
+    return target(null).withCommand(c);
+  }
+
+  @Test
+  public void aCommandIsStartedByTheProjectAndSaysItsVersionWhenAsked() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Path.of(".").toAbsolutePath();
+    LaunchCommand with =
+        new LaunchCommand(
+            "exec true",
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            java.util.Optional.of("echo my-ike 1.2.3; echo \"in $(pwd)\" >&2"),
+            java.time.Duration.ofSeconds(1),
+            dir);
+    assertNotNull(Iuts.launcher(commandTarget(with)));
+    assertEquals(Iuts.version(commandTarget(with)), "my-ike 1.2.3\nin " + dir.normalize());
+    LaunchCommand without =
+        new LaunchCommand(
+            "exec true",
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            java.time.Duration.ofSeconds(1),
+            dir);
+    assertEquals(
+        Iuts.version(commandTarget(without)),
+        "not known (the target profile gives no launch: version command)");
+  }
+
   @Test
   public void anUnknownLaunchIsRefused() throws Exception {
     SetupException e = expectThrows(SetupException.class, () -> Iuts.launcher(target("racoon")));

@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -117,6 +119,83 @@ public class TargetLoaderTest {
   }
 
   @Test
+  public void launchCommandWithEveryKey() {
+    TargetProfile t = TargetLoader.load(FIXTURES.resolve("good/command.yaml"), RND);
+    assertEquals(t.launch(), LaunchCommand.LAUNCH);
+    assertTrue(t.launchesCommand());
+    assertTrue(!t.launchesStrongSwan());
+    assertEquals(t.psk().length, TargetLoader.GENERATED_PSK_BYTES, "psk: generate works");
+    LaunchCommand c = t.command();
+    assertEquals(c.command(), "exec ./my-daemon.sh --foreground");
+    assertEquals(c.prepare(), Optional.of("test -x ./my-daemon.sh"));
+    assertEquals(c.stop(), Optional.of("./my-daemon.sh stop"));
+    assertEquals(c.status(), Optional.of("./my-daemon.sh status"));
+    assertEquals(c.version(), Optional.of("./my-daemon.sh --version"));
+    assertEquals(c.readyTimeout(), Duration.ofSeconds(45));
+    assertEquals(c.dir(), FIXTURES.resolve("good").toAbsolutePath(), "the profile's folder");
+  }
+
+  @Test
+  public void launchCommandDefaults() {
+    TargetProfile t = TargetLoader.load(FIXTURES.resolve("good/command-minimal.yaml"), RND);
+    LaunchCommand c = t.command();
+    assertEquals(c.command(), "exec ./my-daemon.sh");
+    assertEquals(c.prepare(), Optional.empty());
+    assertEquals(c.stop(), Optional.empty());
+    assertEquals(c.status(), Optional.empty());
+    assertEquals(c.version(), Optional.empty());
+    assertEquals(c.readyTimeout(), Duration.ofSeconds(20));
+    TargetProfile bundled =
+        TargetLoader.load(Path.of("testsuites/targets/bundled-strongswan.yaml"), RND);
+    assertEquals(bundled.command(), null);
+    assertTrue(!bundled.launchesCommand());
+  }
+
+  @Test
+  public void strongswanThroughTheScriptBesideItsProfile() {
+    Path profile = Path.of("testsuites/targets/strongswan-command.yaml");
+    TargetProfile t = TargetLoader.load(profile, RND);
+    assertEquals(t.command().command(), "exec ./strongswan-launch.sh");
+    Path script = t.command().dir().resolve("strongswan-launch.sh");
+    assertTrue(Files.isExecutable(script), script + " is executable");
+    TargetProfile bundled =
+        TargetLoader.load(Path.of("testsuites/targets/bundled-strongswan.yaml"), RND);
+    assertEquals(t.claims(), bundled.claims());
+    assertEquals(t.knownResults(), bundled.knownResults());
+    assertEquals(t.address(), bundled.address());
+  }
+
+  /** One trailing newline (LF or CR LF) ends the line of a psk-file; it is not part of the key. */
+  @Test
+  public void pskFileLosesOneTrailingNewlineOnly() throws IOException {
+    Path dir = Files.createTempDirectory("natt-psk-test-");
+    try {
+      Map<String, String> cases =
+          Map.of(
+              "k3y", "k3y",
+              "k3y\n", "k3y",
+              "k3y\r\n", "k3y",
+              "k3y\n\n", "k3y\n",
+              " k3y \n", " k3y ");
+      for (Map.Entry<String, String> c : cases.entrySet()) {
+        Files.writeString(dir.resolve("gw.psk"), c.getKey());
+        Files.writeString(
+            dir.resolve("gw.yaml"),
+            Files.readString(FIXTURES.resolve("good/remote-psk-file.yaml"))
+                .replace("lab-gw.psk", "gw.psk"));
+        TargetProfile t = TargetLoader.load(dir.resolve("gw.yaml"), RND);
+        assertEquals(
+            new String(t.psk(), StandardCharsets.UTF_8), c.getValue(), "file " + c.getKey());
+      }
+    } finally {
+      try (Stream<Path> s = Files.list(dir)) {
+        s.forEach(p -> p.toFile().delete());
+      }
+      Files.delete(dir);
+    }
+  }
+
+  @Test
   public void schemaKnowsEveryKeyTheLoaderAccepts() throws IOException {
     Object schema = Json.parse(Files.readString(Path.of("testsuites/schema/target.schema.json")));
     Map<String, Object> root = Json.at(schema);
@@ -127,7 +206,11 @@ public class TargetLoaderTest {
     assertEquals(Json.keys(Json.at(top, "ids", "properties")), new TreeSet<>(TargetLoader.ID_KEYS));
     assertEquals(
         Json.keys(Json.at(top, "auth", "properties")), new TreeSet<>(TargetLoader.AUTH_KEYS));
-    assertEquals(Json.enumOf(Json.at(top, "launch")), Set.of("strongswan"));
+    List<?> launch = (List<?>) Json.at(top, "launch").get("oneOf");
+    assertEquals(Json.enumOf(Json.at(launch.get(0))), Set.of("strongswan"));
+    assertEquals(
+        Json.keys(Json.at(launch.get(1), "properties")), new TreeSet<>(LaunchCommand.KEYS));
+    assertEquals(Json.at(launch.get(1)).get("required"), List.of("command"));
     Map<String, Object> proposals = Json.at(top, "proposals", "properties");
     assertEquals(Json.keys(proposals), new TreeSet<>(TargetLoader.PROPOSAL_KEYS));
     assertEquals(
