@@ -22,6 +22,8 @@ import java.util.Set;
  * @param phase1Proposals the phase-1 proposals the device accepts (cipher-hash-group, as in
  *     scenarios), in the profile's order; empty: not listed, any may be tried
  * @param espProposals the ESP proposals the device accepts (cipher-hash); empty: not listed
+ * @param remote how the harness reaches a remote device (bind address, ports, timeouts, hooks);
+ *     null for a target the project launches
  */
 public record TargetProfile(
     String name,
@@ -35,7 +37,38 @@ public record TargetProfile(
     Set<String> claims,
     java.util.Map<String, String> knownResults,
     List<String> phase1Proposals,
-    List<String> espProposals) {
+    List<String> espProposals,
+    RemoteSettings remote) {
+
+  /** A profile without remote settings (a target the project launches). */
+  public TargetProfile(
+      String name,
+      String launch,
+      Inet4Address address,
+      String localId,
+      String remoteId,
+      byte[] psk,
+      String protectedNet,
+      Inet4Address protectedHost,
+      Set<String> claims,
+      java.util.Map<String, String> knownResults,
+      List<String> phase1Proposals,
+      List<String> espProposals) {
+    this(
+        name,
+        launch,
+        address,
+        localId,
+        remoteId,
+        psk,
+        protectedNet,
+        protectedHost,
+        claims,
+        knownResults,
+        phase1Proposals,
+        espProposals,
+        null);
+  }
 
   /** A profile that does not list the proposals it accepts. */
   public TargetProfile(
@@ -90,6 +123,29 @@ public record TargetProfile(
 
   public boolean launchesStrongSwan() {
     return "strongswan".equals(launch);
+  }
+
+  /** A device the project does not start (no {@code launch}): reached over the network. */
+  public boolean isRemote() {
+    return launch == null || launch.isEmpty();
+  }
+
+  /** The same profile with these remote settings. */
+  public TargetProfile withRemote(RemoteSettings r) {
+    return new TargetProfile(
+        name,
+        launch,
+        address,
+        localId,
+        remoteId,
+        psk,
+        protectedNet,
+        protectedHost,
+        claims,
+        knownResults,
+        phase1Proposals,
+        espProposals,
+        r);
   }
 
   public boolean claims(String item) {

@@ -54,6 +54,11 @@ public final class KernelTestbed implements Testbed {
                   why -> {
                     throw new SetupException(why);
                   });
+          if (r.remote() != null) {
+            throw new SetupException(
+                "a remote device is reached through the emulated NAT only (--nat emulated): the"
+                    + " kernel backend needs the IUT in a network namespace of the project's");
+          }
           return KernelTestbed.build(
               r.layout().harnessBehind().stream().findFirst().map(Nat::behaviour),
               r.iutAddress(),

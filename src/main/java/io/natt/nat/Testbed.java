@@ -38,13 +38,30 @@ public interface Testbed extends AutoCloseable {
   }
 
   /**
+   * A remote device: no namespace is made; the harness host is the network namespace the JVM runs
+   * in, with the address {@code bind}.
+   *
+   * @param bind the local address the harness binds
+   * @param portMin lowest public port of the emulated NAT's mappings
+   * @param portMax highest one
+   */
+  record Remote(Inet4Address bind, int portMin, int portMax) {}
+
+  /**
    * What to build.
    *
    * @param layout the NATs and where they sit
    * @param iutAddress the IUT's public address (from the target profile)
    * @param protectedHost an address inside the IUT's protected network that answers ICMP echo
+   * @param remote set for a remote device (reached from the JVM's own namespace), else null
    */
-  record Request(Layout layout, Inet4Address iutAddress, Inet4Address protectedHost) {}
+  record Request(
+      Layout layout, Inet4Address iutAddress, Inet4Address protectedHost, Remote remote) {
+    /** For an IUT in a namespace of the project's. */
+    public Request(Layout layout, Inet4Address iutAddress, Inet4Address protectedHost) {
+      this(layout, iutAddress, protectedHost, null);
+    }
+  }
 
   /** One way to realise testbeds (kernel namespaces and nftables; emulated, in process). */
   interface Backend {
@@ -56,6 +73,16 @@ public interface Testbed extends AutoCloseable {
      * behaviour it has no means for), or empty when it can. Asked before anything is built.
      */
     Optional<String> refusal(Layout layout);
+
+    /**
+     * Why the scenario cannot run for this user on this request although the backend could realise
+     * it (e.g. a scenario without a NAT needs UDP port 500, which an unprivileged user cannot
+     * bind): the scenario is then NOT_APPLICABLE with this reason. Asked before anything is built
+     * or sent; a SetupException for a problem that is a set-up error instead (a port in use).
+     */
+    default Optional<String> notApplicable(Request request) {
+      return Optional.empty();
+    }
 
     /** Builds the testbed; throws a SetupException with the reason when it cannot. */
     Testbed build(Request request);
