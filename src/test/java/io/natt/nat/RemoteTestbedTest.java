@@ -73,6 +73,10 @@ public class RemoteTestbedTest {
       assertEquals(
           refused.getMessage(),
           "the IUT at 127.0.0.1 is a remote device: the harness opens no port on its address");
+      t.close();
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
   }
 
