@@ -109,9 +109,24 @@ public final class EmulatedTestbed implements Testbed {
 
       @Override
       public Optional<String> notApplicable(Request r) {
-        return r.remote() == null || !r.layout().harnessBehind().isEmpty()
-            ? Optional.empty()
-            : directPorts(r.remote().bind());
+        if (r.remote() == null) {
+          return Optional.empty();
+        }
+        if (r.layout().harnessBehind().isEmpty()) {
+          return wellKnownPorts(
+              r.remote().bind(),
+              "a scenario without a NAT sends from UDP port 500 (then 4500)",
+              true);
+        }
+        Testbed.Nat n = r.layout().harnessBehind().get(0);
+        return n.behaviour().ports() == NatBehaviour.PortAllocation.PRESERVE
+            ? wellKnownPorts(
+                r.remote().bind(),
+                "NAT "
+                    + n.name()
+                    + " preserves ports: its public side sends from UDP port 500 (then 4500)",
+                false)
+            : Optional.empty();
       }
 
       @Override
@@ -156,20 +171,27 @@ public final class EmulatedTestbed implements Testbed {
 
   /**
    * Whether this user can bind UDP 500 and 4500 on {@code bind} in the JVM's namespace: empty when
-   * it can; the reason (NOT_APPLICABLE) when it lacks the privilege; a SetupException when a port
-   * is taken or the address is not this host's.
+   * it can; the reason (NOT_APPLICABLE), starting with {@code why}, when it lacks the privilege. A
+   * port that is taken or an address that is not this host's is a SetupException when {@code
+   * strict}; otherwise empty (a port-preserving NAT then falls back to a random port, as it does
+   * for a launched IUT).
    */
-  static Optional<String> directPorts(Inet4Address bind) {
+  static Optional<String> wellKnownPorts(Inet4Address bind, String why, boolean strict) {
     for (int port : DIRECT_PORTS) {
       var problem = io.natt.net.SocketNetwork.probe(new java.net.InetSocketAddress(bind, port));
       if (problem.isEmpty()) {
         continue;
       }
       String where = bind.getHostAddress() + ":" + port;
+      if (!strict
+          && problem.get().getKey() != io.natt.net.SocketNetwork.BindProblem.NOT_PERMITTED) {
+        return Optional.empty();
+      }
       switch (problem.get().getKey()) {
         case NOT_PERMITTED:
           return Optional.of(
-              "a scenario without a NAT sends from UDP port 500 (then 4500), and this user (uid "
+              why
+                  + ", and this user (uid "
                   + io.natt.sys.Privilege.uid()
                   + ") cannot bind "
                   + where

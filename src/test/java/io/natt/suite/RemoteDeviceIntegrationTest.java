@@ -35,7 +35,8 @@ import org.testng.annotations.Test;
  * in a namespace of its own, reached over a veth from a second namespace, where the product runs as
  * a child JVM under an unprivileged user (uid 65534, no capabilities) with a remote target profile.
  * The phase-1 and ESP scenarios behind the emulated NAT must PASS and the run exit 0; a scenario
- * without a NAT, which needs UDP port 500, must be NOT_APPLICABLE with that reason.
+ * without a NAT and one with a port-preserving NAT, which need UDP port 500, must be NOT_APPLICABLE
+ * with that reason.
  */
 public class RemoteDeviceIntegrationTest {
   private static final int NOBODY = 65534;
@@ -45,7 +46,8 @@ public class RemoteDeviceIntegrationTest {
       List.of(
           "testsuites/rfc3947/mm-float-behind-nat.yaml",
           "testsuites/rfc3948/keepalive-from-harness.yaml",
-          "testsuites/rfc3947/mm-direct-no-nat.yaml");
+          "testsuites/rfc3947/mm-direct-no-nat.yaml",
+          "testsuites/rfc3947/mm-port-preserving-nat.yaml");
 
   @Test
   public void anUnprivilegedRunAgainstAStrongSwanTheProjectDidNotStartPasses() throws Exception {
@@ -210,6 +212,10 @@ public class RemoteDeviceIntegrationTest {
           scenarioVerdicts.get("3947-mm-direct-no-nat"),
           "NOT_APPLICABLE",
           "a direct scenario needs UDP 500, which uid 65534 cannot bind:\n" + out);
+      assertEquals(
+          scenarioVerdicts.get("3947-mm-port-preserving-nat"),
+          "NOT_APPLICABLE",
+          "a NAT that keeps port 500 needs it too:\n" + out);
       // every requirement the two scenarios name was judged PASS in them
       Map<String, Map<String, String>> cells = cells(matrix);
       for (String judged :
@@ -230,7 +236,14 @@ public class RemoteDeviceIntegrationTest {
               && direct.contains("cannot bind " + HARNESS + ":500")
               && direct.contains("uid " + NOBODY),
           "NOT_APPLICABLE names port 500 and the user: " + direct);
-      // the before-each hook ran for the two scenarios that ran, not for the one that did not apply
+      String preserving =
+          out.lines().filter(l -> l.contains("3947-mm-port-preserving-nat")).findFirst().orElse("");
+      assertTrue(
+          preserving.contains("NOT_APPLICABLE")
+              && preserving.contains("NAT router preserves ports")
+              && preserving.contains("cannot bind " + HARNESS + ":500"),
+          preserving);
+      // the before-each hook ran for the two scenarios that ran, not for those that did not apply
       assertEquals(
           Files.readAllLines(hookLog), List.of("cleared " + DEVICE, "cleared " + DEVICE), out);
       String environment =
