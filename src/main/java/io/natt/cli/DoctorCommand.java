@@ -21,6 +21,9 @@ import picocli.CommandLine.Option;
           + " and that charon has a provider for every DH group, cipher and integrity algorithm"
           + " the scenarios' proposals use. tshark and Chromium are checked for the project's"
           + " tests only. One line per check; a failed one says what to install or enable.",
+      "For a remote device (a target profile without launch) a run needs no root: only that"
+          + " remote.bind is an address of this machine; whether UDP 500/4500 can be bound is"
+          + " reported (scenarios without a NAT are NOT_APPLICABLE without it), never a blocker.",
       "`natt run` runs the same checks (without the test-only ones) before it starts.",
       "Exit 0 when everything a run needs works, 2 otherwise."
     })

@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
     description = {
       "Runs conformance scenarios against a target and judges every requirement they exercise.",
       "One line per scenario as it finishes, then a summary by requirement with the evidence of"
-          + " each failure. Needs root (network namespaces)."
+          + " each failure. Needs root (network namespaces) for the bundled strongSwan; a remote"
+          + " device (a target profile without launch) is tested without root, through the NAT"
+          + " emulated in the harness."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -119,6 +121,11 @@ final class RunCommand implements Callable<Integer> {
           "natt: --nat " + nat + ": choose one of " + String.join(", ", Testbeds.names()));
       return Main.SETUP_ERROR;
     }
+    String remoteKernel = remoteOnKernel(target, nat);
+    if (remoteKernel != null) {
+      System.err.println(remoteKernel);
+      return Main.SETUP_ERROR;
+    }
     SuiteSettings settings = new SuiteSettings(target, suites, catalog, report, nat);
     if (plan) {
       return RunPlan.print(settings, System.out);
@@ -129,5 +136,25 @@ final class RunCommand implements Callable<Integer> {
       return Main.SETUP_ERROR;
     }
     return ConformanceRun.run(settings, jobs, System.out);
+  }
+
+  /** The refusal of {@code --nat kernel} for a remote device, or null. */
+  static String remoteOnKernel(Path target, String nat) {
+    if (!io.natt.nat.KernelTestbed.NAME.equals(nat)) {
+      return null;
+    }
+    io.natt.iut.TargetProfile t;
+    try {
+      t = io.natt.iut.TargetLoader.load(target, new java.security.SecureRandom());
+    } catch (RuntimeException e) {
+      return null; // the run reports the file's mistakes
+    }
+    return t.isRemote()
+        ? "natt: --nat kernel: "
+            + t.name()
+            + " is a remote device, reached only through the NAT emulated in the harness (--nat"
+            + " emulated, the default for it); a kernel NAT needs the IUT in a namespace of the"
+            + " project's"
+        : null;
   }
 }

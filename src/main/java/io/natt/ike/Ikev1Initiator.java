@@ -53,7 +53,6 @@ import java.util.function.Predicate;
  * 4500 without the non-ESP marker) and {@code ID_PORT_500} (IDii with protocol 17, port 500).
  */
 public final class Ikev1Initiator {
-  private static final int MAX_SENDS = 4;
 
   private final PeerConfig cfg;
   private final Channel channel;
@@ -558,9 +557,11 @@ public final class Ikev1Initiator {
    */
   private Received sendAndAwait(
       byte[] ike, PacketView.Ike sentView, String what, Predicate<PacketView.Ike> match) {
-    for (int attempt = 1; attempt <= MAX_SENDS; attempt++) {
+    int sends = 1 + cfg.retransmits();
+    for (int attempt = 1; attempt <= sends; attempt++) {
       send(ike, sentView);
-      long deadline = System.nanoTime() + cfg.answerTimeout().toNanos();
+      Duration wait = attempt < sends ? cfg.answerTimeout() : cfg.lastWait();
+      long deadline = System.nanoTime() + wait.toNanos();
       while (true) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
@@ -608,7 +609,7 @@ public final class Ikev1Initiator {
           listener.received(d, view);
         }
       }
-      if (attempt < MAX_SENDS) {
+      if (attempt < sends) {
         listener.note("no answer to " + what + " yet: retransmitting (" + (attempt + 1) + ")");
       }
     }
@@ -618,10 +619,13 @@ public final class Ikev1Initiator {
             + " from "
             + cfg.remoteAddress().getHostAddress()
             + " after "
-            + MAX_SENDS
+            + sends
             + " sends, "
             + cfg.answerTimeout().toMillis()
-            + " ms apart");
+            + " ms apart"
+            + (cfg.lastWait().equals(cfg.answerTimeout())
+                ? ""
+                : ", then " + cfg.lastWait().toMillis() + " ms"));
   }
 
   private Decrypted decrypt(Datagram d, PacketView.Ike v, byte[] withIv) {

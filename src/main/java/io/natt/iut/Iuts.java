@@ -9,7 +9,7 @@ public final class Iuts {
   /**
    * How to start the target's IUT: {@code strongswan} is the bundled strongSwan, {@code { command:
    * ... }} any daemon ({@link CommandIut}); a target without {@code launch} is a remote device,
-   * which the project does not start (refused for now).
+   * which the project does not start (its before-each hook runs instead).
    */
   public static Iut.Launcher launcher(TargetProfile target) {
     if (target.launchesStrongSwan()) {
@@ -18,12 +18,8 @@ public final class Iuts {
     if (target.launchesCommand()) {
       return CommandIut::start;
     }
-    if (target.launch() == null || target.launch().isEmpty()) {
-      throw new SetupException(
-          "target "
-              + target.name()
-              + " is not launched by the project; remote devices need the emulated NAT backend,"
-              + " which is not built yet");
+    if (target.isRemote()) {
+      return RemoteDevice::start;
     }
     throw new SetupException(
         "target " + target.name() + ": launch: " + target.launch() + " is not supported");
@@ -34,8 +30,11 @@ public final class Iuts {
     if (target.launchesCommand()) {
       return CommandIut.version(target.command());
     }
+    if (target.isRemote()) {
+      return "remote device, version " + RemoteDevice.version(target);
+    }
     if (!target.launchesStrongSwan()) {
-      return "remote device (version not known to the harness)";
+      return "version not known to the harness";
     }
     return StrongSwan.charonVersion();
   }

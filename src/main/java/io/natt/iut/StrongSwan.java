@@ -160,6 +160,11 @@ public final class StrongSwan implements Iut {
     return process.pid();
   }
 
+  /** charon's VICI socket (in this IUT's own folder), for swanctl --uri unix://... */
+  public Path viciSocket() {
+    return dir.resolve("charon.vici");
+  }
+
   static String strongswanConf(Path dir) {
     return """
         charon {

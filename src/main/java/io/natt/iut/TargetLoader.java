@@ -41,7 +41,8 @@ public final class TargetLoader {
           "protected-host",
           "claims",
           "known-results",
-          "proposals");
+          "proposals",
+          RemoteSettings.KEY);
   private static final java.util.regex.Pattern REQUIREMENT_ID =
       java.util.regex.Pattern.compile("\\d{4}-[0-9a-z.]+-[a-z0-9-]+");
   static final List<String> ID_KEYS = List.of("local", "remote");
@@ -181,6 +182,7 @@ public final class TargetLoader {
         esp = get(p, pm.get(), "esp", n -> proposals(n, ProposalGrammar::esp, p), esp);
       }
     }
+    RemoteSettings remoteSettings = remote(root, launched, p);
     p.throwIfAny();
     return new TargetProfile(
         name,
@@ -195,7 +197,8 @@ public final class TargetLoader {
         Collections.unmodifiableMap(known),
         phase1,
         esp,
-        command);
+        command,
+        remoteSettings);
   }
 
   /** {@code launch: { command: ... }}, or null when launch is a word or absent. */
@@ -211,6 +214,32 @@ public final class TargetLoader {
       throw n.expected("strongswan or a map such as { command: ./my-daemon.sh }");
     }
     return "strongswan";
+  }
+
+  /**
+   * The {@code remote:} block: required for a device the project does not launch (the harness must
+   * know which local address to bind), refused for one it launches (the settings would be ignored).
+   */
+  private static RemoteSettings remote(YamlMap root, boolean launched, Problems p) {
+    if (launched) {
+      if (root.has(RemoteSettings.KEY)) {
+        p.add(
+            root.keyNode(RemoteSettings.KEY)
+                .error(
+                    "remote: is for a device the project does not launch; a launched IUT is reached"
+                        + " inside its own namespace (remove remote:, or remove launch:)"));
+      }
+      return null;
+    }
+    if (!root.has(RemoteSettings.KEY)) {
+      p.add(
+          root.node()
+              .error(
+                  "a remote device (no launch:) needs remote: { bind: ADDRESS }, the local"
+                      + " address the harness binds to reach it"));
+      return null;
+    }
+    return RemoteSettings.read(root.get(RemoteSettings.KEY), p);
   }
 
   private static <T> T get(

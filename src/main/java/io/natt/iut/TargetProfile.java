@@ -24,6 +24,8 @@ import java.util.Set;
  * @param espProposals the ESP proposals the device accepts (cipher-hash); empty: not listed
  * @param command how to start any IKE daemon as the IUT ({@code launch: { command: ... }}, launch
  *     is then {@value LaunchCommand#LAUNCH}); null otherwise
+ * @param remote how the harness reaches a remote device (bind address, ports, timeouts, hooks);
+ *     null for a target the project launches
  */
 public record TargetProfile(
     String name,
@@ -38,7 +40,8 @@ public record TargetProfile(
     java.util.Map<String, String> knownResults,
     List<String> phase1Proposals,
     List<String> espProposals,
-    LaunchCommand command) {
+    LaunchCommand command,
+    RemoteSettings remote) {
 
   /** A profile that the project does not start through a command. */
   public TargetProfile(
@@ -67,6 +70,7 @@ public record TargetProfile(
         knownResults,
         phase1Proposals,
         espProposals,
+        null,
         null);
   }
 
@@ -140,12 +144,37 @@ public record TargetProfile(
         knownResults,
         phase1Proposals,
         espProposals,
-        c);
+        c,
+        null);
   }
 
   /** True when the project starts the IUT through {@code launch: { command: ... }}. */
   public boolean launchesCommand() {
     return command != null;
+  }
+
+  /** A device the project does not start (no {@code launch}): reached over the network. */
+  public boolean isRemote() {
+    return launch == null || launch.isEmpty();
+  }
+
+  /** The same profile with these remote settings. */
+  public TargetProfile withRemote(RemoteSettings r) {
+    return new TargetProfile(
+        name,
+        launch,
+        address,
+        localId,
+        remoteId,
+        psk,
+        protectedNet,
+        protectedHost,
+        claims,
+        knownResults,
+        phase1Proposals,
+        espProposals,
+        command,
+        r);
   }
 
   public boolean claims(String item) {

@@ -57,6 +57,8 @@ public final class EmulatedNat implements DatagramPort {
   private final List<Integer> ports;
   private final DatagramNetwork network;
   private final Random random;
+  private volatile int portMin = RANDOM_PORT_MIN;
+  private volatile int portMax = 65535;
   private final Map<Key, Mapping> mappings = new LinkedHashMap<>();
 
   /** Every public port bound, live or not: a forgotten mapping's socket stays to observe. */
@@ -163,6 +165,30 @@ public final class EmulatedNat implements DatagramPort {
     }
     n.timer.scheduleWithFixedDelay(
         n::sweep, SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+    return n;
+  }
+
+  /**
+   * As {@link #open(String, NatBehaviour, Inet4Address, Inet4Address, List, DatagramNetwork,
+   * Random)}, with random mapped ports from {@code portMin} to {@code portMax} (a remote run's
+   * configured range).
+   */
+  public static EmulatedNat open(
+      String name,
+      NatBehaviour behaviour,
+      Inet4Address inside,
+      Inet4Address publicAddress,
+      List<Integer> ports,
+      DatagramNetwork network,
+      Random random,
+      int portMin,
+      int portMax) {
+    if (portMin < 1 || portMax > 65535 || portMin > portMax) {
+      throw new IllegalArgumentException("bad port range " + portMin + "-" + portMax);
+    }
+    EmulatedNat n = open(name, behaviour, inside, publicAddress, ports, network, random);
+    n.portMin = portMin;
+    n.portMax = portMax;
     return n;
   }
 
@@ -342,17 +368,26 @@ public final class EmulatedNat implements DatagramPort {
       }
       event("NAT " + name + ": port " + insidePort + " not free, a random port instead");
     }
-    for (int attempt = 0; attempt < 200; attempt++) {
+    int lo = portMin;
+    int span = portMax - lo + 1;
+    for (int attempt = 0; attempt < Math.min(200, 4 * span); attempt++) {
       int port;
       synchronized (random) {
-        port = RANDOM_PORT_MIN + random.nextInt(65536 - RANDOM_PORT_MIN);
+        port = lo + random.nextInt(span);
       }
       if (!sockets.containsKey(port) && take(port)) {
         return port;
       }
     }
     throw new SetupException(
-        "NAT " + name + ": no free UDP port on " + publicAddress.getHostAddress());
+        "NAT "
+            + name
+            + ": no free UDP port on "
+            + publicAddress.getHostAddress()
+            + " in "
+            + lo
+            + "-"
+            + portMax);
   }
 
   /** Whether the public port is now this NAT's for a new mapping; holds the lock. */

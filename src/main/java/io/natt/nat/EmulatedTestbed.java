@@ -3,6 +3,7 @@ package io.natt.nat;
 import io.natt.net.Capture;
 import io.natt.net.DatagramNetwork;
 import io.natt.net.DatagramPort;
+import io.natt.net.Interlock;
 import io.natt.net.MemoryNetwork;
 import io.natt.net.RecordingCapture;
 import io.natt.net.SocketNetwork;
@@ -34,6 +35,15 @@ import java.util.Random;
  * socket, no root; the hosts meet on a {@link MemoryNetwork}, which serves an IUT that runs inside
  * the harness (the emulated IUT and its mutants) and nothing else.
  *
+ * <p>A remote device (the request's {@link Testbed.Remote}, with {@link #BACKEND}): no namespace at
+ * all, no root. The harness host is the network namespace the JVM runs in, with the profile's bind
+ * address as its public address; the IUT host is the device's address; nothing is opened on the
+ * IUT's side. A scenario without a NAT binds UDP 500 and 4500 on the bind address: for a user who
+ * cannot, it is NOT_APPLICABLE ({@link Backend#notApplicable}).
+ *
+ * <p>Every datagram the harness's side sends goes through an {@link Interlock} that lets it go only
+ * to the IUT's address.
+ *
  * <p>What it realises: the harness behind zero or one NAT; every mapping and filtering behaviour of
  * RFC 4787; random (from 10000 up) or preserved ports; the UDP timeout (inbound packets refresh a
  * mapping, as netfilter's conntrack does); rebinding (new sockets); loss, duplication and
@@ -63,6 +73,7 @@ public final class EmulatedTestbed implements Testbed {
 
   private final boolean inMemory;
   private final Testbed.Nat nat;
+  private final Testbed.Remote remote;
   private final Random random = new Random(new SecureRandom().nextLong());
   private final List<String> namespaces = new ArrayList<>();
   private final List<NsExecutor> executors = new ArrayList<>();
@@ -76,10 +87,12 @@ public final class EmulatedTestbed implements Testbed {
   private RecordingCapture outsideCapture;
   private Impairment impairment = Impairment.NONE;
   private Inet4Address iutSeenAs;
+  private Interlock interlock;
 
-  private EmulatedTestbed(boolean inMemory, Testbed.Nat nat) {
+  private EmulatedTestbed(boolean inMemory, Testbed.Nat nat, Testbed.Remote remote) {
     this.inMemory = inMemory;
     this.nat = nat;
+    this.remote = remote;
   }
 
   private static Backend backend(String name, boolean inMemory) {
@@ -95,8 +108,30 @@ public final class EmulatedTestbed implements Testbed {
       }
 
       @Override
-      public Addressing addressing(Layout layout) {
-        return EmulatedTestbed.addressing(layout, inMemory);
+      public Addressing addressing(Request r) {
+        return EmulatedTestbed.addressing(r, inMemory);
+      }
+
+      @Override
+      public Optional<String> notApplicable(Request r) {
+        if (r.remote() == null) {
+          return Optional.empty();
+        }
+        if (r.layout().harnessBehind().isEmpty()) {
+          return wellKnownPorts(
+              r.remote().bind(),
+              "a scenario without a NAT sends from UDP port 500 (then 4500)",
+              true);
+        }
+        Testbed.Nat n = r.layout().harnessBehind().get(0);
+        return n.behaviour().ports() == NatBehaviour.PortAllocation.PRESERVE
+            ? wellKnownPorts(
+                r.remote().bind(),
+                "NAT "
+                    + n.name()
+                    + " preserves ports: its public side sends from UDP port 500 (then 4500)",
+                false)
+            : Optional.empty();
       }
 
       @Override
@@ -106,9 +141,14 @@ public final class EmulatedTestbed implements Testbed {
                 why -> {
                   throw new SetupException(why);
                 });
+        if (inMemory && r.remote() != null) {
+          throw new SetupException(
+              "a remote device cannot be reached on the in-memory network; use the emulated"
+                  + " backend");
+        }
         EmulatedTestbed t =
             new EmulatedTestbed(
-                inMemory, r.layout().harnessBehind().stream().findFirst().orElse(null));
+                inMemory, r.layout().harnessBehind().stream().findFirst().orElse(null), r.remote());
         try {
           t.create(r.iutAddress(), r.protectedHost());
           return t;
@@ -124,34 +164,44 @@ public final class EmulatedTestbed implements Testbed {
    * The emulated backend's addresses for a layout: behind a NAT the peer believes it has the
    * private address, and its datagrams leave from mapped ports of sockets on the public one.
    */
-  static Addressing addressing(Layout layout, boolean inMemory) {
-    Optional<NatBehaviour> n = layout.harnessBehind().stream().findFirst().map(Nat::behaviour);
-    String where = inMemory ? "an in-memory network" : "a namespace of its own";
+  static Addressing addressing(Request r, boolean inMemory) {
+    Optional<NatBehaviour> n = r.layout().harnessBehind().stream().findFirst().map(Nat::behaviour);
+    Testbed.Remote remote = r.remote();
+    String where =
+        remote != null
+            ? "this machine's own network"
+            : inMemory ? "an in-memory network" : "a namespace of its own";
+    Inet4Address outside =
+        remote != null
+            ? remote.bind()
+            : KernelTestbed.ip(n.isEmpty() ? HARNESS_PUBLIC : NAT_PUBLIC);
     if (n.isEmpty()) {
       return new Addressing(
-          KernelTestbed.ip(HARNESS_PUBLIC),
-          HARNESS_PUBLIC + " ports 500 and 4500 (" + where + ")",
-          KernelTestbed.ip(HARNESS_PUBLIC),
+          outside,
+          outside.getHostAddress() + " ports 500 and 4500 (" + where + ")",
+          outside,
           KernelTestbed.ip(HARNESS_INNER_DIRECT),
           "",
           "no NAT to rebind",
           EXPIRY_SLACK);
     }
     NatBehaviour b = n.get();
+    int low = remote == null ? EmulatedNat.RANDOM_PORT_MIN : remote.portMin();
+    int high = remote == null ? 65535 : remote.portMax();
     return new Addressing(
         KernelTestbed.ip(HARNESS_PRIVATE),
         "sockets on "
-            + NAT_PUBLIC
+            + outside.getHostAddress()
             + ", one per mapping ("
             + where
             + "); the peer believes it is "
             + HARNESS_PRIVATE
             + " ports 500 and 4500",
-        KernelTestbed.ip(NAT_PUBLIC),
+        outside,
         KernelTestbed.ip(HARNESS_PRIVATE),
         "the emulated NAT in the harness, "
             + (b.ports() == NatBehaviour.PortAllocation.RANDOM
-                ? "a random public port from " + EmulatedNat.RANDOM_PORT_MIN + " per mapping"
+                ? "a random public port from " + low + "-" + high + " per mapping"
                 : "the private port kept where it can be bound"),
         "every mapping forgotten: the next packet leaves from a new socket and port",
         EXPIRY_SLACK);
@@ -168,7 +218,73 @@ public final class EmulatedTestbed implements Testbed {
     return Optional.empty();
   }
 
+  /** UDP ports a scenario without a NAT sends from (IKE, then NAT-T). */
+  static final List<Integer> DIRECT_PORTS = List.of(500, 4500);
+
+  /**
+   * Whether this user can bind UDP 500 and 4500 on {@code bind} in the JVM's namespace: empty when
+   * it can; the reason (NOT_APPLICABLE), starting with {@code why}, when it lacks the privilege. A
+   * port that is taken or an address that is not this host's is a SetupException when {@code
+   * strict}; otherwise empty (a port-preserving NAT then falls back to a random port, as it does
+   * for a launched IUT).
+   */
+  static Optional<String> wellKnownPorts(Inet4Address bind, String why, boolean strict) {
+    for (int port : DIRECT_PORTS) {
+      var problem = io.natt.net.SocketNetwork.probe(new java.net.InetSocketAddress(bind, port));
+      if (problem.isEmpty()) {
+        continue;
+      }
+      String where = bind.getHostAddress() + ":" + port;
+      if (!strict
+          && problem.get().getKey() != io.natt.net.SocketNetwork.BindProblem.NOT_PERMITTED) {
+        return Optional.empty();
+      }
+      switch (problem.get().getKey()) {
+        case NOT_PERMITTED:
+          return Optional.of(
+              why
+                  + ", and this user (uid "
+                  + io.natt.sys.Privilege.uid()
+                  + ") cannot bind "
+                  + where
+                  + " ("
+                  + problem.get().getValue()
+                  + "): run as root, give the JVM CAP_NET_BIND_SERVICE, or lower"
+                  + " net.ipv4.ip_unprivileged_port_start to 500");
+        case IN_USE:
+          throw new SetupException(
+              "cannot bind UDP "
+                  + where
+                  + " for the harness: it is in use (an IKE daemon on this machine?); stop it for"
+                  + " a scenario without a NAT");
+        case NOT_LOCAL:
+          throw new SetupException(
+              "cannot bind UDP "
+                  + where
+                  + ": "
+                  + bind.getHostAddress()
+                  + " is not an address of this machine (remote: bind: in the target profile)");
+        default:
+          throw new SetupException(
+              "cannot bind UDP " + where + " for the harness: " + problem.get().getValue());
+      }
+    }
+    return Optional.empty();
+  }
+
   private void create(Inet4Address iutAddress, Inet4Address protectedAddress) {
+    if (remote != null) {
+      // no namespace: the JVM's own network is the harness host's
+      harnessPublic = remote.bind();
+      Inet4Address own = nat == null ? harnessPublic : KernelTestbed.ip(HARNESS_PRIVATE);
+      harness = new Host("harness", "", "", own, 32);
+      iut = new Host("iut", "", "", iutAddress, 32);
+      interlock =
+          Interlock.allowing(List.of(iutAddress), "the IUT at " + iutAddress.getHostAddress());
+      return;
+    }
+    interlock =
+        Interlock.allowing(List.of(iutAddress), "the IUT at " + iutAddress.getHostAddress());
     harnessPublic = KernelTestbed.ip(nat == null ? HARNESS_PUBLIC : NAT_PUBLIC);
     Inet4Address harnessOwn = nat == null ? harnessPublic : KernelTestbed.ip(HARNESS_PRIVATE);
     if (inMemory) {
@@ -213,8 +329,13 @@ public final class EmulatedTestbed implements Testbed {
     return name;
   }
 
-  private DatagramNetwork network(String namespace) {
-    return inMemory ? memory : new SocketNetwork(executor(namespace));
+  /** Where the harness's side binds: every socket sends only to the IUT's address. */
+  private DatagramNetwork harnessNetwork() {
+    DatagramNetwork n =
+        inMemory
+            ? memory
+            : new SocketNetwork(remote != null ? null : executor(harness.namespace()));
+    return interlock.guard(n);
   }
 
   private NsExecutor executor(String namespace) {
@@ -290,7 +411,7 @@ public final class EmulatedTestbed implements Testbed {
 
   @Override
   public synchronized DatagramPort openHarnessPort(List<Integer> localPorts) {
-    DatagramNetwork net = network(harness.namespace());
+    DatagramNetwork net = harnessNetwork();
     EmulatedNat p =
         nat == null
             ? EmulatedNat.direct(harnessPublic, localPorts, net, random)
@@ -301,7 +422,9 @@ public final class EmulatedTestbed implements Testbed {
                 harnessPublic,
                 localPorts,
                 net,
-                random);
+                random,
+                remote == null ? EmulatedNat.RANDOM_PORT_MIN : remote.portMin(),
+                remote == null ? 65535 : remote.portMax());
     p.record(insideCapture, outsideCapture);
     p.impair(impairment);
     if (iutSeenAs != null) {
@@ -313,6 +436,12 @@ public final class EmulatedTestbed implements Testbed {
 
   @Override
   public DatagramPort openIutPort(List<Integer> localPorts) {
+    if (remote != null) {
+      throw new SetupException(
+          "the IUT at "
+              + iut.address().getHostAddress()
+              + " is a remote device: the harness opens no port on its address");
+    }
     if (!inMemory) {
       return UdpTransport.open(executor(iut.namespace()), iut.address(), localPorts);
     }

@@ -48,8 +48,8 @@ public final class KernelTestbed implements Testbed {
         }
 
         @Override
-        public Addressing addressing(Layout layout) {
-          return KernelTestbed.addressing(layout);
+        public Addressing addressing(Request r) {
+          return KernelTestbed.addressing(r.layout());
         }
 
         @Override
@@ -59,6 +59,11 @@ public final class KernelTestbed implements Testbed {
                   why -> {
                     throw new SetupException(why);
                   });
+          if (r.remote() != null) {
+            throw new SetupException(
+                "a remote device is reached through the emulated NAT only (--nat emulated): the"
+                    + " kernel backend needs the IUT in a network namespace of the project's");
+          }
           return KernelTestbed.build(
               r.layout().harnessBehind().stream().findFirst().map(Nat::behaviour),
               r.iutAddress(),

@@ -38,13 +38,30 @@ public interface Testbed extends AutoCloseable {
   }
 
   /**
+   * A remote device: no namespace is made; the harness host is the network namespace the JVM runs
+   * in, with the address {@code bind}.
+   *
+   * @param bind the local address the harness binds
+   * @param portMin lowest public port of the emulated NAT's mappings
+   * @param portMax highest one
+   */
+  record Remote(Inet4Address bind, int portMin, int portMax) {}
+
+  /**
    * What to build.
    *
    * @param layout the NATs and where they sit
    * @param iutAddress the IUT's public address (from the target profile)
    * @param protectedHost an address inside the IUT's protected network that answers ICMP echo
+   * @param remote set for a remote device (reached from the JVM's own namespace), else null
    */
-  record Request(Layout layout, Inet4Address iutAddress, Inet4Address protectedHost) {}
+  record Request(
+      Layout layout, Inet4Address iutAddress, Inet4Address protectedHost, Remote remote) {
+    /** For an IUT in a namespace of the project's. */
+    public Request(Layout layout, Inet4Address iutAddress, Inet4Address protectedHost) {
+      this(layout, iutAddress, protectedHost, null);
+    }
+  }
 
   /**
    * Where a backend would put the harness for a layout, known before anything is built (what {@code
@@ -82,10 +99,21 @@ public interface Testbed extends AutoCloseable {
     Optional<String> refusal(Layout layout);
 
     /**
-     * The addresses and port mapping it would give the harness for a layout it can realise; builds
-     * nothing, needs no privilege.
+     * The addresses and port mapping it would give the harness for a request it can realise (its
+     * layout, and for a remote device the bind address and port range); builds nothing, opens no
+     * socket, needs no privilege.
      */
-    Addressing addressing(Layout layout);
+    Addressing addressing(Request request);
+
+    /**
+     * Why the scenario cannot run for this user on this request although the backend could realise
+     * it (e.g. a scenario without a NAT needs UDP port 500, which an unprivileged user cannot
+     * bind): the scenario is then NOT_APPLICABLE with this reason. Asked before anything is built
+     * or sent; a SetupException for a problem that is a set-up error instead (a port in use).
+     */
+    default Optional<String> notApplicable(Request request) {
+      return Optional.empty();
+    }
 
     /** Builds the testbed; throws a SetupException with the reason when it cannot. */
     Testbed build(Request request);

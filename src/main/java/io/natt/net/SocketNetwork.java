@@ -47,6 +47,40 @@ public final class SocketNetwork implements DatagramNetwork {
     return Optional.of(s);
   }
 
+  /** Why a UDP port cannot be bound, as {@link #probe} tells it. */
+  public enum BindProblem {
+    /** A privileged port (below net.ipv4.ip_unprivileged_port_start) without the right. */
+    NOT_PERMITTED,
+    /** Another socket has it. */
+    IN_USE,
+    /** The address is not one of this host (or of this network namespace). */
+    NOT_LOCAL,
+    /** Something else; see the message. */
+    OTHER
+  }
+
+  /**
+   * Binds {@code local} in the JVM's own namespace and closes it again at once; empty when it can
+   * be bound, otherwise why not with the system's message.
+   */
+  public static Optional<java.util.Map.Entry<BindProblem, String>> probe(InetSocketAddress local) {
+    try (DatagramChannel c = DatagramChannel.open()) {
+      c.bind(local);
+      return Optional.empty();
+    } catch (IOException e) {
+      String m = String.valueOf(e.getMessage());
+      BindProblem p =
+          m.contains("Permission denied") || m.contains("Operation not permitted")
+              ? BindProblem.NOT_PERMITTED
+              : m.contains("already in use")
+                  ? BindProblem.IN_USE
+                  : m.contains("Cannot assign requested address")
+                      ? BindProblem.NOT_LOCAL
+                      : BindProblem.OTHER;
+      return Optional.of(java.util.Map.entry(p, m));
+    }
+  }
+
   private static DatagramChannel open(InetSocketAddress local) throws IOException {
     DatagramChannel c = DatagramChannel.open();
     try {

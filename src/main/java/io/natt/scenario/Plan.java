@@ -78,7 +78,10 @@ public record Plan(
           Set.of(),
           Map.of());
     }
-    Testbed.Addressing a = backend.addressing(layout);
+    Testbed.Addressing a =
+        backend.addressing(
+            new Testbed.Request(
+                layout, target.address(), target.protectedHost(), Runner.remoteOf(target)));
     List<String> setup = new ArrayList<>();
     setup.add("NAT backend: " + backend.name());
     for (Testbed.Nat n : layout.harnessBehind()) {

@@ -11,6 +11,7 @@ import io.natt.ike.PeerConfig;
 import io.natt.ike.ProposalRefused;
 import io.natt.iut.Iut;
 import io.natt.iut.Iuts;
+import io.natt.iut.RemoteSettings;
 import io.natt.iut.StrongSwan;
 import io.natt.iut.TargetProfile;
 import io.natt.nat.Testbed;
@@ -18,6 +19,7 @@ import io.natt.nat.Testbeds;
 import io.natt.net.Capture;
 import io.natt.net.CapturedFrame;
 import io.natt.net.DatagramPort;
+import io.natt.net.Interlock;
 import io.natt.sys.Cleanup;
 import io.natt.sys.SetupException;
 import io.natt.trace.Direction;
@@ -226,6 +228,12 @@ public final class Runner {
     }
   }
 
+  /** The remote device's side of a testbed for a target the project does not launch, else null. */
+  static Testbed.Remote remoteOf(TargetProfile target) {
+    RemoteSettings r = target.isRemote() ? target.remote() : null;
+    return r == null ? null : new Testbed.Remote(r.bind(), r.natPortMin(), r.natPortMax());
+  }
+
   /**
    * Why the scenario does not apply to the target: a PICS item it needs that the target does not
    * claim, or a proposal the target does not accept when the scenario is about that proposal.
@@ -288,9 +296,27 @@ public final class Runner {
       if (!s.harness().role().equals("initiator")) {
         throw new SetupException("the harness can only be the initiator so far (role: responder)");
       }
+      Testbed.Request request =
+          new Testbed.Request(layout, target.address(), target.protectedHost(), remote());
+      Optional<String> cannot = backend.notApplicable(request);
+      if (cannot.isPresent()) {
+        log.accept("    NOT_APPLICABLE: " + cannot.get());
+        return new Outcome(
+            s,
+            target,
+            trace,
+            List.of(),
+            cannot,
+            Optional.empty(),
+            new PeerState(
+                new NatDetection("none", false, false), false, Optional.empty(), List.of()),
+            "",
+            "",
+            List.of(),
+            Duration.ofNanos(System.nanoTime() - start));
+      }
       Iut.Launcher launcher = launcher();
-      try (Testbed built =
-          backend.build(new Testbed.Request(layout, target.address(), target.protectedHost()))) {
+      try (Testbed built = backend.build(request)) {
         testbed = built;
         Cleanup.register(testbed);
         try {
@@ -299,6 +325,22 @@ public final class Runner {
           Cleanup.unregister(testbed);
         }
       }
+    }
+
+    /** A remote device's side of the testbed, when the run faces the target's remote device. */
+    private Testbed.Remote remote() {
+      return launch instanceof IutLaunch.FromTarget ? remoteOf(target) : null;
+    }
+
+    /** The target's remote settings when this run faces its remote device, else null. */
+    private RemoteSettings remoteSettings() {
+      return launch instanceof IutLaunch.FromTarget && target.isRemote() ? target.remote() : null;
+    }
+
+    /** How long an ESP echo reply may take: the remote device's response timeout, or 2 s. */
+    private Duration replyWait() {
+      RemoteSettings r = remoteSettings();
+      return r == null ? Duration.ofSeconds(2) : r.responseTimeout();
     }
 
     /** How to start the IUT this run faces. */
@@ -333,7 +375,10 @@ public final class Runner {
         iut = launcher.start(testbed, target);
         startedIut = iut;
         Cleanup.register(iut);
-        try (DatagramPort port = testbed.openHarnessPort(List.of(500, 4500));
+        // the interlock: whatever the backend, the harness sends only to the target's address
+        Interlock interlock =
+            Interlock.allowing(List.of(target.address()), "the target " + target.name());
+        try (DatagramPort port = interlock.guard(testbed.openHarnessPort(List.of(500, 4500)));
             HarnessPeer p = new HarnessPeer(port, trace, rnd)) {
           peer = p;
           cfg = peerConfig();
@@ -439,7 +484,9 @@ public final class Runner {
               cfg.remoteNet(),
               cfg.remotePrefix(),
               Knobs.rfc3947(),
-              Duration.ofSeconds(1));
+              remoteSettings() == null
+                  ? Duration.ofSeconds(1)
+                  : remoteSettings().retransmitInterval());
       if (new Ikev1Initiator(probeCfg, peer, peer.recorder(), rnd).probe()) {
         trace.note("the IUT ignored this scenario's packets but answers a fresh Main Mode on 500");
         return Optional.empty();
@@ -484,6 +531,8 @@ public final class Runner {
       ProposalParser.Phase1 p1 = ProposalParser.phase1(proposals.phase1());
       ProposalParser.Phase2 p2 = ProposalParser.phase2(proposals.esp());
       String[] net = target.protectedNet().split("/");
+      RemoteSettings r = remoteSettings();
+      Duration interval = r == null ? Duration.ofSeconds(2) : r.retransmitInterval();
       return new PeerConfig(
           testbed.harness().address(),
           target.address(),
@@ -498,7 +547,9 @@ public final class Runner {
           ip(net[0]),
           Integer.parseInt(net[1]),
           s.harness().knobs(),
-          Duration.ofSeconds(2));
+          interval,
+          r == null ? PeerConfig.LAB_RETRANSMITS : r.retransmits(),
+          r == null ? interval : r.responseTimeout());
     }
 
     private void runSteps() {
@@ -634,8 +685,18 @@ public final class Runner {
         return child + " (then " + awaitInstalled(child) + ")";
       } else if (step instanceof Scenario.Step.EspPing e) {
         Inet4Address to = e.to().equals("iut.protected") ? target.protectedHost() : ip(e.to());
+        if (!inside(to, cfg.remoteNet(), cfg.remotePrefix())) {
+          // the interlock's inner half: inside the tunnel only to the target's protected network
+          throw new SetupException(
+              "esp-ping to "
+                  + to.getHostAddress()
+                  + " refused: the harness sends inside the tunnel only to the protected network "
+                  + target.protectedNet()
+                  + " of the target "
+                  + target.name());
+        }
         List<HarnessPeer.PingResult> r =
-            peer.ping(testbed.harnessInnerAddress(), to, e.count(), Duration.ofSeconds(2));
+            peer.ping(testbed.harnessInnerAddress(), to, e.count(), replyWait());
         pings.addAll(r);
         long ok = r.stream().filter(HarnessPeer.PingResult::answered).count();
         if (ok < r.size()) {
@@ -735,6 +796,17 @@ public final class Runner {
     StepFailed(String message) {
       super(message);
     }
+  }
+
+  /** Whether {@code a} lies in the network {@code net}/{@code prefix}. */
+  static boolean inside(Inet4Address a, Inet4Address net, int prefix) {
+    int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+    return (toInt(a) & mask) == (toInt(net) & mask);
+  }
+
+  private static int toInt(Inet4Address a) {
+    byte[] b = a.getAddress();
+    return (b[0] & 255) << 24 | (b[1] & 255) << 16 | (b[2] & 255) << 8 | (b[3] & 255);
   }
 
   static Inet4Address ip(String s) {

@@ -108,6 +108,15 @@ public final class Doctor {
   }
 
   static List<Check> checks(Path target, List<Path> scenarioFiles, boolean withTests) {
+    TargetProfile remote = remoteTarget(target);
+    if (remote != null) {
+      List<Check> out = new ArrayList<>(remoteChecks(remote));
+      if (withTests) {
+        out.add(tool("tshark", "tshark", "tshark", Need.TESTS));
+        out.add(tool("chromium", "chromium", "chromium", Need.TESTS));
+      }
+      return out;
+    }
     boolean strongSwan = launchesStrongSwan(target);
     List<Check> out = new ArrayList<>();
     Check root = root();
@@ -157,6 +166,66 @@ public final class Doctor {
     if (withTests) {
       out.add(tool("tshark", "tshark", "tshark", Need.TESTS));
       out.add(tool("chromium", "chromium", "chromium", Need.TESTS));
+    }
+    return out;
+  }
+
+  /**
+   * The target when it is a remote device with its settings, else null (also for a broken file).
+   */
+  private static TargetProfile remoteTarget(Path target) {
+    try {
+      TargetProfile t = TargetLoader.load(target, new SecureRandom());
+      return t.isRemote() && t.remote() != null ? t : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * What a run against a remote device needs: no root, no namespace, no nftables, no capture (the
+   * emulated NAT records its own). The bind address must be this machine's; UDP 500/4500 on it is
+   * reported (scenarios without a NAT are NOT_APPLICABLE without it), never a blocker; sh for the
+   * hooks.
+   */
+  static List<Check> remoteChecks(TargetProfile t) {
+    List<Check> out = new ArrayList<>();
+    java.net.Inet4Address bind = t.remote().bind();
+    String b = bind.getHostAddress();
+    var local = io.natt.net.SocketNetwork.probe(new java.net.InetSocketAddress(bind, 0));
+    if (local.isPresent()) {
+      out.add(
+          Check.fail(
+              "bind address " + b,
+              Need.RUN,
+              "cannot bind a UDP socket on it (" + local.get().getValue() + ")",
+              "set remote: bind: in "
+                  + t.name()
+                  + "'s profile to an address of this machine (of the network namespace natt runs"
+                  + " in) facing the device"));
+      return out;
+    }
+    out.add(Check.ok("bind address " + b, Need.RUN, "an address of this machine"));
+    List<String> cannot = new ArrayList<>();
+    for (int port : List.of(500, 4500)) {
+      io.natt.net.SocketNetwork.probe(new java.net.InetSocketAddress(bind, port))
+          .ifPresent(p -> cannot.add(port + " (" + p.getValue() + ")"));
+    }
+    out.add(
+        Check.ok(
+            "UDP 500/4500 on " + b,
+            Need.RUN,
+            cannot.isEmpty()
+                ? "available: scenarios without a NAT run"
+                : "not available to uid "
+                    + io.natt.sys.Privilege.uid()
+                    + ": "
+                    + String.join(", ", cannot)
+                    + "; scenarios without a NAT will be NOT_APPLICABLE (root or"
+                    + " CAP_NET_BIND_SERVICE runs them)"));
+    boolean hooks = !t.remote().beforeEach().isEmpty() || !t.remote().initiate().isEmpty();
+    if (hooks) {
+      out.add(tool("sh (for the hooks)", "sh", "dash", Need.RUN));
     }
     return out;
   }

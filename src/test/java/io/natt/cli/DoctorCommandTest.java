@@ -44,4 +44,22 @@ public class DoctorCommandTest {
     assertEquals(Main.execute("doctor", "--target", "no/such/target.yaml"), Main.SETUP_ERROR);
     assertTrue(Main.execute("doctor", "--help") == Main.OK);
   }
+
+  @Test
+  public void aKernelNatIsRefusedForARemoteDeviceBeforeAnythingRuns() {
+    java.nio.file.Path remote =
+        java.nio.file.Path.of("src/test/resources/fixtures/targets/good/remote-psk-file.yaml");
+    assertEquals(
+        RunCommand.remoteOnKernel(remote, "kernel"),
+        "natt: --nat kernel: lab-gw is a remote device, reached only through the NAT emulated in"
+            + " the harness (--nat emulated, the default for it); a kernel NAT needs the IUT in a"
+            + " namespace of the project's");
+    assertNull(RunCommand.remoteOnKernel(remote, "emulated"));
+    assertNull(RunCommand.remoteOnKernel(remote, ""));
+    assertNull(
+        RunCommand.remoteOnKernel(
+            java.nio.file.Path.of("testsuites/targets/bundled-strongswan.yaml"), "kernel"));
+    assertEquals(
+        Main.execute("run", "--nat", "kernel", "--target", remote.toString()), Main.SETUP_ERROR);
+  }
 }

@@ -2,6 +2,7 @@ package io.natt.iut;
 
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertNotNull;
+import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
 import io.natt.sys.SetupException;
@@ -30,15 +31,41 @@ public class IutsTest {
     assertNotNull(Iuts.launcher(target("strongswan")));
   }
 
+  static TargetProfile remote(String beforeEach) throws Exception {
+    RemoteSettings d = RemoteSettings.bindingTo((Inet4Address) InetAddress.getByName("127.0.0.1"));
+    return target("")
+        .withRemote(
+            new RemoteSettings(
+                d.bind(),
+                d.natPortMin(),
+                d.natPortMax(),
+                d.retransmitInterval(),
+                d.retransmits(),
+                d.responseTimeout(),
+                beforeEach,
+                "",
+                ""));
+  }
+
   @Test
-  public void aRemoteDeviceIsRefusedWithTheReason() throws Exception {
+  public void aRemoteDeviceIsNotStartedButItsStateIsNotKnown() throws Exception {
+    try (Iut iut = Iuts.launcher(remote("")).start(null, remote(""))) {
+      assertEquals(iut.status(), "not known to the harness (remote device gw at 198.51.100.2)");
+      assertTrue(iut.log().startsWith("The log of the remote device gw is not known"), iut.log());
+      assertEquals(iut.version(), "not known");
+    }
+    assertEquals(Iuts.version(remote("")), "remote device, version not known");
+  }
+
+  @Test
+  public void aRemoteDeviceWithoutRemoteSettingsIsAClearError() throws Exception {
     for (String none : new String[] {null, ""}) {
-      SetupException e = expectThrows(SetupException.class, () -> Iuts.launcher(target(none)));
+      SetupException e =
+          expectThrows(
+              SetupException.class, () -> Iuts.launcher(target(none)).start(null, target(none)));
       assertEquals(
           e.getMessage(),
-          "target gw is not launched by the project; remote devices need the emulated NAT"
-              + " backend, which is not built yet");
-      assertEquals(Iuts.version(target(none)), "remote device (version not known to the harness)");
+          "target gw is a remote device without remote settings (remote: { bind: ADDRESS })");
     }
   }
 
@@ -72,6 +99,25 @@ public class IutsTest {
     assertEquals(
         Iuts.version(commandTarget(without)),
         "not known (the target profile gives no launch: version command)");
+  }
+
+  @Test
+  public void theBeforeEachHookRunsWithTheTargetInItsEnvironment() throws Exception {
+    TargetProfile t =
+        remote("echo \"$NATT_TARGET $NATT_TARGET_ADDRESS $NATT_BIND_ADDRESS\"; echo cleared >&2");
+    try (Iut iut = Iuts.launcher(t).start(null, t)) {
+      assertTrue(iut.log().contains("gw 198.51.100.2 127.0.0.1\ncleared"), iut.log());
+    }
+  }
+
+  @Test
+  public void aFailingBeforeEachHookIsASetUpErrorNamingItAndItsOutput() throws Exception {
+    TargetProfile t = remote("echo 'ssh: connect to host gw: Connection refused'; exit 255");
+    SetupException e = expectThrows(SetupException.class, () -> Iuts.launcher(t).start(null, t));
+    assertEquals(
+        e.getMessage(),
+        "the before-each hook of target gw failed (exit 255): echo 'ssh: connect to host gw:"
+            + " Connection refused'; exit 255\nssh: connect to host gw: Connection refused");
   }
 
   @Test

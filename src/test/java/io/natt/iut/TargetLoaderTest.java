@@ -109,6 +109,29 @@ public class TargetLoaderTest {
   }
 
   @Test
+  public void remoteSettings() throws Exception {
+    TargetProfile t = TargetLoader.load(FIXTURES.resolve("good/remote-full.yaml"), RND);
+    assertTrue(t.isRemote());
+    RemoteSettings r = t.remote();
+    assertEquals(r.bind().getHostAddress(), "198.51.100.1");
+    assertEquals(r.natPortMin(), 20000);
+    assertEquals(r.natPortMax(), 20999);
+    assertEquals(r.retransmitInterval(), java.time.Duration.ofSeconds(3));
+    assertEquals(r.retransmits(), 5);
+    assertEquals(r.responseTimeout(), java.time.Duration.ofSeconds(10));
+    assertEquals(r.beforeEach(), "ssh admin@gw4 'clear crypto sa'");
+    assertEquals(r.initiate(), "ssh admin@gw4 'ping vrf inside 10.0.1.2'");
+    assertEquals(r.version(), "VendorOS 9.1");
+    assertEquals(Iuts.version(t), "remote device, version VendorOS 9.1");
+    TargetProfile d = TargetLoader.load(FIXTURES.resolve("good/remote-psk-file.yaml"), RND);
+    assertEquals(d.remote(), RemoteSettings.bindingTo(d.remote().bind()));
+    assertEquals(Iuts.version(d), "remote device, version not known");
+    TargetProfile b = TargetLoader.load(Path.of("testsuites/targets/bundled-strongswan.yaml"), RND);
+    assertEquals(b.remote(), null);
+    assertTrue(!b.isRemote());
+  }
+
+  @Test
   public void pskFileAndLiteral() {
     TargetProfile f = TargetLoader.load(FIXTURES.resolve("good/remote-psk-file.yaml"), RND);
     assertEquals(new String(f.psk(), StandardCharsets.UTF_8), "not so secret");
@@ -211,6 +234,8 @@ public class TargetLoaderTest {
     assertEquals(
         Json.keys(Json.at(launch.get(1), "properties")), new TreeSet<>(LaunchCommand.KEYS));
     assertEquals(Json.at(launch.get(1)).get("required"), List.of("command"));
+    assertEquals(
+        Json.keys(Json.at(top, "remote", "properties")), new TreeSet<>(RemoteSettings.KEYS));
     Map<String, Object> proposals = Json.at(top, "proposals", "properties");
     assertEquals(Json.keys(proposals), new TreeSet<>(TargetLoader.PROPOSAL_KEYS));
     assertEquals(

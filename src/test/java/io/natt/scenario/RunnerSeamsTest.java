@@ -3,6 +3,7 @@ package io.natt.scenario;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 
+import io.natt.iut.RemoteSettings;
 import io.natt.iut.TargetProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,23 +91,27 @@ public class RunnerSeamsTest {
   }
 
   @Test
-  public void aRemoteTargetIsRefusedByTheIutFactory() throws Exception {
+  public void aRemoteTargetIsRefusedByTheKernelBackend() throws Exception {
     TargetProfile b = bundled();
     TargetProfile remote =
         new TargetProfile(
-            "vendor-gw",
-            "",
-            b.address(),
-            b.localId(),
-            b.remoteId(),
-            b.psk(),
-            b.protectedNet(),
-            b.protectedHost(),
-            b.claims());
+                "vendor-gw",
+                "",
+                b.address(),
+                b.localId(),
+                b.remoteId(),
+                b.psk(),
+                b.protectedNet(),
+                b.protectedHost(),
+                b.claims())
+            .withRemote(
+                RemoteSettings.bindingTo(
+                    (java.net.Inet4Address) java.net.InetAddress.getByName("127.0.0.1")));
     Scenario s = scenario(new Scenario.TopologySpec(Map.of(), List.of(), List.of()));
     assertEquals(
         error(s, remote, "kernel"),
-        "target vendor-gw is not launched by the project; remote devices need the emulated NAT"
-            + " backend, which is not built yet");
+        "a remote device is reached through the emulated NAT only (--nat emulated): the kernel"
+            + " backend needs the IUT in a network namespace of the project's");
+    assertEquals(Runner.defaultBackend(remote, new Runner.IutLaunch.FromTarget()), "emulated");
   }
 }

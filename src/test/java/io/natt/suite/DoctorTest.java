@@ -189,4 +189,42 @@ public class DoctorTest {
     assertEquals(Doctor.NetworkProbe.udpSourceTo(f, 4500), "198.51.100.1");
     assertEquals(Doctor.NetworkProbe.udpSourceTo(f, 500), null);
   }
+
+  private static io.natt.iut.TargetProfile remote(String bind, String hook) throws Exception {
+    io.natt.iut.RemoteSettings d =
+        io.natt.iut.RemoteSettings.bindingTo(
+            (java.net.Inet4Address) java.net.InetAddress.getByName(bind));
+    return io.natt.iut.IutsTestAccess.target()
+        .withRemote(
+            new io.natt.iut.RemoteSettings(
+                d.bind(),
+                d.natPortMin(),
+                d.natPortMax(),
+                d.retransmitInterval(),
+                d.retransmits(),
+                d.responseTimeout(),
+                hook,
+                "",
+                ""));
+  }
+
+  @Test
+  public void aRemoteRunNeedsNoRootOnlyItsBindAddress() throws Exception {
+    List<Doctor.Check> checks = Doctor.remoteChecks(remote("127.0.0.1", "true"));
+    assertTrue(Doctor.runnable(checks), checks.toString());
+    assertEquals(
+        checks.stream().map(Doctor.Check::name).toList(),
+        List.of("bind address 127.0.0.1", "UDP 500/4500 on 127.0.0.1", "sh (for the hooks)"));
+  }
+
+  @Test
+  public void aBindAddressNotOfThisMachineBlocksARemoteRun() throws Exception {
+    List<Doctor.Check> checks = Doctor.remoteChecks(remote("198.51.100.77", ""));
+    assertFalse(Doctor.runnable(checks));
+    assertEquals(checks.size(), 1);
+    assertTrue(
+        checks.get(0).line().startsWith("  FAIL  bind address 198.51.100.77: cannot bind"),
+        checks.get(0).line());
+    assertTrue(checks.get(0).line().contains("-> set remote: bind: in gw's profile"));
+  }
 }

@@ -66,6 +66,41 @@ public class ExitCodeTest {
     return result(Runner.Status.OK, js);
   }
 
+  /** A scenario the user cannot run (no privilege for UDP 500): NOT_APPLICABLE with the reason. */
+  static ScenarioResult notApplicable(String why) {
+    Runner.Outcome o =
+        new Runner.Outcome(
+            SCENARIO,
+            null,
+            new Trace(),
+            List.of(),
+            Optional.of(why),
+            Optional.empty(),
+            null,
+            "",
+            "",
+            List.of(),
+            Duration.ZERO);
+    return new ScenarioResult(
+        SCENARIO.file(),
+        Optional.of(SCENARIO),
+        Optional.empty(),
+        Optional.of(o),
+        List.of(),
+        List.of());
+  }
+
+  @Test
+  public void aScenarioThisUserCannotRunIsNotApplicableNeitherPassedNorUndecided() {
+    ScenarioResult na = notApplicable("this user (uid 65534) cannot bind 198.51.100.1:500");
+    assertEquals(na.verdict(), Verdict.NOT_APPLICABLE);
+    assertTrue(na.undecided().isEmpty());
+    Requirement must = req(Level.MUST, true);
+    assertEquals(
+        ConformanceRun.exitCode(List.of(result(j(must, Verdict.PASS)), na)), ConformanceRun.OK);
+    assertEquals(ConformanceRun.exitCode(List.of(na)), ConformanceRun.UNDECIDED, "nothing judged");
+  }
+
   @Test
   public void everyMustDecidedAndPassedIsZero() {
     Requirement must = req(Level.MUST, true);

@@ -1,0 +1,131 @@
+package io.natt.nat;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
+
+import io.natt.net.DatagramPort;
+import io.natt.net.Interlock;
+import io.natt.sys.SetupException;
+import io.natt.wire.Datagram;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.testng.annotations.Test;
+
+/**
+ * The emulated testbed for a remote device: no namespace, the JVM's own network with the profile's
+ * bind address, mapped ports from the configured range, nothing opened on the IUT's side, and the
+ * interlock on the NAT's sockets. On loopback only (the "device" is a socket on 127.0.0.1).
+ */
+public class RemoteTestbedTest {
+  private static final Inet4Address LO = KernelTestbed.ip("127.0.0.1");
+
+  private static Testbed build(List<Testbed.Nat> nats, Inet4Address bind) {
+    return EmulatedTestbed.BACKEND.build(
+        new Testbed.Request(
+            new Testbed.Layout(nats, List.of()),
+            LO,
+            KernelTestbed.ip("10.9.0.1"),
+            new Testbed.Remote(bind, 40100, 40115)));
+  }
+
+  @Test
+  public void behindANatTheDeviceSeesTheBindAddressAndAMappedPortFromTheRange() throws Exception {
+    try (Testbed t = build(List.of(new Testbed.Nat("home", NatBehaviour.randomising())), LO);
+        DatagramSocket device = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+      assertEquals(((EmulatedTestbed) t).namespaces(), List.of(), "no namespace made");
+      assertEquals(t.harness().namespace(), "", "the JVM's own network");
+      assertEquals(t.harnessPublicAddress(), LO);
+      assertEquals(t.harness().address(), KernelTestbed.ip("10.0.1.2"), "the peer's private view");
+      Path dir = Files.createTempDirectory("natt-remote-tb");
+      t.startCaptures(dir);
+      device.setSoTimeout(2000);
+      try (DatagramPort harness = t.openHarnessPort(List.of(500, 4500))) {
+        InetSocketAddress deviceAddr = (InetSocketAddress) device.getLocalSocketAddress();
+        harness.send(500, deviceAddr, new byte[] {1, 2});
+        DatagramPacket p = new DatagramPacket(new byte[100], 100);
+        device.receive(p);
+        assertEquals(p.getAddress(), LO);
+        assertTrue(p.getPort() >= 40100 && p.getPort() <= 40115, "from the configured range: " + p);
+        device.send(new DatagramPacket(new byte[] {3}, 1, p.getSocketAddress()));
+        Datagram back = harness.receive(Duration.ofSeconds(2)).orElseThrow();
+        assertEquals(back.from(), deviceAddr);
+        assertEquals(back.to(), new InetSocketAddress(KernelTestbed.ip("10.0.1.2"), 500));
+        // the NAT's own sockets are interlocked too
+        Interlock.Refused e =
+            expectThrows(
+                Interlock.Refused.class,
+                () ->
+                    harness.send(
+                        500,
+                        new InetSocketAddress(KernelTestbed.ip("127.0.0.2"), deviceAddr.getPort()),
+                        new byte[] {9}));
+        assertTrue(e.getMessage().contains("127.0.0.2"), e.getMessage());
+      }
+      SetupException refused =
+          expectThrows(SetupException.class, () -> t.openIutPort(List.of(500)));
+      assertEquals(
+          refused.getMessage(),
+          "the IUT at 127.0.0.1 is a remote device: the harness opens no port on its address");
+      t.close();
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  public void aBindAddressThisMachineDoesNotHaveIsAClearErrorForADirectScenario() {
+    // 198.51.100.0/24 is never on the machine's own interfaces (only inside namespaces)
+    Inet4Address notHere = KernelTestbed.ip("198.51.100.77");
+    SetupException e =
+        expectThrows(
+            SetupException.class,
+            () ->
+                EmulatedTestbed.BACKEND.notApplicable(
+                    new Testbed.Request(
+                        new Testbed.Layout(List.of(), List.of()),
+                        LO,
+                        KernelTestbed.ip("10.9.0.1"),
+                        new Testbed.Remote(notHere, 40100, 40115))));
+    assertEquals(
+        e.getMessage(),
+        "cannot bind UDP 198.51.100.77:500: 198.51.100.77 is not an address of this machine"
+            + " (remote: bind: in the target profile)");
+  }
+
+  @Test
+  public void behindANatNoPrivilegedPortIsNeeded() {
+    assertTrue(
+        EmulatedTestbed.BACKEND
+            .notApplicable(
+                new Testbed.Request(
+                    new Testbed.Layout(
+                        List.of(new Testbed.Nat("home", NatBehaviour.randomising())), List.of()),
+                    LO,
+                    KernelTestbed.ip("10.9.0.1"),
+                    new Testbed.Remote(LO, 40100, 40115)))
+            .isEmpty());
+  }
+
+  @Test
+  public void theKernelBackendRefusesARemoteDeviceBeforeBuildingAnything() {
+    SetupException e =
+        expectThrows(
+            SetupException.class,
+            () ->
+                KernelTestbed.BACKEND.build(
+                    new Testbed.Request(
+                        new Testbed.Layout(List.of(), List.of()),
+                        LO,
+                        KernelTestbed.ip("10.9.0.1"),
+                        new Testbed.Remote(LO, 40100, 40115))));
+    assertTrue(e.getMessage().startsWith("a remote device is reached through the emulated NAT"));
+  }
+}
