@@ -92,12 +92,13 @@ final class RunCommand implements Callable<Integer> {
           "How many scenarios run at the same time, each in network namespaces and with an IUT"
               + " of its own; verdicts, matrix, report and exit code are those of a run one at a"
               + " time. 1 runs them one after another. Default: twice the number of cores, at"
-              + " most 8 (here: ${DEFAULT-VALUE}).")
-  int jobs = ConformanceRun.defaultJobs();
+              + " most 8 (the run's first line says how many); 1 for a remote device, which is one gateway with one configuration for the"
+              + " harness (more is refused).")
+  Integer jobs;
 
   @Override
   public Integer call() {
-    if (jobs < 1) {
+    if (jobs != null && jobs < 1) {
       System.err.println("natt: --jobs " + jobs + ": give 1 or more");
       return Main.SETUP_ERROR;
     }
@@ -135,7 +136,8 @@ final class RunCommand implements Callable<Integer> {
       System.err.println(refused);
       return Main.SETUP_ERROR;
     }
-    return ConformanceRun.run(settings, jobs, System.out);
+    return ConformanceRun.run(
+        settings, jobs != null ? jobs : ConformanceRun.defaultJobs(settings), System.out);
   }
 
   /** The refusal of {@code --nat kernel} for a remote device, or null. */

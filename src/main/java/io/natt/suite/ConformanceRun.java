@@ -62,6 +62,20 @@ public final class ConformanceRun {
   }
 
   /**
+   * The default of --jobs for a run: {@link #defaultJobs()}, but 1 against a remote device (one
+   * gateway, configured for one harness identity and inner address: scenarios run at the same time
+   * would replace each other's SAs). A profile that cannot be read gets the general default; the
+   * run reports its problem.
+   */
+  public static int defaultJobs(SuiteSettings settings) {
+    try {
+      return ScenarioTest.target(settings.target()).isRemote() ? 1 : defaultJobs();
+    } catch (RuntimeException e) {
+      return defaultJobs();
+    }
+  }
+
+  /**
    * Runs the scenarios, up to {@code jobs} at once (each in namespaces and with an IUT of its own);
    * progress lines come as scenarios finish, numbered by completion, while the matrix, the summary
    * and the report keep the order of the scenario files.
@@ -81,6 +95,17 @@ public final class ConformanceRun {
       ScenarioTest.target(settings.target());
     } catch (RuntimeException e) {
       out.println("natt: " + e.getMessage());
+      return ERROR;
+    }
+    if (jobs > 1 && ScenarioTest.target(settings.target()).isRemote()) {
+      out.println(
+          "natt: --jobs "
+              + jobs
+              + ": "
+              + settings.target()
+              + " is a remote device, one gateway configured for one harness identity and inner"
+              + " address; scenarios run at the same time would replace each other's SAs. Against"
+              + " it scenarios run one at a time (--jobs 1, the default for a remote device).");
       return ERROR;
     }
     String clash = sameIds(files, ScenarioTest.catalog(settings.catalog()).ids());
