@@ -31,18 +31,21 @@ import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
 /**
- * The launch-command contract, with small shell and python3 commands as the "daemon" in the IUT's
- * namespace of a kernel testbed: the variables, the PSK file (mode 600, exact bytes, gone
- * afterwards), NATT_WORKDIR (gone afterwards), the private /run, prepare outside the namespace and
- * once, readiness on UDP 500 and the errors when it never comes, and that after close no process of
- * the command's group is left, also one that ignores SIGTERM.
+ * The launch-command contract, with small shell commands and a small Java program
+ * (src/test/resources/launch/Listen.java, run by the JDK that runs the tests: nothing to install)
+ * as the "daemon" in the IUT's namespace of a kernel testbed: the variables, the PSK file (mode
+ * 600, exact bytes, gone afterwards), NATT_WORKDIR (gone afterwards), the private /run, prepare
+ * outside the namespace and once, readiness on UDP 500 and the errors when it never comes, and that
+ * after close no process of the command's group is left, also one that ignores SIGTERM.
  */
 public class CommandIutContractTest {
   /** A "daemon" that opens UDP 500 on NATT_IUT_ADDRESS and sleeps. */
   static final String LISTEN =
-      "exec /usr/bin/python3 -c 'import os,socket,time;"
-          + " s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);"
-          + " s.bind((os.environ[\"NATT_IUT_ADDRESS\"].split(\"/\")[0],500)); time.sleep(600)'";
+      "exec '"
+          + ProcessHandle.current().info().command().orElse("java")
+          + "' '"
+          + Path.of("src/test/resources/launch/Listen.java").toAbsolutePath()
+          + "'";
 
   private Testbed testbed;
   private Path profileDir;
@@ -265,7 +268,7 @@ public class CommandIutContractTest {
             testbed, with(command, Optional.empty(), Optional.empty(), Optional.empty()));
     int pgid = iut.processGroup();
     awaitLog(iut, "child ");
-    assertTrue(ProcessGroup.members(pgid).size() >= 3, "python, subshell, sleep: " + members(pgid));
+    assertTrue(ProcessGroup.members(pgid).size() >= 3, "java, subshell, sleep: " + members(pgid));
     long t0 = System.nanoTime();
     iut.close();
     double secs = (System.nanoTime() - t0) / 1e9;
