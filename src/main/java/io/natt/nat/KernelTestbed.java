@@ -156,7 +156,9 @@ public final class KernelTestbed implements Testbed {
   /** Why the kernel backend cannot build the layout, if it cannot. */
   static Optional<String> refusal(Layout layout) {
     if (!layout.iutBehind().isEmpty()) {
-      return Optional.of("an IUT behind a NAT is not supported by the kernel NAT backend yet");
+      return Optional.of(
+          "an IUT behind a NAT is not supported by the kernel NAT backend yet (the emulated"
+              + " backend realises it: --nat emulated, the default for such a scenario)");
     }
     if (layout.harnessBehind().size() > 1) {
       return Optional.of("two NATs in a row are not supported by the kernel backend yet");

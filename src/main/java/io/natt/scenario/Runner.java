@@ -14,6 +14,7 @@ import io.natt.iut.Iuts;
 import io.natt.iut.RemoteSettings;
 import io.natt.iut.StrongSwan;
 import io.natt.iut.TargetProfile;
+import io.natt.nat.EmulatedTestbed;
 import io.natt.nat.Testbed;
 import io.natt.nat.Testbeds;
 import io.natt.net.Capture;
@@ -134,7 +135,24 @@ public final class Runner {
    */
   public static Outcome run(
       Scenario s, TargetProfile target, IutLaunch launch, Path outDir, Consumer<String> log) {
-    return run(s, target, launch, defaultBackend(target, launch), outDir, log);
+    return run(
+        s, target, launch, defaultBackend(target, launch, s.topology().layout()), outDir, log);
+  }
+
+  /**
+   * The backend used for a scenario when none is chosen: the target's default ({@link
+   * #defaultBackend(TargetProfile, IutLaunch)}), unless that one cannot realise the scenario's
+   * layout and the emulated backend can (an IUT behind a NAT, which only the emulated backend
+   * builds so far).
+   */
+  public static String defaultBackend(
+      TargetProfile target, IutLaunch launch, Testbed.Layout layout) {
+    String base = defaultBackend(target, launch);
+    if (Testbeds.backend(base).refusal(layout).isPresent()
+        && Testbeds.backend(EmulatedTestbed.NAME).refusal(layout).isEmpty()) {
+      return EmulatedTestbed.NAME;
+    }
+    return base;
   }
 
   /** The backend used when none is chosen, for this target and IUT. */
@@ -358,12 +376,13 @@ public final class Runner {
       boolean natted = testbed.harnessNat().isPresent();
       trace.context(
           new TraceContext(
-              target.address(),
+              testbed.iutSeenAs(),
               testbed.harness().address(),
               natted ? 1 : 0,
               natted ? testbed.iutSidePoint() : Trace.PEER,
               target.claims(),
-              testbed.observationPoints()));
+              testbed.observationPoints(),
+              target.address()));
       List<Capture> captures = new ArrayList<>();
       Path capDir = outDir.resolve("captures");
       Iut iut = null;
@@ -375,9 +394,14 @@ public final class Runner {
         iut = launcher.start(testbed, target);
         startedIut = iut;
         Cleanup.register(iut);
-        // the interlock: whatever the backend, the harness sends only to the target's address
+        // the interlock: whatever the backend, the harness sends only to the target's address, or
+        // to the public address of the NAT in front of it that forwards its ports
         Interlock interlock =
-            Interlock.allowing(List.of(target.address()), "the target " + target.name());
+            Interlock.allowing(
+                java.util.stream.Stream.of(target.address(), testbed.iutSeenAs())
+                    .distinct()
+                    .toList(),
+                "the target " + target.name());
         try (DatagramPort port = interlock.guard(testbed.openHarnessPort(List.of(500, 4500)));
             HarnessPeer p = new HarnessPeer(port, trace, rnd)) {
           peer = p;
@@ -462,10 +486,10 @@ public final class Runner {
                   .anyMatch(
                       e ->
                           e.direction() == Direction.RECEIVED
-                              && e.from().getAddress().equals(target.address()))
+                              && e.from().getAddress().equals(testbed.iutSeenAs()))
               || captures.stream()
                   .flatMap(c -> c.frames().stream())
-                  .anyMatch(f -> sentBy(f, target.address()));
+                  .anyMatch(f -> sentBy(f, target.address()) || sentBy(f, testbed.iutSeenAs()));
       if (heard) {
         return Optional.empty();
       }
@@ -535,7 +559,7 @@ public final class Runner {
       Duration interval = r == null ? Duration.ofSeconds(2) : r.retransmitInterval();
       return new PeerConfig(
           testbed.harness().address(),
-          target.address(),
+          testbed.iutSeenAs(),
           target.localId(),
           target.remoteId(),
           target.psk(),
@@ -753,7 +777,8 @@ public final class Runner {
             + timeout.toSeconds()
             + " s)";
       } else if (step instanceof Scenario.Step.SendRaw raw) {
-        peer.sendRaw(raw.port(), new InetSocketAddress(target.address(), raw.port()), raw.bytes());
+        peer.sendRaw(
+            raw.port(), new InetSocketAddress(testbed.iutSeenAs(), raw.port()), raw.bytes());
         return raw.bytes().length + " bytes to port " + raw.port();
       } else if (step instanceof Scenario.Step.Delete) {
         if (child == null) {
@@ -778,7 +803,7 @@ public final class Runner {
                 child == null ? 0 : child.spiOut(),
                 r.rewriteCookies(),
                 r.rewriteSpis());
-        int n = Replayer.send(plan, peer, target.address());
+        int n = Replayer.send(plan, peer, testbed.iutSeenAs());
         peer.drain(Duration.ofMillis(300));
         return "replayed " + n + " datagrams of the initiator in " + r.file().getFileName();
       }

@@ -111,7 +111,7 @@ public class ScenarioTest implements ITest {
             file,
             catalog(s.catalog()),
             target,
-            s.natFor(target),
+            s.nat(),
             s.report().resolve("scenarios"),
             line -> {});
     SuiteResults.add(result);
