@@ -236,10 +236,24 @@ public final class EmulatedTestbed implements Testbed {
 
   /** Why the emulated backend cannot build the layout, if it cannot. */
   static Optional<String> refusal(Layout layout) {
+    Optional<String> iutPlace = iutPlacementRefusal(layout, "emulated NAT backend");
+    if (iutPlace.isPresent()) {
+      return iutPlace;
+    }
+    if (layout.harnessBehind().size() > 1) {
+      return Optional.of("two NATs in a row are not supported by the emulated NAT backend yet");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why a backend ({@code who}, e.g. "kernel NAT backend") cannot place the IUT as the layout says:
+   * both backends realise one NAT in front of the IUT forwarding exactly UDP 500 and 4500.
+   */
+  static Optional<String> iutPlacementRefusal(Layout layout, String who) {
     if (layout.iutBehind().size() > 1) {
       return Optional.of(
-          "two NATs in a row in front of the IUT are not supported by the emulated NAT backend"
-              + " yet");
+          "two NATs in a row in front of the IUT are not supported by the " + who + " yet");
     }
     if (!layout.iutBehind().isEmpty()) {
       String name = layout.iutBehind().get(0).name();
@@ -256,14 +270,12 @@ public final class EmulatedTestbed implements Testbed {
             "the IUT behind NAT "
                 + name
                 + " is reached only through the ports that NAT forwards, and the harness"
-                + " initiates on UDP 500 and 4500: the emulated NAT backend needs exactly"
-                + " 'forward: [500, 4500]' (it has "
+                + " initiates on UDP 500 and 4500: the "
+                + who
+                + " needs exactly 'forward: [500, 4500]' (it has "
                 + layout.iutForward()
                 + ")");
       }
-    }
-    if (layout.harnessBehind().size() > 1) {
-      return Optional.of("two NATs in a row are not supported by the emulated NAT backend yet");
     }
     return Optional.empty();
   }

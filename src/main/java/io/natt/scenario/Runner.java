@@ -14,7 +14,6 @@ import io.natt.iut.Iuts;
 import io.natt.iut.RemoteSettings;
 import io.natt.iut.StrongSwan;
 import io.natt.iut.TargetProfile;
-import io.natt.nat.EmulatedTestbed;
 import io.natt.nat.Testbed;
 import io.natt.nat.Testbeds;
 import io.natt.net.Capture;
@@ -135,24 +134,7 @@ public final class Runner {
    */
   public static Outcome run(
       Scenario s, TargetProfile target, IutLaunch launch, Path outDir, Consumer<String> log) {
-    return run(
-        s, target, launch, defaultBackend(target, launch, s.topology().layout()), outDir, log);
-  }
-
-  /**
-   * The backend used for a scenario when none is chosen: the target's default ({@link
-   * #defaultBackend(TargetProfile, IutLaunch)}), unless that one cannot realise the scenario's
-   * layout and the emulated backend can (an IUT behind a NAT, which only the emulated backend
-   * builds so far).
-   */
-  public static String defaultBackend(
-      TargetProfile target, IutLaunch launch, Testbed.Layout layout) {
-    String base = defaultBackend(target, launch);
-    if (Testbeds.backend(base).refusal(layout).isPresent()
-        && Testbeds.backend(EmulatedTestbed.NAME).refusal(layout).isEmpty()) {
-      return EmulatedTestbed.NAME;
-    }
-    return base;
+    return run(s, target, launch, defaultBackend(target, launch), outDir, log);
   }
 
   /** The backend used when none is chosen, for this target and IUT. */

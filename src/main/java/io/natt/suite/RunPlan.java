@@ -5,8 +5,6 @@ import io.natt.iut.TargetProfile;
 import io.natt.nat.Testbed;
 import io.natt.nat.Testbeds;
 import io.natt.scenario.Plan;
-import io.natt.scenario.Runner;
-import io.natt.scenario.Scenario;
 import io.natt.scenario.ScenarioLoader;
 import io.natt.sys.SetupException;
 import io.natt.verdict.Catalog;
@@ -53,15 +51,7 @@ public record RunPlan(
     Set<InetSocketAddress> destinations = new LinkedHashSet<>();
     for (Path f : files) {
       try {
-        Scenario s = ScenarioLoader.load(f, catalog.ids());
-        // without --nat, a scenario only the emulated backend can realise runs on it
-        Testbed.Backend b =
-            settings.nat().isEmpty()
-                ? Testbeds.backend(
-                    Runner.defaultBackend(
-                        target, new Runner.IutLaunch.FromTarget(), s.topology().layout()))
-                : backend;
-        Plan p = Plan.of(s, target, b);
+        Plan p = Plan.of(ScenarioLoader.load(f, catalog.ids()), target, backend);
         plans.add(p);
         destinations.addAll(p.destinations());
       } catch (LoadException e) {

@@ -23,14 +23,16 @@ public final class ScenarioExecution {
   /** On the target's default NAT backend. */
   public static ScenarioResult execute(
       Path file, Catalog catalog, TargetProfile target, Path reportDir, Consumer<String> log) {
-    return execute(file, catalog, target, "", reportDir, log);
+    return execute(
+        file,
+        catalog,
+        target,
+        Runner.defaultBackend(target, new Runner.IutLaunch.FromTarget()),
+        reportDir,
+        log);
   }
 
-  /**
-   * On the NAT backend of that name (kernel, emulated); empty: the default for the target and the
-   * scenario's layout ({@link Runner#defaultBackend(TargetProfile, Runner.IutLaunch,
-   * io.natt.nat.Testbed.Layout)}).
-   */
+  /** On the NAT backend of that name (kernel, emulated). */
   public static ScenarioResult execute(
       Path file,
       Catalog catalog,
@@ -50,14 +52,9 @@ public final class ScenarioExecution {
           List.of(),
           List.of());
     }
-    String backend =
-        nat.isEmpty()
-            ? Runner.defaultBackend(
-                target, new Runner.IutLaunch.FromTarget(), s.topology().layout())
-            : nat;
     Runner.Outcome o =
         Runner.run(
-            s, target, new Runner.IutLaunch.FromTarget(), backend, reportDir.resolve(s.id()), log);
+            s, target, new Runner.IutLaunch.FromTarget(), nat, reportDir.resolve(s.id()), log);
     if (o.notApplicable().isPresent() || o.error().isPresent()) {
       return new ScenarioResult(
           file, Optional.of(s), Optional.empty(), Optional.of(o), List.of(), List.of());

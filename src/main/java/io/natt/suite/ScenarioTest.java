@@ -111,7 +111,7 @@ public class ScenarioTest implements ITest {
             file,
             catalog(s.catalog()),
             target,
-            s.nat(),
+            s.natFor(target),
             s.report().resolve("scenarios"),
             line -> {});
     SuiteResults.add(result);
