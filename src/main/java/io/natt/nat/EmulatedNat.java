@@ -306,7 +306,8 @@ public final class EmulatedNat implements DatagramPort {
       s = sockets.get(m.port);
     }
     s.send(realTo, payload);
-    record(outsideCapture, s.local(), realTo, payload, true);
+    // the public side, as a NAT in front of the remote host shows it (its public address)
+    record(outsideCapture, s.local(), seen(realTo), payload, true);
   }
 
   private Key key(int insidePort, InetSocketAddress to) {
@@ -412,7 +413,7 @@ public final class EmulatedNat implements DatagramPort {
 
   private void arrived(int port, InetSocketAddress from, byte[] payload) {
     InetSocketAddress local = new InetSocketAddress(publicAddress, port);
-    record(outsideCapture, from, local, payload, false);
+    record(outsideCapture, seen(from), local, payload, false);
     Mapping m;
     synchronized (this) {
       m = closed ? null : byPort.get(port);

@@ -47,7 +47,10 @@ import java.util.Random;
  * <p>What it realises: the harness behind zero or one NAT; every mapping and filtering behaviour of
  * RFC 4787; random (from 10000 up) or preserved ports; the UDP timeout (inbound packets refresh a
  * mapping, as netfilter's conntrack does); rebinding (new sockets); loss, duplication and
- * reordering on demand ({@link #impair}). Not yet: an IUT behind a NAT, two NATs in a row.
+ * reordering on demand ({@link #impair}); the IUT behind a NAT that forwards UDP 500 and 4500 to
+ * it, alone or with a NAT in front of the harness as well (both behind NATs): the harness then sees
+ * the IUT at {@link #IUT_NAT_PUBLIC} ({@link #showIutAs}), its NAT-D for the IUT hashes that
+ * address, and both capture points show it. Not yet: two NATs in a row on one side.
  */
 public final class EmulatedTestbed implements Testbed {
   /** The backend's name, as {@code natt run --nat} takes it. */
@@ -71,6 +74,15 @@ public final class EmulatedTestbed implements Testbed {
   private static final String HARNESS_INNER_DIRECT = "10.0.2.2";
   private static final String INNER_NET_DIRECT = "10.0.2.0/24";
 
+  /**
+   * The public address of the NAT in front of the IUT (forwarding UDP 500 and 4500 to it): where
+   * the harness sees the IUT, and the address its NAT-D for the IUT hashes.
+   */
+  static final String IUT_NAT_PUBLIC = "203.0.113.1";
+
+  /** The ports a NAT in front of the IUT must forward (and the only ones it may). */
+  static final List<Integer> IUT_FORWARD = List.of(500, 4500);
+
   private final boolean inMemory;
   private final Testbed.Nat nat;
   private final Testbed.Remote remote;
@@ -89,9 +101,13 @@ public final class EmulatedTestbed implements Testbed {
   private Inet4Address iutSeenAs;
   private Interlock interlock;
 
-  private EmulatedTestbed(boolean inMemory, Testbed.Nat nat, Testbed.Remote remote) {
+  private final Testbed.Nat iutNat;
+
+  private EmulatedTestbed(
+      boolean inMemory, Testbed.Nat nat, Testbed.Nat iutNat, Testbed.Remote remote) {
     this.inMemory = inMemory;
     this.nat = nat;
+    this.iutNat = iutNat;
     this.remote = remote;
   }
 
@@ -148,9 +164,15 @@ public final class EmulatedTestbed implements Testbed {
         }
         EmulatedTestbed t =
             new EmulatedTestbed(
-                inMemory, r.layout().harnessBehind().stream().findFirst().orElse(null), r.remote());
+                inMemory,
+                r.layout().harnessBehind().stream().findFirst().orElse(null),
+                r.layout().iutBehind().stream().findFirst().orElse(null),
+                r.remote());
         try {
           t.create(r.iutAddress(), r.protectedHost());
+          if (t.iutNat != null) {
+            t.showIutAs(KernelTestbed.ip(IUT_NAT_PUBLIC));
+          }
           return t;
         } catch (RuntimeException e) {
           t.close();
@@ -165,6 +187,11 @@ public final class EmulatedTestbed implements Testbed {
    * private address, and its datagrams leave from mapped ports of sockets on the public one.
    */
   static Addressing addressing(Request r, boolean inMemory) {
+    Addressing a = harnessAddressing(r, inMemory);
+    return r.layout().iutBehind().isEmpty() ? a : a.withIutSeenAs(KernelTestbed.ip(IUT_NAT_PUBLIC));
+  }
+
+  private static Addressing harnessAddressing(Request r, boolean inMemory) {
     Optional<NatBehaviour> n = r.layout().harnessBehind().stream().findFirst().map(Nat::behaviour);
     Testbed.Remote remote = r.remote();
     String where =
@@ -209,11 +236,46 @@ public final class EmulatedTestbed implements Testbed {
 
   /** Why the emulated backend cannot build the layout, if it cannot. */
   static Optional<String> refusal(Layout layout) {
-    if (!layout.iutBehind().isEmpty()) {
-      return Optional.of("an IUT behind a NAT is not supported by the emulated NAT backend yet");
+    Optional<String> iutPlace = iutPlacementRefusal(layout, "emulated NAT backend");
+    if (iutPlace.isPresent()) {
+      return iutPlace;
     }
     if (layout.harnessBehind().size() > 1) {
       return Optional.of("two NATs in a row are not supported by the emulated NAT backend yet");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why a backend ({@code who}, e.g. "kernel NAT backend") cannot place the IUT as the layout says:
+   * both backends realise one NAT in front of the IUT forwarding exactly UDP 500 and 4500.
+   */
+  static Optional<String> iutPlacementRefusal(Layout layout, String who) {
+    if (layout.iutBehind().size() > 1) {
+      return Optional.of(
+          "two NATs in a row in front of the IUT are not supported by the " + who + " yet");
+    }
+    if (!layout.iutBehind().isEmpty()) {
+      String name = layout.iutBehind().get(0).name();
+      if (layout.harnessBehind().stream().anyMatch(n -> n.name().equals(name))) {
+        return Optional.of(
+            "NAT "
+                + name
+                + " cannot be in front of both the harness and the IUT (give each side a NAT of"
+                + " its own)");
+      }
+      if (!new java.util.HashSet<>(layout.iutForward())
+          .equals(new java.util.HashSet<>(IUT_FORWARD))) {
+        return Optional.of(
+            "the IUT behind NAT "
+                + name
+                + " is reached only through the ports that NAT forwards, and the harness"
+                + " initiates on UDP 500 and 4500: the "
+                + who
+                + " needs exactly 'forward: [500, 4500]' (it has "
+                + layout.iutForward()
+                + ")");
+      }
     }
     return Optional.empty();
   }
@@ -356,14 +418,19 @@ public final class EmulatedTestbed implements Testbed {
    * address the IUT does not have, so that the peer's NAT-D hash of the IUT's address never
    * matches; what the peer sends there goes to the IUT's real address, and the IUT's answers come
    * back as if from {@code translated}. The peer must then address the IUT by {@link #iutSeenAs()}.
-   * (Scenarios will ask for it through {@code iut: { behind: ... }}; the runner does not yet.)
+   * A scenario asks for it through {@code iut: { behind: NAT, forward: [500, 4500] }}: the testbed
+   * then shows the IUT at {@link #IUT_NAT_PUBLIC}.
    */
   public synchronized void showIutAs(Inet4Address translated) {
+    if (translated.equals(iut.address())) {
+      throw new IllegalArgumentException("the IUT's own address cannot be its translated one");
+    }
     iutSeenAs = translated;
     ports.forEach(p -> p.translateRemote(translated, iut.address()));
   }
 
   /** The address the harness's peer sees the IUT at: its own, or the one {@link #showIutAs} set. */
+  @Override
   public synchronized Inet4Address iutSeenAs() {
     return iutSeenAs == null ? iut.address() : iutSeenAs;
   }

@@ -66,6 +66,7 @@ public final class KernelTestbed implements Testbed {
           }
           return KernelTestbed.build(
               r.layout().harnessBehind().stream().findFirst().map(Nat::behaviour),
+              !r.layout().iutBehind().isEmpty(),
               r.iutAddress(),
               r.protectedHost());
         }
@@ -88,14 +89,24 @@ public final class KernelTestbed implements Testbed {
   private final List<CapturePoint> capturePoints = new ArrayList<>();
   private final List<NsExecutor> executors = new ArrayList<>();
   private final List<Capture> captures = new ArrayList<>();
+
+  /** Where the harness sits when the IUT is behind a NAT: on that NAT's public link. */
+  private static final String HARNESS_FACING_IUT_NAT = "203.0.113.3";
+
+  /** The public side of the harness's NAT when the IUT is behind a NAT as well. */
+  private static final String NAT_PUBLIC_FACING_IUT_NAT = "203.0.113.2";
+
   private final NatBehaviour nat;
+  private final boolean iutBehindNat;
   private String natNs;
+  private Inet4Address iutSeenAs;
   private Host harness;
   private Host iut;
   private Inet4Address harnessPublic;
 
-  private KernelTestbed(NatBehaviour nat) {
+  private KernelTestbed(NatBehaviour nat, boolean iutBehindNat) {
     this.nat = nat;
+    this.iutBehindNat = iutBehindNat;
   }
 
   /**
@@ -107,6 +118,19 @@ public final class KernelTestbed implements Testbed {
    */
   public static KernelTestbed build(
       Optional<NatBehaviour> harnessNat, Inet4Address iutAddress, Inet4Address protectedAddress) {
+    return build(harnessNat, false, iutAddress, protectedAddress);
+  }
+
+  /**
+   * The same; with {@code iutBehindNat}, a NAT namespace in front of the IUT forwards UDP 500 and
+   * 4500 to it (nftables DNAT in that namespace only), and the harness sees the IUT at the NAT's
+   * public address {@link EmulatedTestbed#IUT_NAT_PUBLIC}.
+   */
+  public static KernelTestbed build(
+      Optional<NatBehaviour> harnessNat,
+      boolean iutBehindNat,
+      Inet4Address iutAddress,
+      Inet4Address protectedAddress) {
     harnessNat
         .flatMap(n -> refusal("in front of the harness", n))
         .ifPresent(
@@ -115,7 +139,7 @@ public final class KernelTestbed implements Testbed {
             });
     requireRoot();
     NetNs.removeLeftovers();
-    KernelTestbed t = new KernelTestbed(harnessNat.orElse(null));
+    KernelTestbed t = new KernelTestbed(harnessNat.orElse(null), iutBehindNat);
     try {
       t.create(iutAddress, protectedAddress);
       return t;
@@ -127,6 +151,34 @@ public final class KernelTestbed implements Testbed {
 
   /** The kernel backend's addresses for a layout: the harness binds its own address. */
   static Addressing addressing(Layout layout) {
+    if (layout.iutBehind().isEmpty()) {
+      return harnessAddressing(layout);
+    }
+    Addressing a = harnessAddressing(layout);
+    Addressing moved =
+        layout.harnessBehind().isEmpty()
+            ? new Addressing(
+                ip(HARNESS_FACING_IUT_NAT),
+                HARNESS_FACING_IUT_NAT
+                    + " ports 500 and 4500 (a namespace of its own, on the public link of the"
+                    + " IUT's NAT)",
+                ip(HARNESS_FACING_IUT_NAT),
+                a.harnessInner(),
+                a.portMapping(),
+                a.rebind(),
+                a.expirySlack())
+            : new Addressing(
+                a.harnessOwn(),
+                a.harnessBinds(),
+                ip(NAT_PUBLIC_FACING_IUT_NAT),
+                a.harnessInner(),
+                a.portMapping(),
+                a.rebind(),
+                a.expirySlack());
+    return moved.withIutSeenAs(ip(EmulatedTestbed.IUT_NAT_PUBLIC));
+  }
+
+  private static Addressing harnessAddressing(Layout layout) {
     Optional<NatBehaviour> n = layout.harnessBehind().stream().findFirst().map(Nat::behaviour);
     if (n.isEmpty()) {
       return new Addressing(
@@ -155,8 +207,9 @@ public final class KernelTestbed implements Testbed {
 
   /** Why the kernel backend cannot build the layout, if it cannot. */
   static Optional<String> refusal(Layout layout) {
-    if (!layout.iutBehind().isEmpty()) {
-      return Optional.of("an IUT behind a NAT is not supported by the kernel NAT backend yet");
+    Optional<String> iutPlace = EmulatedTestbed.iutPlacementRefusal(layout, "kernel NAT backend");
+    if (iutPlace.isPresent()) {
+      return iutPlace;
     }
     if (layout.harnessBehind().size() > 1) {
       return Optional.of("two NATs in a row are not supported by the kernel backend yet");
@@ -202,6 +255,10 @@ public final class KernelTestbed implements Testbed {
     String h = ns("h");
     String i = ns("iut");
     iut = new Host("iut", i, "e0", iutAddress, 24);
+    if (iutBehindNat) {
+      createIutBehindNat(h, i, protectedAddress);
+      return;
+    }
     if (nat == null) {
       veth(h, "h0", i, "e0");
       harness = new Host("harness", h, "h0", ip(HARNESS_PUBLIC), 24);
@@ -239,23 +296,105 @@ public final class KernelTestbed implements Testbed {
           nat.ports() == NatBehaviour.PortAllocation.RANDOM
               ? "meta l4proto udp masquerade to :10000-65535 random"
               : "meta l4proto udp masquerade";
-      String rules =
-          "table ip natt {\n"
-              + "  chain post {\n"
-              + "    type nat hook postrouting priority srcnat; policy accept;\n"
-              + "    oifname \"out0\" "
-              + udp
-              + "\n"
-              + "    oifname \"out0\" masquerade\n"
-              + "  }\n"
-              + "}\n";
-      Exec.run(List.of("ip", "netns", "exec", natNs, "nft", "-f", "-"), rules).orThrow();
+      harnessNatRules(udp);
       harnessPublic = ip(NAT_PUBLIC);
       capturePoints.add(new CapturePoint("harness", h, "h0"));
       capturePoints.add(new CapturePoint("nat-public", natNs, "out0"));
     }
     Exec.check(
         "ip", "-n", i, "addr", "add", protectedAddress.getHostAddress() + "/32", "dev", "lo");
+  }
+
+  /** The harness NAT's masquerade on out0 (UDP as {@code udp} says, anything else as it comes). */
+  private void harnessNatRules(String udp) {
+    String rules =
+        "table ip natt {\n"
+            + "  chain post {\n"
+            + "    type nat hook postrouting priority srcnat; policy accept;\n"
+            + "    oifname \"out0\" "
+            + udp
+            + "\n"
+            + "    oifname \"out0\" masquerade\n"
+            + "  }\n"
+            + "}\n";
+    Exec.run(List.of("ip", "netns", "exec", natNs, "nft", "-f", "-"), rules).orThrow();
+  }
+
+  /**
+   * The IUT behind a NAT that forwards UDP 500 and 4500 to it: a namespace "inat" between the IUT
+   * (its own address on priv0's link, default route through the NAT) and a public link
+   * 203.0.113.0/24 (pub0 = {@link EmulatedTestbed#IUT_NAT_PUBLIC}). The harness sits on that public
+   * link (203.0.113.3), or behind its own NAT whose public side is there (203.0.113.2).
+   */
+  private void createIutBehindNat(String h, String i, Inet4Address protectedAddress) {
+    String inat = ns("inat");
+    byte[] b = iut.address().getAddress();
+    b[3] = (byte) ((b[3] & 0xff) == 254 ? 253 : 254);
+    Inet4Address gateway;
+    try {
+      gateway = (Inet4Address) InetAddress.getByAddress(b);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+    veth(inat, "priv0", i, "e0");
+    addr(iut);
+    addr(new Host("iut-nat", inat, "priv0", gateway, 24));
+    Exec.check("ip", "-n", i, "route", "add", "default", "via", gateway.getHostAddress());
+    if (nat == null) {
+      veth(h, "h0", inat, "pub0");
+      harness = new Host("harness", h, "h0", ip(HARNESS_FACING_IUT_NAT), 24);
+      addr(harness);
+      harnessPublic = harness.address();
+      capturePoints.add(new CapturePoint("harness", h, "h0"));
+    } else {
+      natNs = ns("nat");
+      veth(h, "h0", natNs, "in0");
+      veth(natNs, "out0", inat, "pub0");
+      harness = new Host("harness", h, "h0", ip(HARNESS_PRIVATE), 24);
+      addr(harness);
+      addr(new Host("nat", natNs, "in0", ip(NAT_PRIVATE), 24));
+      addr(new Host("nat", natNs, "out0", ip(NAT_PUBLIC_FACING_IUT_NAT), 24));
+      Exec.check("ip", "-n", h, "route", "add", "default", "via", NAT_PRIVATE);
+      Exec.inNs(natNs, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
+      for (String key : List.of("nf_conntrack_udp_timeout", "nf_conntrack_udp_timeout_stream")) {
+        Exec.inNs(
+                natNs, "sysctl", "-qw", "net.netfilter." + key + "=" + nat.udpTimeout().toSeconds())
+            .orThrow();
+      }
+      harnessNatRules(
+          nat.ports() == NatBehaviour.PortAllocation.RANDOM
+              ? "meta l4proto udp masquerade to :10000-65535 random"
+              : "meta l4proto udp masquerade");
+      harnessPublic = ip(NAT_PUBLIC_FACING_IUT_NAT);
+      capturePoints.add(new CapturePoint("harness", h, "h0"));
+      capturePoints.add(new CapturePoint("nat-public", natNs, "out0"));
+    }
+    addr(new Host("iut-nat", inat, "pub0", ip(EmulatedTestbed.IUT_NAT_PUBLIC), 24));
+    Exec.inNs(inat, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
+    // port forwarding: UDP 500 and 4500 of the public address go to the IUT, ports kept; what the
+    // IUT sends out leaves from the public address (conntrack reverses the forwarded flows)
+    String rules =
+        "table ip natt {\n"
+            + "  chain pre {\n"
+            + "    type nat hook prerouting priority dstnat; policy accept;\n"
+            + "    iifname \"pub0\" udp dport { 500, 4500 } dnat to "
+            + iut.address().getHostAddress()
+            + "\n"
+            + "  }\n"
+            + "  chain post {\n"
+            + "    type nat hook postrouting priority srcnat; policy accept;\n"
+            + "    oifname \"pub0\" masquerade\n"
+            + "  }\n"
+            + "}\n";
+    Exec.run(List.of("ip", "netns", "exec", inat, "nft", "-f", "-"), rules).orThrow();
+    iutSeenAs = ip(EmulatedTestbed.IUT_NAT_PUBLIC);
+    Exec.check(
+        "ip", "-n", i, "addr", "add", protectedAddress.getHostAddress() + "/32", "dev", "lo");
+  }
+
+  @Override
+  public Inet4Address iutSeenAs() {
+    return iutSeenAs == null ? iut.address() : iutSeenAs;
   }
 
   private String ns(String role) {

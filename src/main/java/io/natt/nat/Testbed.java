@@ -77,6 +77,8 @@ public interface Testbed extends AutoCloseable {
    *     a NAT
    * @param rebind what a rebinding does on this backend, in words
    * @param expirySlack the time after a NAT's UDP timeout until the backend has dropped a mapping
+   * @param iutSeenAs the address the harness sees the IUT at when a NAT in front of the IUT
+   *     forwards its ports (the NAT's public address), else null: the IUT's own address
    */
   record Addressing(
       Inet4Address harnessOwn,
@@ -85,7 +87,41 @@ public interface Testbed extends AutoCloseable {
       Inet4Address harnessInner,
       String portMapping,
       String rebind,
-      Duration expirySlack) {}
+      Duration expirySlack,
+      Inet4Address iutSeenAs) {
+    /** Without a NAT in front of the IUT. */
+    public Addressing(
+        Inet4Address harnessOwn,
+        String harnessBinds,
+        Inet4Address harnessSeenAs,
+        Inet4Address harnessInner,
+        String portMapping,
+        String rebind,
+        Duration expirySlack) {
+      this(
+          harnessOwn,
+          harnessBinds,
+          harnessSeenAs,
+          harnessInner,
+          portMapping,
+          rebind,
+          expirySlack,
+          null);
+    }
+
+    /** The same, with the IUT shown at {@code seen} by a NAT in front of it. */
+    public Addressing withIutSeenAs(Inet4Address seen) {
+      return new Addressing(
+          harnessOwn,
+          harnessBinds,
+          harnessSeenAs,
+          harnessInner,
+          portMapping,
+          rebind,
+          expirySlack,
+          seen);
+    }
+  }
 
   /** One way to realise testbeds (kernel namespaces and nftables; emulated, in process). */
   interface Backend {
@@ -128,6 +164,14 @@ public interface Testbed extends AutoCloseable {
 
   /** The address the IUT sees the harness at (the NAT's public address, or the harness's own). */
   Inet4Address harnessPublicAddress();
+
+  /**
+   * The address the harness sees the IUT at, and sends to: the public address of a NAT in front of
+   * the IUT that forwards its ports, or the IUT's own address.
+   */
+  default Inet4Address iutSeenAs() {
+    return iut().address();
+  }
 
   /**
    * The harness's address inside the tunnel: behind a NAT its private address (the road-warrior

@@ -3,6 +3,7 @@ package io.natt.scenario;
 import io.natt.ike.Knobs;
 import io.natt.iut.Iuts;
 import io.natt.iut.TargetProfile;
+import io.natt.nat.EmulatedTestbed;
 import io.natt.nat.Testbed;
 import io.natt.sys.SetupException;
 import java.net.Inet4Address;
@@ -107,6 +108,24 @@ public record Plan(
             + (layout.harnessBehind().isEmpty() ? " (no NAT)" : " (ports mapped by the NAT)")
             + "; inside the tunnel "
             + a.harnessInner().getHostAddress());
+    for (Testbed.Nat n : layout.iutBehind()) {
+      setup.add(
+          "NAT "
+              + n.name()
+              + " in front of the IUT, forwarding UDP "
+              + layout.iutForward()
+              + " to it: the harness addresses the IUT at "
+              + (a.iutSeenAs() == null ? "?" : a.iutSeenAs().getHostAddress())
+              + " and puts that address into its NAT-D for the IUT, so the IUT finds itself"
+              + " behind a NAT; "
+              + (backend.name().startsWith(EmulatedTestbed.NAME)
+                  ? "the emulated NAT in the harness hands those datagrams to "
+                      + target.address().getHostAddress()
+                      + " and shows the answers as from "
+                      + (a.iutSeenAs() == null ? "?" : a.iutSeenAs().getHostAddress())
+                      + " (captures show the public address)"
+                  : "the NAT forwards them to " + target.address().getHostAddress()));
+    }
     setup.add(
         "IUT: "
             + target.address().getHostAddress()
@@ -221,7 +240,14 @@ public record Plan(
     private String to(int from, int port) {
       destinations.add(new InetSocketAddress(target.address(), port));
       ports.computeIfAbsent(from, x -> new TreeSet<>()).add(port);
-      return "from " + own + ":" + from + " -> " + target.address().getHostAddress() + ":" + port;
+      String seen =
+          a.iutSeenAs() == null
+              ? target.address().getHostAddress()
+              : a.iutSeenAs().getHostAddress()
+                  + " (the IUT's NAT; it reaches "
+                  + target.address().getHostAddress()
+                  + ")";
+      return "from " + own + ":" + from + " -> " + seen + ":" + port;
     }
 
     private boolean natAhead() {

@@ -358,12 +358,13 @@ public final class Runner {
       boolean natted = testbed.harnessNat().isPresent();
       trace.context(
           new TraceContext(
-              target.address(),
+              testbed.iutSeenAs(),
               testbed.harness().address(),
               natted ? 1 : 0,
               natted ? testbed.iutSidePoint() : Trace.PEER,
               target.claims(),
-              testbed.observationPoints()));
+              testbed.observationPoints(),
+              target.address()));
       List<Capture> captures = new ArrayList<>();
       Path capDir = outDir.resolve("captures");
       Iut iut = null;
@@ -375,9 +376,14 @@ public final class Runner {
         iut = launcher.start(testbed, target);
         startedIut = iut;
         Cleanup.register(iut);
-        // the interlock: whatever the backend, the harness sends only to the target's address
+        // the interlock: whatever the backend, the harness sends only to the target's address, or
+        // to the public address of the NAT in front of it that forwards its ports
         Interlock interlock =
-            Interlock.allowing(List.of(target.address()), "the target " + target.name());
+            Interlock.allowing(
+                java.util.stream.Stream.of(target.address(), testbed.iutSeenAs())
+                    .distinct()
+                    .toList(),
+                "the target " + target.name());
         try (DatagramPort port = interlock.guard(testbed.openHarnessPort(List.of(500, 4500)));
             HarnessPeer p = new HarnessPeer(port, trace, rnd)) {
           peer = p;
@@ -462,10 +468,10 @@ public final class Runner {
                   .anyMatch(
                       e ->
                           e.direction() == Direction.RECEIVED
-                              && e.from().getAddress().equals(target.address()))
+                              && e.from().getAddress().equals(testbed.iutSeenAs()))
               || captures.stream()
                   .flatMap(c -> c.frames().stream())
-                  .anyMatch(f -> sentBy(f, target.address()));
+                  .anyMatch(f -> sentBy(f, target.address()) || sentBy(f, testbed.iutSeenAs()));
       if (heard) {
         return Optional.empty();
       }
@@ -535,7 +541,7 @@ public final class Runner {
       Duration interval = r == null ? Duration.ofSeconds(2) : r.retransmitInterval();
       return new PeerConfig(
           testbed.harness().address(),
-          target.address(),
+          testbed.iutSeenAs(),
           target.localId(),
           target.remoteId(),
           target.psk(),
@@ -753,7 +759,8 @@ public final class Runner {
             + timeout.toSeconds()
             + " s)";
       } else if (step instanceof Scenario.Step.SendRaw raw) {
-        peer.sendRaw(raw.port(), new InetSocketAddress(target.address(), raw.port()), raw.bytes());
+        peer.sendRaw(
+            raw.port(), new InetSocketAddress(testbed.iutSeenAs(), raw.port()), raw.bytes());
         return raw.bytes().length + " bytes to port " + raw.port();
       } else if (step instanceof Scenario.Step.Delete) {
         if (child == null) {
@@ -778,7 +785,7 @@ public final class Runner {
                 child == null ? 0 : child.spiOut(),
                 r.rewriteCookies(),
                 r.rewriteSpis());
-        int n = Replayer.send(plan, peer, target.address());
+        int n = Replayer.send(plan, peer, testbed.iutSeenAs());
         peer.drain(Duration.ofMillis(300));
         return "replayed " + n + " datagrams of the initiator in " + r.file().getFileName();
       }

@@ -77,6 +77,7 @@ public final class ScenarioLoader {
   private final Problems p = new Problems();
   private final Testbed.Backend backend;
   private final Map<String, YamlNode> natNodes = new LinkedHashMap<>();
+  private final Map<String, YamlNode> natValues = new LinkedHashMap<>();
   private YamlNode harnessPlace;
   private YamlNode iutPlace;
   private boolean badReference;
@@ -263,6 +264,7 @@ public final class ScenarioLoader {
               // kept even when wrong, so that references to it are not reported as well
               natMap.put(name, p.get(() -> nat(nm.get(name)), DEFAULT_NAT));
               natNodes.put(name, nm.keyNode(name));
+              natValues.put(name, nm.get(name));
             }
           });
     }
@@ -294,6 +296,27 @@ public final class ScenarioLoader {
           }
           forward = read(i.get(), "forward", this::ports, List.of());
         }
+      }
+    }
+    for (String name : iutBehind) {
+      YamlNode v = natValues.get(name);
+      if (v == null || !v.isMap()) {
+        continue;
+      }
+      for (String key : v.map().keys()) {
+        // a NAT in front of the IUT forwards its ports statically: no mapping is ever made
+        p.add(
+            v.map()
+                .keyNode(key)
+                .error(
+                    "'"
+                        + key
+                        + "' of NAT '"
+                        + name
+                        + "' would be ignored: a NAT in front of the IUT forwards the ports listed"
+                        + " in topology.iut.forward statically (define it as "
+                        + name
+                        + ": {})"));
       }
     }
     this.harnessBehind = harnessBehind;

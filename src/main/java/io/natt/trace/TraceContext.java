@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * The facts about a run that checks need beside the packets.
  *
- * @param iutAddress the IUT's address
+ * @param iutAddress the IUT's address as the harness sees it (the public address of a NAT in front
+ *     of the IUT, else its own): the address its packets come from in the trace
  * @param harnessAddress the address the harness's peer has (private when behind a NAT)
  * @param natsInFrontOfHarness how many NATs sit between the harness and the IUT on the harness's
  *     side
@@ -15,6 +16,8 @@ import java.util.Set;
  *     itself when no NAT is between)
  * @param claims the PICS items the target claims
  * @param points every observation point of the run
+ * @param iutOwnAddress the address the IUT has itself; differs from {@code iutAddress} when the IUT
+ *     sits behind a NAT that forwards its ports
  */
 public record TraceContext(
     Inet4Address iutAddress,
@@ -22,7 +25,25 @@ public record TraceContext(
     int natsInFrontOfHarness,
     String iutSidePoint,
     Set<String> claims,
-    List<String> points) {
+    List<String> points,
+    Inet4Address iutOwnAddress) {
+  /** The IUT is where the harness sees it (no NAT in front of the IUT). */
+  public TraceContext(
+      Inet4Address iutAddress,
+      Inet4Address harnessAddress,
+      int natsInFrontOfHarness,
+      String iutSidePoint,
+      Set<String> claims,
+      List<String> points) {
+    this(
+        iutAddress, harnessAddress, natsInFrontOfHarness, iutSidePoint, claims, points, iutAddress);
+  }
+
+  /** Whether a NAT in front of the IUT shows it at another address than its own. */
+  public boolean iutBehindNat() {
+    return !iutOwnAddress.equals(iutAddress);
+  }
+
   public boolean harnessBehindNat() {
     return natsInFrontOfHarness > 0;
   }

@@ -64,6 +64,7 @@ public final class TraceFile {
     TraceContext c = t.context();
     b.append("context iut=")
         .append(c.iutAddress().getHostAddress())
+        .append(c.iutBehindNat() ? " iut-own=" + c.iutOwnAddress().getHostAddress() : "")
         .append(" harness=")
         .append(c.harnessAddress().getHostAddress())
         .append(" nats=")
@@ -165,7 +166,8 @@ public final class TraceFile {
                     Integer.parseInt(need(f, "nats")),
                     need(f, "iut-side"),
                     new LinkedHashSet<>(list(f.getOrDefault("claims", ""))),
-                    list(need(f, "points"))));
+                    list(need(f, "points")),
+                    inet4(f.getOrDefault("iut-own", need(f, "iut")))));
             context = true;
           }
           case "esp-spi" ->

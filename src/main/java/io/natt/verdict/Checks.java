@@ -48,6 +48,7 @@ public final class Checks {
     ALL.put("3948-2.3-keepalive-byte", Checks::keepaliveByte);
     ALL.put("3948-2.3-keepalive-port", Checks::keepalivePort);
     ALL.put("3948-3-esp-decap", Checks::espDecapsulation);
+    ALL.put("3948-4-keepalive-behind-nat", Checks::keepaliveBehindNat);
   }
 
   private Checks() {}
@@ -620,5 +621,126 @@ public final class Checks {
             r,
             unanswered.size() + " of " + requests.size() + " echo requests got no ESP back",
             unanswered);
+  }
+
+  // ------------------------------------------------------------------ the IUT behind a NAT
+
+  /** RFC 3948 section 4: M, the idle time after which a keepalive is due, by default. */
+  static final java.time.Duration KEEPALIVE_M = java.time.Duration.ofSeconds(20);
+
+  /** Slack on top of M for timers and scheduling before silence counts as a missing keepalive. */
+  static final java.time.Duration KEEPALIVE_SLACK = java.time.Duration.ofSeconds(5);
+
+  /**
+   * The IUT behind a NAT sends NAT-keepalives when it has sent nothing else for M seconds. Who is
+   * behind the NAT is decided the way the IUT itself decides it (RFC 3947 section 3.2): by the
+   * harness's first NAT-D in Main Mode message 3, compared with the IUT's own address and the port
+   * it was sent to. The IUT's own NAT-D is not used: an IUT that forces encapsulation sends a hash
+   * of itself that never matches without being behind a NAT, and owes no keepalives.
+   */
+  static Judgement keepaliveBehindNat(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    Optional<TraceEntry> m3 = x.withKe(Direction.SENT);
+    if (m3.isEmpty()) {
+      return Judgement.notApplicable(r, "the harness sent no Main Mode message 3");
+    }
+    PacketView.Ike h = ike(m3.get()).orElseThrow();
+    List<NatDPayload> natd = h.all(NatDPayload.class);
+    if (natd.isEmpty()) {
+      return Judgement.notApplicable(r, "the harness's message 3 carries no NAT-D");
+    }
+    Optional<String> alg = x.negotiatedHash();
+    if (alg.isEmpty() || alg.get().startsWith("unknown")) {
+      return Judgement.inconclusive(r, "the negotiated hash algorithm is unknown");
+    }
+    java.net.Inet4Address own = x.context().iutOwnAddress();
+    int port = m3.get().to().getPort();
+    byte[] ownHash =
+        IkeTraffic.hash(
+            alg.get(),
+            h.header().initiatorCookie(),
+            h.header().responderCookie(),
+            own.getAddress(),
+            ByteBuffer.allocate(2).putShort((short) port).array());
+    if (Arrays.equals(natd.get(0).hash(), ownHash)) {
+      return Judgement.notApplicable(
+          r,
+          "the harness's NAT-D for the IUT matches the IUT's own "
+              + own.getHostAddress()
+              + ":"
+              + port
+              + ": nothing tells the IUT it is behind a NAT");
+    }
+    List<TraceEntry> side = x.iutSide();
+    List<TraceEntry> fromIut = side.stream().filter(x::fromIut).toList();
+    Optional<TraceEntry> start =
+        fromIut.stream().filter(e -> e.from().getPort() != 500).findFirst();
+    if (start.isEmpty()) {
+      return Judgement.inconclusive(r, "the IUT never sent anything from port 4500 (no float)");
+    }
+    long end = side.stream().mapToLong(e -> e.datagram().monoNanos()).max().orElseThrow();
+    long limit = KEEPALIVE_M.plus(KEEPALIVE_SLACK).toNanos();
+    List<TraceEntry> after =
+        fromIut.stream()
+            .filter(e -> e.datagram().monoNanos() >= start.get().datagram().monoNanos())
+            .toList();
+    long keepalives = after.stream().filter(e -> e.view() instanceof PacketView.Keepalive).count();
+    long longest = 0;
+    TraceEntry before = null;
+    long prev = start.get().datagram().monoNanos();
+    TraceEntry prevEntry = start.get();
+    for (int k = 1; k <= after.size(); k++) {
+      long now = k < after.size() ? after.get(k).datagram().monoNanos() : end;
+      if (now - prev > longest) {
+        longest = now - prev;
+        before = prevEntry;
+      }
+      if (k < after.size()) {
+        prev = now;
+        prevEntry = after.get(k);
+      }
+    }
+    String told =
+        "the harness's NAT-D named the IUT at "
+            + endpoint(m3.get().to())
+            + ", not its own "
+            + own.getHostAddress();
+    if (longest > limit) {
+      Evidence ev =
+          Evidence.of(
+              before.ref(),
+              "a NAT-keepalive (or any packet) from the IUT within "
+                  + KEEPALIVE_M.toSeconds()
+                  + " s (RFC 3948's default M) + "
+                  + KEEPALIVE_SLACK.toSeconds()
+                  + " s",
+              "nothing from the IUT for " + String.format("%.1f s", longest / 1e9) + " after it");
+      return Judgement.fail(
+          r,
+          told + ", yet the IUT stayed silent for " + String.format("%.1f s", longest / 1e9),
+          List.of(ev));
+    }
+    if (keepalives > 0) {
+      return Judgement.pass(
+          r,
+          told + "; it sent " + keepalives + " NAT-keepalive(s)",
+          List.of(
+              Evidence.of(
+                  after.stream()
+                      .filter(e -> e.view() instanceof PacketView.Keepalive)
+                      .findFirst()
+                      .orElseThrow()
+                      .ref(),
+                  "NAT-keepalives from the IUT",
+                  keepalives + " keepalive(s)")));
+    }
+    return Judgement.inconclusive(
+        r,
+        told
+            + "; it sent no keepalive, but was never silent for longer than "
+            + (KEEPALIVE_M.toSeconds() + KEEPALIVE_SLACK.toSeconds())
+            + " s (longest gap "
+            + String.format("%.1f s", longest / 1e9)
+            + ")");
   }
 }

@@ -32,7 +32,9 @@ public class CorpusRecorder {
           "testsuites/rfc3948/replay-recorded-traffic.yaml",
           "testsuites/rfc3947/delete-then-liveness.yaml",
           "testsuites/rfc3948/keepalive-from-harness.yaml",
-          "testsuites/rfc3947/start-on-4500.yaml");
+          "testsuites/rfc3947/start-on-4500.yaml",
+          "testsuites/rfc3947/both-behind-nats.yaml",
+          "testsuites/rfc3948/iut-behind-nat-keepalive.yaml");
 
   @Test
   public void record() {

@@ -34,7 +34,7 @@ public class TestbedsTest {
   }
 
   @Test
-  public void emulatedRealisesEveryFilteringButNoIutBehindANatYet() {
+  public void emulatedRealisesEveryFilteringAndAnIutBehindAForwardingNat() {
     for (Dependency f : Dependency.values()) {
       for (Dependency m : Dependency.values()) {
         assertEquals(
@@ -44,11 +44,31 @@ public class TestbedsTest {
             m + "/" + f);
       }
     }
+    Testbed.Nat gw = nat("gw", Dependency.ENDPOINT_INDEPENDENT, Dependency.ENDPOINT_INDEPENDENT);
     assertEquals(
+        EmulatedTestbed.BACKEND.refusal(
+            new Testbed.Layout(List.of(), List.of(gw), List.of(4500, 500))),
+        Optional.empty());
+    assertEquals(
+        EmulatedTestbed.BACKEND.refusal(
+            new Testbed.Layout(List.of(HOME), List.of(gw), List.of(500, 4500))),
+        Optional.empty(),
+        "both behind NATs");
+    assertTrue(
         EmulatedTestbed.BACKEND
-            .refusal(new Testbed.Layout(List.of(), List.of(HOME), List.of(500, 4500)))
-            .orElseThrow(),
-        "an IUT behind a NAT is not supported by the emulated NAT backend yet");
+            .refusal(new Testbed.Layout(List.of(), List.of(gw), List.of(500)))
+            .orElseThrow()
+            .contains("needs exactly 'forward: [500, 4500]' (it has [500])"));
+    assertTrue(
+        EmulatedTestbed.BACKEND
+            .refusal(new Testbed.Layout(List.of(HOME), List.of(HOME), List.of(500, 4500)))
+            .orElseThrow()
+            .contains("NAT home cannot be in front of both"));
+    assertTrue(
+        EmulatedTestbed.BACKEND
+            .refusal(new Testbed.Layout(List.of(), List.of(gw, HOME), List.of(500, 4500)))
+            .orElseThrow()
+            .startsWith("two NATs in a row in front of the IUT"));
     assertEquals(
         EmulatedTestbed.IN_MEMORY.refusal(new Testbed.Layout(List.of(HOME, HOME), List.of())),
         Optional.of("two NATs in a row are not supported by the emulated NAT backend yet"));
@@ -85,6 +105,61 @@ public class TestbedsTest {
   }
 
   @Test
+  public void anIutBehindANatIsSeenAtTheNatsPublicAddressAndAnswersFromIt() throws Exception {
+    Testbed.Nat gw = nat("gw", Dependency.ENDPOINT_INDEPENDENT, Dependency.ENDPOINT_INDEPENDENT);
+    Testbed.Request r =
+        new Testbed.Request(
+            new Testbed.Layout(List.of(HOME), List.of(gw), List.of(500, 4500)),
+            KernelTestbed.ip("198.51.100.2"),
+            KernelTestbed.ip("10.9.0.1"));
+    assertEquals(
+        EmulatedTestbed.IN_MEMORY.addressing(r).iutSeenAs(), KernelTestbed.ip("203.0.113.1"));
+    assertEquals(
+        EmulatedTestbed.IN_MEMORY
+            .addressing(
+                new Testbed.Request(
+                    new Testbed.Layout(List.of(HOME), List.of()),
+                    KernelTestbed.ip("198.51.100.2"),
+                    KernelTestbed.ip("10.9.0.1")))
+            .iutSeenAs(),
+        null);
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("iut-behind-nat");
+    try (Testbed t = EmulatedTestbed.IN_MEMORY.build(r)) {
+      assertEquals(t.iut().address(), KernelTestbed.ip("198.51.100.2"));
+      assertEquals(t.iutSeenAs(), KernelTestbed.ip("203.0.113.1"));
+      List<io.natt.net.Capture> caps = t.startCaptures(dir);
+      try (io.natt.net.DatagramPort iut = t.openIutPort(List.of(500, 4500));
+          io.natt.net.DatagramPort h = t.openHarnessPort(List.of(500, 4500))) {
+        h.send(500, new java.net.InetSocketAddress(t.iutSeenAs(), 500), new byte[] {1, 2, 3});
+        io.natt.wire.Datagram got = iut.receive(Duration.ofSeconds(2)).orElseThrow();
+        // the IUT gets it on its own address, from the harness's NAT
+        assertEquals(got.to().getAddress(), KernelTestbed.ip("198.51.100.2"));
+        assertEquals(got.from().getAddress(), KernelTestbed.ip("198.51.100.1"));
+        iut.send(500, got.from(), new byte[] {4});
+        io.natt.wire.Datagram back = h.receive(Duration.ofSeconds(2)).orElseThrow();
+        // the harness sees the answer come from the IUT's NAT, not from the IUT's own address
+        assertEquals(back.from().getAddress(), KernelTestbed.ip("203.0.113.1"));
+        assertEquals(back.from().getPort(), 500);
+      }
+      caps.forEach(io.natt.net.Capture::close);
+      for (io.natt.net.Capture c : caps) {
+        assertTrue(!c.frames().isEmpty(), c.point());
+        for (io.natt.net.CapturedFrame f : c.frames()) {
+          io.natt.wire.Ipv4Packet ip =
+              io.natt.wire.Ipv4Packet.decode(
+                  io.natt.wire.EthernetFrame.decode(f.bytes()).payload());
+          // every observation point shows the public view of the IUT
+          assertTrue(
+              !java.util.Arrays.equals(ip.src(), KernelTestbed.ip("198.51.100.2").getAddress())
+                  && !java.util.Arrays.equals(
+                      ip.dst(), KernelTestbed.ip("198.51.100.2").getAddress()),
+              c.point() + " shows the IUT's own address");
+        }
+      }
+    }
+  }
+
+  @Test
   public void anUnknownBackendNamesTheChoices() {
     SetupException e = expectThrows(SetupException.class, () -> Testbeds.backend("netem"));
     assertEquals(e.getMessage(), "unknown NAT backend 'netem': choose one of kernel, emulated");
@@ -117,12 +192,25 @@ public class TestbedsTest {
   }
 
   @Test
-  public void kernelRefusesAnIutBehindANatAndTwoNatsInARow() {
+  public void kernelPlacesAnIutBehindAForwardingNatButRefusesTwoNatsInARow() {
     assertEquals(
+        KernelTestbed.BACKEND.refusal(
+            new Testbed.Layout(List.of(), List.of(HOME), List.of(500, 4500))),
+        Optional.empty());
+    assertTrue(
         KernelTestbed.BACKEND
-            .refusal(new Testbed.Layout(List.of(), List.of(HOME), List.of(500, 4500)))
-            .orElseThrow(),
-        "an IUT behind a NAT is not supported by the kernel NAT backend yet");
+            .refusal(new Testbed.Layout(List.of(), List.of(HOME), List.of(4500)))
+            .orElseThrow()
+            .contains(
+                "the kernel NAT backend needs exactly 'forward: [500, 4500]' (it has [4500])"));
+    Testbed.Addressing a =
+        KernelTestbed.BACKEND.addressing(
+            new Testbed.Request(
+                new Testbed.Layout(List.of(), List.of(HOME), List.of(500, 4500)),
+                KernelTestbed.ip("198.51.100.2"),
+                KernelTestbed.ip("10.9.0.1")));
+    assertEquals(a.iutSeenAs(), KernelTestbed.ip("203.0.113.1"));
+    assertEquals(a.harnessSeenAs(), KernelTestbed.ip("203.0.113.3"));
     assertEquals(
         KernelTestbed.BACKEND
             .refusal(
@@ -150,7 +238,7 @@ public class TestbedsTest {
                         new Testbed.Layout(List.of(), List.of(HOME)),
                         KernelTestbed.ip("198.51.100.2"),
                         KernelTestbed.ip("10.9.0.1"))));
-    assertTrue(e.getMessage().contains("IUT behind a NAT"), e.getMessage());
+    assertTrue(e.getMessage().contains("IUT behind NAT home is reached only"), e.getMessage());
   }
 
   @Test

@@ -217,6 +217,36 @@ public class RunPlanTest {
   }
 
   @Test
+  public void theIutBehindANatIsAddressedAtTheNatsPublicAddressOnBothBackends() throws IOException {
+    for (String nat : List.of("kernel", "emulated")) {
+      Made m =
+          plan(
+              new SuiteSettings(
+                  TARGET,
+                  List.of(Path.of("testsuites/rfc3947/both-behind-nats.yaml")),
+                  CATALOG,
+                  Path.of("unused"),
+                  nat));
+      assertEquals(m.exit(), 0, m.out());
+      Plan p = m.plan().plans().get(0);
+      assertTrue(p.runs(), m.out());
+      assertTrue(
+          p.setup().stream()
+              .anyMatch(
+                  l ->
+                      l.startsWith("NAT gw in front of the IUT, forwarding UDP [500, 4500]")
+                          && l.contains("addresses the IUT at 203.0.113.1")),
+          m.out());
+      assertTrue(
+          p.steps().get(0).contains("-> 203.0.113.1 (the IUT's NAT; it reaches 198.51.100.2):500"),
+          m.out());
+      // datagrams really go to the target's address only
+      assertEquals(
+          m.plan().destinationAddresses(), Set.of(InetAddress.getByName("198.51.100.2")), nat);
+    }
+  }
+
+  @Test
   public void remoteTemplateLikeProfile() throws IOException {
     Path dir = Files.createTempDirectory("remote-plan");
     Path profile = dir.resolve("my-gateway.yaml");
