@@ -431,7 +431,11 @@ public final class CommandIut implements Iut {
     }
   }
 
-  /** Runs {@code sh -c script} in the daemon's network and mount namespaces, with its variables. */
+  /**
+   * Runs {@code sh -c script} in the daemon's network and mount namespaces, with its variables, and
+   * its root and working directory (entering a mount namespace alone would put the command at that
+   * namespace's real root, outside a chroot or container the run may live in).
+   */
   private Outcome runInside(String script, Duration timeout) {
     List<String> argv =
         List.of(
@@ -440,6 +444,8 @@ public final class CommandIut implements Iut {
             Long.toString(group.leader().pid()),
             "--mount",
             "--net",
+            "--root",
+            "--wd",
             "sh",
             "-c",
             script);

@@ -262,16 +262,26 @@ public class CommandIutContractTest {
   @Test
   public void aChildThatIgnoresSigtermIsStillEnded() throws Exception {
     String command =
-        "(trap '' TERM; while :; do sleep 1; done) & echo child $! >> \"$NATT_LOG\"; " + LISTEN;
+        // the subshell waits for one long sleep after another (never a moment with fewer members,
+        // unlike a loop of short ones); both ignore SIGTERM (an ignored signal stays ignored in
+        // what the subshell starts)
+        "(trap '' TERM; sleep 600; sleep 600) & echo child $! >> \"$NATT_LOG\"; " + LISTEN;
     CommandIut iut =
         CommandIut.start(
             testbed, with(command, Optional.empty(), Optional.empty(), Optional.empty()));
     int pgid = iut.processGroup();
-    awaitLog(iut, "child ");
-    assertTrue(ProcessGroup.members(pgid).size() >= 3, "java, subshell, sleep: " + members(pgid));
-    long t0 = System.nanoTime();
-    iut.close();
-    double secs = (System.nanoTime() - t0) / 1e9;
+    double secs;
+    try {
+      awaitLog(iut, "child ");
+      List<Long> members = ProcessGroup.members(pgid);
+      assertTrue(members.size() >= 3, "java, subshell, sleep: " + members);
+    } finally {
+      // also after a failed assertion: a daemon left in the class's namespace would make the
+      // next test's IUT look ready at once
+      long t0 = System.nanoTime();
+      iut.close();
+      secs = (System.nanoTime() - t0) / 1e9;
+    }
     assertEquals(ProcessGroup.members(pgid), List.of(), "nothing of the group is left");
     assertTrue(
         secs >= CommandIut.GRACE.toSeconds() - 0.5,

@@ -106,6 +106,19 @@ public class RemoteDeviceIntegrationTest {
 
       // what the unprivileged user gets: the classes and libraries, the profile, a writable folder
       Path cp = copyClasspath(work.resolve("lib"));
+      // and the files the run reads: the checkout may sit where that user cannot read (/root)
+      Path catalog = work.resolve("requirements.yaml");
+      Files.copy(Path.of("testsuites/requirements.yaml"), catalog);
+      List<String> scenarios = new ArrayList<>();
+      for (String sc : suite()) {
+        Path to = work.resolve("suite").resolve(Path.of(sc).getFileName().toString());
+        Files.createDirectories(to.getParent());
+        Exec.check("cp", "-r", sc, to.toString()); // a file, or a folder (-Dnatt.remoteSuite)
+        scenarios.add(to.toString());
+      }
+      Path allureHome = work.resolve("allure");
+      Exec.check(
+          "cp", "-r", Path.of("target/allure-commandline").toString(), allureHome.toString());
       Path profileDir = work.resolve("profile");
       Files.createDirectories(profileDir);
       Path pskFile = profileDir.resolve("device.psk");
@@ -158,7 +171,7 @@ public class RemoteDeviceIntegrationTest {
                   javaBin(),
                   "-XX:-UsePerfData",
                   "-Djava.io.tmpdir=" + run.resolve("tmp"),
-                  "-Dnatt.allure.home=" + Path.of("target/allure-commandline").toAbsolutePath(),
+                  "-Dnatt.allure.home=" + allureHome,
                   "-cp",
                   cp.toString(),
                   "io.natt.cli.Main",
@@ -166,13 +179,11 @@ public class RemoteDeviceIntegrationTest {
                   "--target",
                   profile.toString(),
                   "--catalog",
-                  Path.of("testsuites/requirements.yaml").toAbsolutePath().toString(),
+                  catalog.toString(),
                   "--report",
                   run.resolve("reports").toString(),
                   "--suite",
-                  String.join(
-                      ",",
-                      suite().stream().map(s -> Path.of(s).toAbsolutePath().toString()).toList())));
+                  String.join(",", scenarios)));
       ProcessBuilder pb =
           new ProcessBuilder(cmd)
               .directory(run.toFile())
