@@ -9,12 +9,11 @@ import io.natt.trace.TraceEntry;
 import io.natt.wire.Hex;
 import io.natt.wire.IdPayload;
 import io.natt.wire.Ikev2Message;
-import io.natt.wire.IpsecAttr;
 import io.natt.wire.IsakmpMessage;
 import io.natt.wire.MalformedException;
 import io.natt.wire.NatDPayload;
+import io.natt.wire.NatTVariant;
 import io.natt.wire.PacketView;
-import io.natt.wire.PayloadType;
 import io.natt.wire.SaPayload;
 import io.natt.wire.VendorIds;
 import java.net.InetSocketAddress;
@@ -83,7 +82,7 @@ public final class Checks {
 
   static Judgement natDPresent(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
-    Optional<String> variant = x.agreedNatT();
+    Optional<NatTVariant> variant = x.agreedNatT();
     if (variant.isEmpty()) {
       return Judgement.notApplicable(r, "no NAT-T variant was agreed in messages 1 and 2");
     }
@@ -91,10 +90,7 @@ public final class Checks {
     if (m4.isEmpty()) {
       return Judgement.inconclusive(r, "the IUT never sent Main Mode message 4");
     }
-    int type =
-        variant.get().equals("RFC 3947")
-            ? PayloadType.NAT_D.code()
-            : PayloadType.NAT_D_DRAFT.code();
+    int type = variant.get().natDType();
     long n =
         ike(m4.get()).orElseThrow().all(NatDPayload.class).stream()
             .filter(p -> p.type() == type)
@@ -385,7 +381,7 @@ public final class Checks {
     if (x.harnessFloat().isEmpty()) {
       return Judgement.notApplicable(r, "no NAT was detected (the harness did not float)");
     }
-    Optional<String> variant = x.agreedNatT();
+    Optional<NatTVariant> variant = x.agreedNatT();
     List<TraceEntry> qm = x.quickModeFromIut();
     Optional<TraceEntry> qm2 =
         qm.stream().filter(e -> !ike(e).orElseThrow().all(SaPayload.class).isEmpty()).findFirst();
@@ -394,15 +390,16 @@ public final class Checks {
     }
     int mode =
         IkeTraffic.encapsulationMode(ike(qm2.get()).orElseThrow().all(SaPayload.class).get(0));
-    boolean rfc = variant.map(v -> v.equals("RFC 3947")).orElse(false);
-    List<Integer> ok =
-        rfc
-            ? List.of(IpsecAttr.UDP_TUNNEL, IpsecAttr.UDP_TRANSPORT)
-            : List.of(IpsecAttr.UDP_TUNNEL_DRAFT, IpsecAttr.UDP_TRANSPORT_DRAFT);
+    // without an agreed variant, the draft values (an IUT that floats without agreeing RFC 3947)
+    List<Integer> ok = variant.orElse(NatTVariant.DRAFT_02).udpModes();
     Evidence ev =
         Evidence.of(
             qm2.get().ref(),
-            "encapsulation mode " + ok + " (" + variant.orElse("no NAT-T") + ")",
+            "encapsulation mode "
+                + ok
+                + " ("
+                + variant.map(NatTVariant::displayName).orElse("no NAT-T")
+                + ")",
             String.valueOf(mode));
     return ok.contains(mode)
         ? Judgement.pass(

@@ -10,6 +10,7 @@ import io.natt.wire.ExchangeType;
 import io.natt.wire.Ike1Attr;
 import io.natt.wire.IpsecAttr;
 import io.natt.wire.KePayload;
+import io.natt.wire.NatTVariant;
 import io.natt.wire.PacketView;
 import io.natt.wire.SaPayload;
 import io.natt.wire.VendorIdPayload;
@@ -216,23 +217,17 @@ final class IkeTraffic {
         .toList();
   }
 
-  /** The NAT-T variant both sides announced in messages 1 and 2: "RFC 3947", a draft, or none. */
-  Optional<String> agreedNatT() {
+  /** The NAT-T variant both sides announced in messages 1 and 2: RFC 3947, a draft, or none. */
+  Optional<NatTVariant> agreedNatT() {
     Optional<TraceEntry> m1 = withSa(Direction.SENT);
     Optional<TraceEntry> m2 = withSa(Direction.RECEIVED);
     if (m1.isEmpty() || m2.isEmpty()) {
       return Optional.empty();
     }
-    if (hasVid(m1.get(), VendorIds.RFC3947) && hasVid(m2.get(), VendorIds.RFC3947)) {
-      return Optional.of("RFC 3947");
-    }
-    for (byte[] d :
-        List.of(
-            VendorIds.DRAFT_IETF_IPSEC_NAT_T_IKE_02,
-            VendorIds.DRAFT_IETF_IPSEC_NAT_T_IKE_02N,
-            VendorIds.DRAFT_IETF_IPSEC_NAT_T_IKE_03)) {
-      if (hasVid(m1.get(), d) && hasVid(m2.get(), d)) {
-        return Optional.of(VendorIds.name(d));
+    // RFC 3947 first, then the drafts in the registry's order
+    for (NatTVariant v : NatTVariant.values()) {
+      if (hasVid(m1.get(), v.vendorId()) && hasVid(m2.get(), v.vendorId())) {
+        return Optional.of(v);
       }
     }
     return Optional.empty();
