@@ -162,11 +162,7 @@ public final class Ikev1Initiator {
       floated = true;
       listener.note("floating to UDP 4500 at Main Mode message 5 (non-ESP marker)");
     }
-    IdPayload idii = IdPayload.fqdn(cfg.localId());
-    if (cfg.knobs().has(Knobs.Deviation.ID_PORT_500)) {
-      idii = idii.withProtocolPort(17, 500);
-      listener.note("IDii with UDP port 500 instead of 0 (deviation id-port-500)");
-    }
+    IdPayload idii = IdPayloads.phase1(cfg.localId(), cfg.knobs(), "IDii", listener::note);
     byte[] hashI = session.hashI(Payloads.body(idii));
     List<Payload> m5 = List.of(idii, new HashPayload(hashI));
     Phase1Session.Decrypted r6 =

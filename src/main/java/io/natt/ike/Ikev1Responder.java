@@ -548,11 +548,9 @@ public final class Ikev1Responder {
     if (d.to().getPort() == 4500) {
       listener.note("responder: the initiator floated to UDP 4500 at Main Mode message 5");
     }
-    IdPayload idir = IdPayload.fqdn(cfg.localId());
-    if (cfg.knobs().has(Knobs.Deviation.ID_PORT_500)) {
-      idir = idir.withProtocolPort(17, 500);
-      listener.note("responder: IDir with UDP port 500 instead of 0 (deviation id-port-500)");
-    }
+    IdPayload idir =
+        IdPayloads.phase1(
+            cfg.localId(), cfg.knobs(), "IDir", n -> listener.note("responder: " + n));
     byte[] hashR = s.hashR(Payloads.body(idir));
     List<Payload> m6 = List.of(idir, new HashPayload(hashR));
     IsakmpHeader h =
