@@ -123,7 +123,7 @@ public final class Ikev1Initiator {
             "Main Mode message 1",
             v -> !v.all(SaPayload.class).isEmpty());
     session.responderCookie(r2.header().responderCookie());
-    checkChosenSa(r2);
+    checkChosenSa(r2, "Main Mode message 2");
     readVendorIds(r2);
 
     // message 3: KE, Ni, NAT-D (remote first, then local)
@@ -152,7 +152,7 @@ public final class Ikev1Initiator {
     byte[] nr = one(r4, NoncePayload.class, "Main Mode message 4").data();
     session.deriveKeys(cfg.psk(), gxr, nr);
     if (natT.agreed()) {
-      detectNat(r4);
+      detectNat(r4, "Main Mode message 4");
     }
 
     // message 5: IDii, HASH_I; on 4500 when a NAT was detected
@@ -180,6 +180,73 @@ public final class Ikev1Initiator {
     listener.note("IKE SA established with " + idir.identity());
   }
 
+  // ------------------------------------------------------------------ Aggressive Mode
+
+  /**
+   * Runs Aggressive Mode (RFC 2409 section 5.4, with RFC 3947 section 3 and 4): message 1 carries
+   * SA, KE, Ni, IDii and the vendor IDs; message 2 the IUT's SA, KE, Nr, IDir, vendor ID, NAT-D
+   * payloads and HASH_R; message 3 (encrypted, on 4500 when a NAT was detected) the harness's NAT-D
+   * payloads and HASH_I. Message 3 has no answer: the IKE SA is up once it is sent. The NAT-D
+   * hashes of message 3 cover the ports it travels between. The knob float: early does not apply
+   * (the loader refuses it).
+   */
+  public void aggressiveMode() {
+    SaPayload sa = phase1Sa();
+    session.saiB(Payloads.body(sa));
+    byte[] gxi = session.generateDh(random);
+    byte[] ni = randomBytes(32);
+    session.ownNonce(ni);
+    IdPayload idii = IdPayloads.phase1(cfg.localId(), cfg.knobs(), "IDii", listener::note);
+    List<Payload> m1 = new ArrayList<>();
+    m1.add(sa);
+    m1.add(new KePayload(gxi));
+    m1.add(new NoncePayload(ni));
+    m1.add(idii);
+    m1.addAll(natT.vendorIdPayloads());
+    natDPort = localPort();
+    PacketView.Ike r2 =
+        exchangePlain(
+            header(ExchangeType.AGGRESSIVE.code(), 0, 0),
+            m1,
+            "Aggressive Mode message 1",
+            v -> !v.all(SaPayload.class).isEmpty());
+    session.responderCookie(r2.header().responderCookie());
+    checkChosenSa(r2, "Aggressive Mode message 2");
+    readVendorIds(r2);
+    byte[] gxr = one(r2, KePayload.class, "Aggressive Mode message 2").data();
+    byte[] nr = one(r2, NoncePayload.class, "Aggressive Mode message 2").data();
+    IdPayload idir = one(r2, IdPayload.class, "Aggressive Mode message 2");
+    byte[] hashR = one(r2, HashPayload.class, "Aggressive Mode message 2").data();
+    session.deriveKeys(cfg.psk(), gxr, nr);
+    if (!Phase1Session.verifies(session.hashR(Payloads.body(idir)), hashR)) {
+      throw new IkeException(
+          "HASH_R in Aggressive Mode message 2 does not verify (wrong PSK or IDs?)");
+    }
+    if (natT.agreed()) {
+      detectNat(r2, "Aggressive Mode message 2");
+    }
+
+    // message 3: [NAT-D, NAT-D,] HASH_I; on 4500 when a NAT was detected
+    if (!floated
+        && natT.detection().natDetected()
+        && cfg.knobs().floatAt() == Knobs.FloatMode.AT_MESSAGE_5) {
+      floated = true;
+      listener.note("floating to UDP 4500 at Aggressive Mode message 3 (non-ESP marker)");
+    }
+    natDPort = localPort();
+    List<Payload> m3 = new ArrayList<>();
+    if (natT.agreed()) {
+      m3.addAll(natDPayloads());
+    }
+    m3.add(new HashPayload(session.hashI(Payloads.body(idii))));
+    sendEncrypted(
+        header(ExchangeType.AGGRESSIVE.code(), IsakmpHeader.FLAG_ENCRYPTION, 0),
+        m3,
+        "Aggressive Mode message 3");
+    session.finishPhase1();
+    listener.note("IKE SA established with " + idir.identity() + " (Aggressive Mode)");
+  }
+
   /** Main Mode message 1: the SA, then the vendor IDs the knobs ask for. */
   private List<Payload> message1(SaPayload sa) {
     List<Payload> m1 = new ArrayList<>();
@@ -205,10 +272,10 @@ public final class Ikev1Initiator {
     return new SaPayload(IpsecAttr.DOI_IPSEC, IpsecAttr.SIT_IDENTITY_ONLY, List.of(p));
   }
 
-  private void checkChosenSa(PacketView.Ike r2) {
-    SaPayload chosen = one(r2, SaPayload.class, "Main Mode message 2");
+  private void checkChosenSa(PacketView.Ike r2, String where) {
+    SaPayload chosen = one(r2, SaPayload.class, where);
     if (chosen.proposals().isEmpty() || chosen.proposals().get(0).transforms().isEmpty()) {
-      throw new IkeException("Main Mode message 2 carries an SA without a transform");
+      throw new IkeException(where + " carries an SA without a transform");
     }
   }
 
@@ -235,10 +302,10 @@ public final class Ikev1Initiator {
         listener::note);
   }
 
-  private void detectNat(PacketView.Ike r4) {
+  private void detectNat(PacketView.Ike r4, String where) {
     List<NatDPayload> natd = r4.all(NatDPayload.class);
     if (natd.isEmpty()) {
-      listener.note("IUT sent no NAT-D payloads in Main Mode message 4: no NAT detection");
+      listener.note("IUT sent no NAT-D payloads in " + where + ": no NAT detection");
       return;
     }
     NatDetection found =

@@ -56,7 +56,8 @@ public final class StrongSwan implements Iut {
     Path dir;
     try {
       dir = Files.createTempDirectory("natt-iut-");
-      Files.writeString(dir.resolve("strongswan.conf"), strongswanConf(dir));
+      Files.writeString(
+          dir.resolve("strongswan.conf"), strongswanConf(dir, target.claims(AGGRESSIVE_CLAIM)));
       Path swanctl = dir.resolve("swanctl.conf");
       Files.createFile(
           swanctl,
@@ -165,10 +166,22 @@ public final class StrongSwan implements Iut {
     return dir.resolve("charon.vici");
   }
 
+  /**
+   * The claim that makes the bundled charon accept Aggressive Mode with a pre-shared key: {@code
+   * aggressive = yes} on the connection, and charon's {@code
+   * i_dont_care_about_security_and_use_aggressive_mode_psk} (a responder refuses Aggressive Mode
+   * PSK without it).
+   */
+  public static final String AGGRESSIVE_CLAIM = "ikev1-aggressive";
+
   static String strongswanConf(Path dir) {
+    return strongswanConf(dir, false);
+  }
+
+  static String strongswanConf(Path dir, boolean aggressivePsk) {
     return """
         charon {
-          load_modular = no
+          load_modular = no%2$s
           load = random nonce openssl sha1 sha2 aes hmac pem pkcs1 x509 pubkey \
         kernel-libipsec kernel-netlink socket-default vici
           install_routes = yes
@@ -196,7 +209,11 @@ public final class StrongSwan implements Iut {
           load = pem pkcs1 x509 revocation constraints pubkey openssl random
         }
         """
-        .formatted(dir);
+        .formatted(
+            dir,
+            aggressivePsk
+                ? "\n  i_dont_care_about_security_and_use_aggressive_mode_psk = yes"
+                : "");
   }
 
   /** What the bundled charon accepts when the target profile does not list its proposals. */
@@ -234,7 +251,7 @@ public final class StrongSwan implements Iut {
     return """
         connections {
           harness {
-            version = 1
+            version = 1%s
             local_addrs = %s
             proposals = %s
             local {
@@ -264,6 +281,7 @@ public final class StrongSwan implements Iut {
         }
         """
         .formatted(
+            t.claims(AGGRESSIVE_CLAIM) ? "\n    aggressive = yes" : "",
             iut.address().getHostAddress(),
             String.join(",", t.phase1Proposals().isEmpty() ? DEFAULT_PHASE1 : t.phase1Proposals()),
             t.remoteId(),

@@ -88,7 +88,7 @@ public final class Checks {
     }
     Optional<TraceEntry> m4 = x.withKe(Direction.RECEIVED);
     if (m4.isEmpty()) {
-      return Judgement.inconclusive(r, "the IUT never sent Main Mode message 4");
+      return Judgement.inconclusive(r, "the IUT never sent " + x.natDMessageName());
     }
     int type = variant.get().natDType();
     long n =
@@ -101,19 +101,19 @@ public final class Checks {
             "at least 2 NAT-D payloads of type " + type + " (" + variant.get() + ")",
             n + " (" + ike(m4.get()).orElseThrow().summary() + ")");
     return n >= 2
-        ? Judgement.pass(r, "message 4 carries " + n + " NAT-D payloads", List.of(ev))
-        : Judgement.fail(r, "message 4 lacks the NAT-D payloads", List.of(ev));
+        ? Judgement.pass(r, x.natDMessageName() + " carries " + n + " NAT-D payloads", List.of(ev))
+        : Judgement.fail(r, x.natDMessageName() + " lacks the NAT-D payloads", List.of(ev));
   }
 
   static Judgement natDRemoteHash(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
     Optional<TraceEntry> m4 = x.withKe(Direction.RECEIVED);
     if (m4.isEmpty()) {
-      return Judgement.notApplicable(r, "no Main Mode message 4 in this trace");
+      return Judgement.notApplicable(r, "no " + x.natDMessageName() + " in this trace");
     }
     List<NatDPayload> natd = ike(m4.get()).orElseThrow().all(NatDPayload.class);
     if (natd.isEmpty()) {
-      return Judgement.notApplicable(r, "message 4 carries no NAT-D");
+      return Judgement.notApplicable(r, x.natDMessageName() + " carries no NAT-D");
     }
     Optional<String> alg = x.negotiatedHash();
     if (alg.isEmpty() || alg.get().startsWith("unknown")) {
@@ -123,7 +123,10 @@ public final class Checks {
     if (sent.isEmpty()) {
       return Judgement.inconclusive(
           r,
-          "message 4 was not seen at " + x.context().iutSidePoint() + " to know its destination");
+          x.natDMessageName()
+              + " was not seen at "
+              + x.context().iutSidePoint()
+              + " to know its destination");
     }
     InetSocketAddress dst = sent.get().to();
     PacketView.Ike h = ike(m4.get()).orElseThrow();
@@ -149,7 +152,9 @@ public final class Checks {
             List.of(ev))
         : Judgement.fail(
             r,
-            "the first NAT-D of message 4 is not the hash of where the IUT sent it ("
+            "the first NAT-D of "
+                + x.natDMessageName()
+                + " is not the hash of where the IUT sent it ("
                 + endpoint(dst)
                 + ")",
             List.of(ev));
@@ -334,13 +339,17 @@ public final class Checks {
     if (x.agreedNatT().isEmpty()) {
       return Judgement.notApplicable(r, "NAT-T was not agreed");
     }
-    Optional<TraceEntry> m6 = x.encryptedMainMode(Direction.RECEIVED);
-    if (m6.isEmpty() || !ike(m6.get()).orElseThrow().decrypted()) {
-      return Judgement.inconclusive(r, "no decrypted Main Mode message 6");
+    // IDir: Main Mode message 6 (encrypted) or Aggressive Mode message 2 (plaintext)
+    Optional<TraceEntry> m6 = x.iutIdentityMessage();
+    String which = x.aggressive() ? "Aggressive Mode message 2" : "Main Mode message 6";
+    if (m6.isEmpty()
+        || (ike(m6.get()).orElseThrow().header().encrypted()
+            && !ike(m6.get()).orElseThrow().decrypted())) {
+      return Judgement.inconclusive(r, "no decrypted " + which);
     }
     List<IdPayload> ids = ike(m6.get()).orElseThrow().all(IdPayload.class);
     if (ids.isEmpty()) {
-      return Judgement.inconclusive(r, "message 6 has no ID payload");
+      return Judgement.inconclusive(r, which + " has no ID payload");
     }
     int port = ids.get(0).port();
     Evidence ev = Evidence.of(m6.get().ref(), "IDir port 0", "port " + port);

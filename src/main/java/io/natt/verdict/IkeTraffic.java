@@ -72,16 +72,17 @@ final class IkeTraffic {
         .filter(e -> e.direction() == Direction.SENT)
         .map(IkeTraffic::ike)
         .flatMap(Optional::stream)
-        .filter(i -> i.header().exchangeType() == ExchangeType.IDENTITY_PROTECTION.code())
+        .filter(i -> isPhase1(i.header().exchangeType()))
         .filter(i -> isZero(i.header().responderCookie()) && !i.all(SaPayload.class).isEmpty())
         .map(i -> i.header().initiatorCookie())
         .findFirst();
   }
 
   /**
-   * Main Mode messages of the first IKE SA at the harness, sent or received. Which message each is
-   * comes from its content (SA: 1/2, KE: 3/4, encrypted: 5/6), a retransmission is the same message
-   * again, and a message of another IKE SA is not one of them.
+   * Phase-1 messages of the first IKE SA at the harness, sent or received. Which message each is
+   * comes from its content (Main Mode: SA 1/2, KE 3/4, encrypted 5/6; Aggressive Mode: SA and KE
+   * 1/2, encrypted 3), a retransmission is the same message again, and a message of another IKE SA
+   * is not one of them.
    */
   List<TraceEntry> mainMode(Direction d) {
     Optional<byte[]> cookie = firstMainModeCookie();
@@ -95,10 +96,39 @@ final class IkeTraffic {
                 ike(e)
                     .map(
                         i ->
-                            i.header().exchangeType() == ExchangeType.IDENTITY_PROTECTION.code()
+                            isPhase1(i.header().exchangeType())
                                 && Arrays.equals(i.header().initiatorCookie(), cookie.get()))
                     .orElse(false))
         .toList();
+  }
+
+  /** Main Mode (identity protection) or Aggressive Mode: the exchanges that build an IKE SA. */
+  static boolean isPhase1(int exchangeType) {
+    return exchangeType == ExchangeType.IDENTITY_PROTECTION.code()
+        || exchangeType == ExchangeType.AGGRESSIVE.code();
+  }
+
+  /** Whether the first IKE SA was built in Aggressive Mode (message 1 of that exchange). */
+  boolean aggressive() {
+    return withSa(Direction.SENT)
+        .map(e -> ike(e).orElseThrow().header().exchangeType() == ExchangeType.AGGRESSIVE.code())
+        .orElse(false);
+  }
+
+  /**
+   * The IUT's phase-1 message with its KE and NAT-D payloads, by name: Main Mode message 4, or
+   * Aggressive Mode message 2 (RFC 3947 section 3.2 puts the responder's NAT-D there).
+   */
+  String natDMessageName() {
+    return aggressive() ? "Aggressive Mode message 2" : "Main Mode message 4";
+  }
+
+  /**
+   * The phase-1 message of the IUT that carries its identity: Main Mode message 6 (encrypted, as
+   * the harness decrypted it) or Aggressive Mode message 2 (plaintext).
+   */
+  Optional<TraceEntry> iutIdentityMessage() {
+    return aggressive() ? withSa(Direction.RECEIVED) : encryptedMainMode(Direction.RECEIVED);
   }
 
   /**
@@ -180,7 +210,10 @@ final class IkeTraffic {
         .findFirst();
   }
 
-  /** Message 3 (sent) or 4 (received): the plaintext message carrying KE. */
+  /**
+   * Message 3 (sent) or 4 (received): the plaintext message carrying KE; in Aggressive Mode message
+   * 1 or 2.
+   */
   Optional<TraceEntry> withKe(Direction d) {
     return mainMode(d).stream()
         .filter(e -> !ike(e).orElseThrow().all(KePayload.class).isEmpty())
