@@ -244,13 +244,35 @@ public final class StrongSwan implements Iut {
 
   /**
    * The charon accepts exactly the proposals the target profile lists (so a profile can stand for a
-   * gateway configured with other proposals), or the defaults above. Both use the same names.
+   * gateway configured with other proposals), or the defaults above. Both use the same names. A
+   * target that claims ikev1-aggressive gets a second connection, the same but with {@code
+   * aggressive = yes}: charon picks a peer config by exchange, and one with that flag refuses Main
+   * Mode PSK ("none allows pre-shared key authentication using Main Mode").
    */
   static String swanctlConf(Host iut, TargetProfile t, String remoteTs) {
     String psk = "0x" + io.natt.wire.Hex.hex(t.psk());
+    String connections = connection("harness", "", iut, t, remoteTs);
+    if (t.claims(AGGRESSIVE_CLAIM)) {
+      connections += connection("harness-am", "\n    aggressive = yes", iut, t, remoteTs);
+    }
     return """
         connections {
-          harness {
+        %s}
+        secrets {
+          ike-harness {
+            id-1 = %s
+            id-2 = %s
+            secret = %s
+          }
+        }
+        """
+        .formatted(connections, t.localId(), t.remoteId(), psk);
+  }
+
+  private static String connection(
+      String name, String extra, Host iut, TargetProfile t, String remoteTs) {
+    return """
+          %s {
             version = 1%s
             local_addrs = %s
             proposals = %s
@@ -271,27 +293,17 @@ public final class StrongSwan implements Iut {
               }
             }
           }
-        }
-        secrets {
-          ike-harness {
-            id-1 = %s
-            id-2 = %s
-            secret = %s
-          }
-        }
         """
         .formatted(
-            t.claims(AGGRESSIVE_CLAIM) ? "\n    aggressive = yes" : "",
+            name,
+            extra,
             iut.address().getHostAddress(),
             String.join(",", t.phase1Proposals().isEmpty() ? DEFAULT_PHASE1 : t.phase1Proposals()),
             t.remoteId(),
             t.localId(),
             t.protectedNet(),
             remoteTs,
-            String.join(",", t.espProposals().isEmpty() ? DEFAULT_ESP : t.espProposals()),
-            t.localId(),
-            t.remoteId(),
-            psk);
+            String.join(",", t.espProposals().isEmpty() ? DEFAULT_ESP : t.espProposals()));
   }
 
   private static void sleep(long ms) {
