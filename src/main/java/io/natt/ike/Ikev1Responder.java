@@ -40,10 +40,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The harness's IKEv1 responder, to play an emulated IUT: Main Mode with pre-shared keys and Quick
- * Mode (RFC 2409) with RFC 3947 NAT traversal. It follows the initiator to port 4500, answers every
- * message where it came from, and keeps serving whatever the initiator sends: malformed or
- * undecryptable input is noted through the {@link PeerListener}, never thrown.
+ * The harness's IKEv1 responder, to play an emulated IUT: Main Mode and Aggressive Mode with
+ * pre-shared keys and Quick Mode (RFC 2409) with RFC 3947 NAT traversal. It follows the initiator
+ * to port 4500, answers every message where it came from, and keeps serving whatever the initiator
+ * sends: malformed or undecryptable input is noted through the {@link PeerListener}, never thrown.
  *
  * <p>{@link Knobs} it honours: {@code vendorIds} (which NAT-T vendor IDs it is willing to echo),
  * {@code natD} (how its message 4 NAT-D payloads are built), {@code floatAt} ({@code NEVER}: it
@@ -102,6 +102,10 @@ public final class Ikev1Responder {
   private static final class IkeSa {
     final Phase1Session session;
     final InetSocketAddress initiator500;
+
+    /** Aggressive Mode: the body of IDii from message 1, for HASH_I in message 3. */
+    byte[] idiiBody;
+
     final Map<Long, QuickMode> quickModes = new HashMap<>();
 
     IkeSa(Phase1Session session, InetSocketAddress initiator500) {
@@ -315,17 +319,21 @@ public final class Ikev1Responder {
         !h.encrypted()
             && ex == ExchangeType.IDENTITY_PROTECTION.code()
             && allZero(h.responderCookie());
-    if (newMainMode
+    boolean newAggressive =
+        !h.encrypted() && ex == ExchangeType.AGGRESSIVE.code() && allZero(h.responderCookie());
+    if ((newMainMode || newAggressive)
         && d.to().getPort() == 4500
         && cfg.knobs().has(Knobs.Deviation.IGNORE_4500_START)) {
       received(d, view);
       listener.note(
-          "responder: ignored a new negotiation (Main Mode message 1) on UDP 4500"
+          "responder: ignored a new negotiation ("
+              + (newMainMode ? "Main" : "Aggressive")
+              + " Mode message 1) on UDP 4500"
               + " (deviation ignore-4500-start)");
       return Optional.empty();
     }
     localPort = d.to().getPort();
-    if (newMainMode) {
+    if (newMainMode || newAggressive) {
       pinned = null;
       remote = d.from();
     } else if (!established()) {
@@ -347,6 +355,8 @@ public final class Ikev1Responder {
       received(d, view);
       if (newMainMode) {
         mainMode1(d, m);
+      } else if (newAggressive) {
+        aggressive1(d, m);
       } else if (ex == ExchangeType.IDENTITY_PROTECTION.code()
           && ours(h)
           && !sa.session.keyed()
@@ -366,6 +376,10 @@ public final class Ikev1Responder {
     }
     if (ex == ExchangeType.IDENTITY_PROTECTION.code()) {
       mainMode5(d, m);
+      return Optional.empty();
+    }
+    if (ex == ExchangeType.AGGRESSIVE.code() && !sa.session.established()) {
+      aggressive3(d, m);
       return Optional.empty();
     }
     if (!sa.session.established()) {
@@ -396,8 +410,20 @@ public final class Ikev1Responder {
   // ------------------------------------------------------------------ Main Mode
 
   private void mainMode1(Datagram d, PacketView.Ike m) {
+    List<Payload> m2 = startPhase1(d, m, "Main Mode message 1");
+    if (m2 != null) {
+      answer(d, header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0), m2, true);
+    }
+  }
+
+  /**
+   * Message 1 of Main or Aggressive Mode: chooses a transform (or answers NO_PROPOSAL_CHOSEN and
+   * returns null), starts the IKE SA's session and the NAT-T negotiation, and returns the start of
+   * the answer: the chosen SA and, when a variant was agreed, its vendor ID.
+   */
+  private List<Payload> startPhase1(Datagram d, PacketView.Ike m, String where) {
     IsakmpHeader h = m.header();
-    SaPayload offered = Phase1Session.one(m, SaPayload.class, "Main Mode message 1");
+    SaPayload offered = Phase1Session.one(m, SaPayload.class, where);
     byte[] ckyI = h.initiatorCookie();
     byte[] ckyR = randomBytes(8);
     if (ckyR[0] == 0) {
@@ -414,7 +440,7 @@ public final class Ikev1Responder {
           NotificationPayload.of(IpsecAttr.PROTO_ISAKMP, NotifyType.NO_PROPOSAL_CHOSEN.code(), spi);
       answer(d, nh, List.of(n), false);
       awaitingNext = false;
-      return;
+      return null;
     }
     Phase1Session session =
         new Phase1Session(
@@ -445,7 +471,7 @@ public final class Ikev1Responder {
             + chosen.group()
             + "; NAT-T variant: "
             + natT.detection().natTVariant());
-    answer(d, header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0), m2, true);
+    return m2;
   }
 
   private record Phase1Choice(Proposal proposal, Ike1Cipher cipher, HashAlg hash, DhGroup group) {}
@@ -494,23 +520,26 @@ public final class Ikev1Responder {
     m4.add(new KePayload(gxr));
     m4.add(new NoncePayload(nr));
     if (natT.agreed()) {
-      detectNat(d, m);
-      m4.addAll(
-          natT.natDPayloads(
-              s,
-              d.from(),
-              new InetSocketAddress(cfg.localAddress(), d.to().getPort()),
-              new byte[] {(byte) 203, 0, 113, 78},
-              random,
-              n -> listener.note("responder: " + n + ", message 4")));
+      detectNat(d, m.all(NatDPayload.class), "message 3");
+      m4.addAll(natDPayloads(d, "message 4"));
     }
     answer(d, header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0), m4, true);
   }
 
-  private void detectNat(Datagram d, PacketView.Ike m) {
-    List<NatDPayload> natd = m.all(NatDPayload.class);
+  /** The responder's NAT-D: the initiator as it came, then the responder's own address. */
+  private List<Payload> natDPayloads(Datagram d, String where) {
+    return natT.natDPayloads(
+        sa.session,
+        d.from(),
+        new InetSocketAddress(cfg.localAddress(), d.to().getPort()),
+        new byte[] {(byte) 203, 0, 113, 78},
+        random,
+        n -> listener.note("responder: " + n + ", " + where));
+  }
+
+  private void detectNat(Datagram d, List<NatDPayload> natd, String where) {
     if (natd.isEmpty()) {
-      listener.note("responder: the initiator sent no NAT-D payloads in message 3");
+      listener.note("responder: the initiator sent no NAT-D payloads in " + where);
       return;
     }
     NatDetection found = natT.verify(sa.session, natd, d.to(), d.from());
@@ -529,6 +558,66 @@ public final class Ikev1Responder {
                     + d.to().getPort()
                     + ")"
                 : "no NAT in front of the responder"));
+  }
+
+  // ------------------------------------------------------------------ Aggressive Mode
+
+  /**
+   * Aggressive Mode message 1 (SA, KE, Ni, IDii, VID): answers SA, KE, Nr, IDir, VID, NAT-D and
+   * HASH_R (RFC 3947 section 3.2); the IKE SA is up once message 3 verifies.
+   */
+  private void aggressive1(Datagram d, PacketView.Ike m) {
+    List<Payload> m2 = startPhase1(d, m, "Aggressive Mode message 1");
+    if (m2 == null) {
+      return;
+    }
+    Phase1Session s = sa.session;
+    byte[] gxi = Phase1Session.one(m, KePayload.class, "Aggressive Mode message 1").data();
+    byte[] ni = Phase1Session.one(m, NoncePayload.class, "Aggressive Mode message 1").data();
+    IdPayload idii = Phase1Session.one(m, IdPayload.class, "Aggressive Mode message 1");
+    sa.idiiBody = Payloads.body(idii);
+    byte[] gxr = s.generateDh(random);
+    byte[] nr = randomBytes(32);
+    s.ownNonce(nr);
+    s.deriveKeys(cfg.psk(), gxi, ni);
+    IdPayload idir =
+        IdPayloads.phase1(
+            cfg.localId(), cfg.knobs(), "IDir", n -> listener.note("responder: " + n));
+    List<Payload> answer = new ArrayList<>();
+    answer.add(m2.get(0));
+    answer.add(new KePayload(gxr));
+    answer.add(new NoncePayload(nr));
+    answer.add(idir);
+    answer.addAll(m2.subList(1, m2.size()));
+    if (natT.agreed()) {
+      answer.addAll(natDPayloads(d, "Aggressive Mode message 2"));
+    }
+    answer.add(new HashPayload(s.hashR(Payloads.body(idir))));
+    answer(d, header(ExchangeType.AGGRESSIVE.code(), 0, 0), answer, true);
+  }
+
+  /** Aggressive Mode message 3 (encrypted NAT-D, HASH_I), on 4500 after the initiator's float. */
+  private void aggressive3(Datagram d, PacketView.Ike m) {
+    Phase1Session s = sa.session;
+    Phase1Session.Decrypted dec = s.decrypt(d.payload(), m, s.iv(0));
+    received(d, dec.view());
+    byte[] hashI =
+        Phase1Session.one(dec.view(), HashPayload.class, "Aggressive Mode message 3").data();
+    if (!Phase1Session.verifies(s.hashI(sa.idiiBody), hashI)) {
+      throw new IkeException(
+          "HASH_I in Aggressive Mode message 3 does not verify (wrong PSK or IDs?)");
+    }
+    s.advance(0, dec.lastBlock());
+    s.finishPhase1();
+    awaitingNext = false;
+    if (natT.agreed()) {
+      detectNat(d, dec.view().all(NatDPayload.class), "Aggressive Mode message 3");
+    }
+    if (d.to().getPort() == 4500) {
+      listener.note("responder: the initiator floated to UDP 4500 at Aggressive Mode message 3");
+    }
+    follow(d.from(), d.to().getPort(), "Aggressive Mode message 3");
+    listener.note("responder: IKE SA established (Aggressive Mode)");
   }
 
   private void mainMode5(Datagram d, PacketView.Ike m) {

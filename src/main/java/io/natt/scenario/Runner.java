@@ -351,12 +351,6 @@ public final class Runner {
     /** How to start the IUT this run faces. */
     private Iut.Launcher launcher() {
       if (launch instanceof IutLaunch.Emulated e) {
-        if (aggressive()) {
-          throw new SetupException(
-              "the emulated IUT (the harness's own responder) answers Main Mode only; scenario "
-                  + s.id()
-                  + " asks for exchange: aggressive");
-        }
         return EmulatedIut.launcher(e.knobs(), rnd);
       }
       if (launch instanceof IutLaunch.Bundled) {
