@@ -69,7 +69,11 @@ public final class Checks {
     }
     Optional<TraceEntry> m2 = x.withSa(Direction.RECEIVED);
     if (m2.isEmpty()) {
-      return Judgement.inconclusive(r, "the IUT never answered Main Mode message 1");
+      return Judgement.inconclusive(
+          r,
+          "the IUT never answered "
+              + (x.aggressive() ? "Aggressive Mode" : "Main Mode")
+              + " message 1");
     }
     List<String> seen = IkeTraffic.vids(m2.get());
     Evidence ev =
