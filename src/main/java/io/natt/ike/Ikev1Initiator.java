@@ -151,17 +151,8 @@ public final class Ikev1Initiator {
     byte[] gxr = one(r4, KePayload.class, "Main Mode message 4").data();
     byte[] nr = one(r4, NoncePayload.class, "Main Mode message 4").data();
     session.deriveKeys(cfg.psk(), gxr, nr);
-    if (natT.agreed()) {
-      detectNat(r4, "Main Mode message 4");
-    }
-
     // message 5: IDii, HASH_I; on 4500 when a NAT was detected
-    if (!floated
-        && natT.detection().natDetected()
-        && cfg.knobs().floatAt() == Knobs.FloatMode.AT_MESSAGE_5) {
-      floated = true;
-      listener.note("floating to UDP 4500 at Main Mode message 5 (non-ESP marker)");
-    }
+    detectNatAndFloat(r4, "Main Mode message 4", "Main Mode message 5");
     IdPayload idii = IdPayloads.phase1(cfg.localId(), cfg.knobs(), "IDii", listener::note);
     byte[] hashI = session.hashI(Payloads.body(idii));
     List<Payload> m5 = List.of(idii, new HashPayload(hashI));
@@ -222,17 +213,8 @@ public final class Ikev1Initiator {
       throw new IkeException(
           "HASH_R in Aggressive Mode message 2 does not verify (wrong PSK or IDs?)");
     }
-    if (natT.agreed()) {
-      detectNat(r2, "Aggressive Mode message 2");
-    }
-
     // message 3: [NAT-D, NAT-D,] HASH_I; on 4500 when a NAT was detected
-    if (!floated
-        && natT.detection().natDetected()
-        && cfg.knobs().floatAt() == Knobs.FloatMode.AT_MESSAGE_5) {
-      floated = true;
-      listener.note("floating to UDP 4500 at Aggressive Mode message 3 (non-ESP marker)");
-    }
+    detectNatAndFloat(r2, "Aggressive Mode message 2", "Aggressive Mode message 3");
     natDPort = localPort();
     List<Payload> m3 = new ArrayList<>();
     if (natT.agreed()) {
@@ -300,6 +282,22 @@ public final class Ikev1Initiator {
         new byte[] {(byte) 203, 0, 113, 77},
         random,
         listener::note);
+  }
+
+  /**
+   * Reads the IUT's NAT-D (when NAT-T was agreed) from {@code answer}; with a NAT detected and the
+   * knob float: at-message-5, moves to 4500 for the message that carries HASH_I ({@code next}).
+   */
+  private void detectNatAndFloat(PacketView.Ike answer, String where, String next) {
+    if (natT.agreed()) {
+      detectNat(answer, where);
+    }
+    if (!floated
+        && natT.detection().natDetected()
+        && cfg.knobs().floatAt() == Knobs.FloatMode.AT_MESSAGE_5) {
+      floated = true;
+      listener.note("floating to UDP 4500 at " + next + " (non-ESP marker)");
+    }
   }
 
   private void detectNat(PacketView.Ike r4, String where) {
