@@ -372,7 +372,9 @@ public final class Checks {
     if (m2.isEmpty()) {
       return Judgement.fail(
           r,
-          "the IUT did not answer a Main Mode that began on port 4500",
+          "the IUT did not answer "
+              + (x.aggressive() ? "an Aggressive Mode" : "a Main Mode")
+              + " that began on port 4500",
           List.of(Evidence.of(m1.get().ref(), "an answer on 4500 with the marker", "none")));
     }
     boolean ok = m2.get().from().getPort() == 4500 && ike(m2.get()).orElseThrow().marker();
