@@ -22,6 +22,7 @@ psk=0x$(od -An -tx1 -v "$NATT_PSK_FILE" | tr -d ' \n')
 cat > "$conf" <<CONF
 charon {
   load_modular = no
+  i_dont_care_about_security_and_use_aggressive_mode_psk = yes
   load = random nonce openssl sha1 sha2 aes hmac pem pkcs1 x509 pubkey kernel-libipsec kernel-netlink socket-default vici
   install_routes = yes
   retransmit_tries = 3
@@ -49,10 +50,34 @@ swanctl {
 }
 CONF
 
+# The profile claims ikev1-aggressive: a second connection, the same but for Aggressive Mode
+# (charon picks a peer config by exchange; one with aggressive = yes refuses Main Mode PSK).
 cat > "$NATT_WORKDIR/swanctl.conf" <<CONF
 connections {
   harness {
     version = 1
+    local_addrs = ${NATT_IUT_ADDRESS%/*}
+    proposals = $phase1
+    local {
+      auth = psk
+      id = $NATT_IUT_ID
+    }
+    remote {
+      auth = psk
+      id = $NATT_HARNESS_ID
+    }
+    children {
+      net {
+        local_ts = $NATT_PROTECTED
+        remote_ts = $NATT_HARNESS_INNER_NET
+        esp_proposals = $esp
+        mode = tunnel
+      }
+    }
+  }
+  harness-am {
+    version = 1
+    aggressive = yes
     local_addrs = ${NATT_IUT_ADDRESS%/*}
     proposals = $phase1
     local {

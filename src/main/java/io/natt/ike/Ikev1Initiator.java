@@ -1,12 +1,7 @@
 package io.natt.ike;
 
-import io.natt.crypto.DhKeyPair;
-import io.natt.crypto.EspCrypto;
 import io.natt.crypto.EspIntegrity;
 import io.natt.crypto.Ike1Cipher;
-import io.natt.crypto.Ikev1Crypto;
-import io.natt.crypto.Ikev1Keys;
-import io.natt.crypto.Prf;
 import io.natt.wire.Attribute;
 import io.natt.wire.Datagram;
 import io.natt.wire.DeletePayload;
@@ -18,14 +13,12 @@ import io.natt.wire.IpsecAttr;
 import io.natt.wire.IsakmpHeader;
 import io.natt.wire.IsakmpMessage;
 import io.natt.wire.KePayload;
-import io.natt.wire.MalformedException;
 import io.natt.wire.NatDPayload;
 import io.natt.wire.NoncePayload;
 import io.natt.wire.NotificationPayload;
 import io.natt.wire.NotifyType;
 import io.natt.wire.PacketView;
 import io.natt.wire.Payload;
-import io.natt.wire.PayloadType;
 import io.natt.wire.Payloads;
 import io.natt.wire.Proposal;
 import io.natt.wire.SaPayload;
@@ -33,7 +26,6 @@ import io.natt.wire.Transform;
 import io.natt.wire.Udp4500;
 import io.natt.wire.VendorIdPayload;
 import io.natt.wire.VendorIds;
-import io.natt.wire.WireReader;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -58,22 +50,8 @@ public final class Ikev1Initiator {
   private final Channel channel;
   private final PeerListener listener;
   private final SecureRandom random;
-  private final Prf prf;
-  private final Ike1Cipher cipher;
-
-  private final byte[] ckyI = new byte[8];
-  private byte[] ckyR = new byte[8];
-  private DhKeyPair dh;
-  private byte[] gxr;
-  private byte[] ni;
-  private byte[] nr;
-  private byte[] saiB;
-  private Ikev1Keys keys;
-  private byte[] iv;
-  private byte[] lastPhase1Block;
-  private NatDetection natDetection = new NatDetection("none", false, false);
-  private boolean natTSupportedByPeer;
-  private int natDType = PayloadType.NAT_D.code();
+  private final Phase1Session session;
+  private final NatTNegotiation natT;
   private boolean floated;
   private int natDPort = 500;
   private int messagesSent;
@@ -83,12 +61,15 @@ public final class Ikev1Initiator {
     this.channel = channel;
     this.listener = listener;
     this.random = rnd;
-    this.prf = Prf.forHash(cfg.hash());
-    this.cipher = cfg.cipher();
+    byte[] ckyI = new byte[8];
     rnd.nextBytes(ckyI);
     if (ckyI[0] == 0) {
       ckyI[0] = 1;
     }
+    this.session =
+        new Phase1Session(
+            Phase1Session.Role.INITIATOR, ckyI, new byte[8], cfg.cipher(), cfg.hash(), cfg.group());
+    this.natT = new NatTNegotiation(cfg.knobs());
     floated = cfg.knobs().floatAt() == Knobs.FloatMode.START_ON_4500;
   }
 
@@ -107,7 +88,7 @@ public final class Ikev1Initiator {
   }
 
   public NatDetection natDetection() {
-    return natDetection;
+    return natT.detection();
   }
 
   /** The knobs this initiator runs with. */
@@ -116,16 +97,16 @@ public final class Ikev1Initiator {
   }
 
   public byte[] initiatorCookie() {
-    return ckyI.clone();
+    return session.initiatorCookie();
   }
 
   public byte[] responderCookie() {
-    return ckyR.clone();
+    return session.responderCookie();
   }
 
   /** The phase-1 encryption key (for a Wireshark IKEv1 decryption table). */
   public byte[] phase1EncryptionKey() {
-    return keys == null ? new byte[0] : keys.encryptionKey().clone();
+    return session.encryptionKey();
   }
 
   // ------------------------------------------------------------------ Main Mode
@@ -134,30 +115,31 @@ public final class Ikev1Initiator {
   public void mainMode() {
     // message 1: SA, vendor IDs
     SaPayload sa = phase1Sa();
-    saiB = Payloads.body(sa);
+    session.saiB(Payloads.body(sa));
     PacketView.Ike r2 =
         exchangePlain(
             header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0),
             message1(sa),
             "Main Mode message 1",
             v -> !v.all(SaPayload.class).isEmpty());
-    ckyR = r2.header().responderCookie();
-    checkChosenSa(r2);
+    session.responderCookie(r2.header().responderCookie());
+    checkChosenSa(r2, "Main Mode message 2");
     readVendorIds(r2);
 
     // message 3: KE, Ni, NAT-D (remote first, then local)
-    dh = cfg.group().generate(random);
-    ni = randomBytes(32);
+    byte[] gxi = session.generateDh(random);
+    byte[] ni = randomBytes(32);
+    session.ownNonce(ni);
     List<Payload> m3 = new ArrayList<>();
-    m3.add(new KePayload(dh.publicValue()));
+    m3.add(new KePayload(gxi));
     m3.add(new NoncePayload(ni));
-    if (natTSupportedByPeer && cfg.knobs().floatAt() == Knobs.FloatMode.EARLY && !floated) {
+    if (natT.agreed() && cfg.knobs().floatAt() == Knobs.FloatMode.EARLY && !floated) {
       floated = true;
       listener.note("floating to UDP 4500 already at Main Mode message 3 (knob float: early)");
     }
     // the NAT-D hashes cover the ports message 3 travels between (500, or 4500 once floated)
     natDPort = localPort();
-    if (natTSupportedByPeer) {
+    if (natT.agreed()) {
       m3.addAll(natDPayloads());
     }
     PacketView.Ike r4 =
@@ -166,32 +148,15 @@ public final class Ikev1Initiator {
             m3,
             "Main Mode message 3",
             v -> !v.all(KePayload.class).isEmpty());
-    gxr = one(r4, KePayload.class, "Main Mode message 4").data();
-    nr = one(r4, NoncePayload.class, "Main Mode message 4").data();
-    byte[] gxy = cfg.group().sharedSecret(dh, gxr);
-    keys = Ikev1Keys.derivePsk(prf, cfg.psk(), ni, nr, gxy, ckyI, ckyR, cipher);
-    iv = Ikev1Crypto.phase1Iv(cfg.hash(), dh.publicValue(), gxr, cipher.blockSize());
-    if (natTSupportedByPeer) {
-      detectNat(r4);
-    }
-
+    byte[] gxr = one(r4, KePayload.class, "Main Mode message 4").data();
+    byte[] nr = one(r4, NoncePayload.class, "Main Mode message 4").data();
+    session.deriveKeys(cfg.psk(), gxr, nr);
     // message 5: IDii, HASH_I; on 4500 when a NAT was detected
-    if (!floated
-        && natDetection.natDetected()
-        && cfg.knobs().floatAt() == Knobs.FloatMode.AT_MESSAGE_5) {
-      floated = true;
-      listener.note("floating to UDP 4500 at Main Mode message 5 (non-ESP marker)");
-    }
-    IdPayload idii = IdPayload.fqdn(cfg.localId());
-    if (cfg.knobs().has(Knobs.Deviation.ID_PORT_500)) {
-      idii = idii.withProtocolPort(17, 500);
-      listener.note("IDii with UDP port 500 instead of 0 (deviation id-port-500)");
-    }
-    byte[] hashI =
-        Ikev1Crypto.hashI(
-            prf, keys.skeyid(), dh.publicValue(), gxr, ckyI, ckyR, saiB, Payloads.body(idii));
+    detectNatAndFloat(r4, "Main Mode message 4", "Main Mode message 5");
+    IdPayload idii = IdPayloads.phase1(cfg.localId(), cfg.knobs(), "IDii", listener::note);
+    byte[] hashI = session.hashI(Payloads.body(idii));
     List<Payload> m5 = List.of(idii, new HashPayload(hashI));
-    Decrypted r6 =
+    Phase1Session.Decrypted r6 =
         exchangeEncrypted(
             header(ExchangeType.IDENTITY_PROTECTION.code(), IsakmpHeader.FLAG_ENCRYPTION, 0),
             m5,
@@ -199,28 +164,82 @@ public final class Ikev1Initiator {
             0);
     IdPayload idir = one(r6.view(), IdPayload.class, "Main Mode message 6");
     byte[] hashR = one(r6.view(), HashPayload.class, "Main Mode message 6").data();
-    byte[] expected =
-        Ikev1Crypto.hashR(
-            prf, keys.skeyid(), dh.publicValue(), gxr, ckyI, ckyR, saiB, Payloads.body(idir));
-    if (!MessageDigest.isEqual(expected, hashR)) {
+    if (!Phase1Session.verifies(session.hashR(Payloads.body(idir)), hashR)) {
       throw new IkeException("HASH_R in Main Mode message 6 does not verify (wrong PSK or IDs?)");
     }
-    lastPhase1Block = iv.clone();
+    session.finishPhase1();
     listener.note("IKE SA established with " + idir.identity());
+  }
+
+  // ------------------------------------------------------------------ Aggressive Mode
+
+  /**
+   * Runs Aggressive Mode (RFC 2409 section 5.4, with RFC 3947 section 3 and 4): message 1 carries
+   * SA, KE, Ni, IDii and the vendor IDs; message 2 the IUT's SA, KE, Nr, IDir, vendor ID, NAT-D
+   * payloads and HASH_R; message 3 (encrypted, on 4500 when a NAT was detected) the harness's NAT-D
+   * payloads and HASH_I. Message 3 has no answer: the IKE SA is up once it is sent. The NAT-D
+   * hashes of message 3 cover the ports it travels between. The knob float: early does not apply
+   * (the loader refuses it).
+   */
+  public void aggressiveMode() {
+    SaPayload sa = phase1Sa();
+    session.saiB(Payloads.body(sa));
+    byte[] gxi = session.generateDh(random);
+    byte[] ni = randomBytes(32);
+    session.ownNonce(ni);
+    IdPayload idii = IdPayloads.phase1(cfg.localId(), cfg.knobs(), "IDii", listener::note);
+    List<Payload> m1 = new ArrayList<>();
+    m1.add(sa);
+    m1.add(new KePayload(gxi));
+    m1.add(new NoncePayload(ni));
+    m1.add(idii);
+    m1.addAll(natT.vendorIdPayloads());
+    natDPort = localPort();
+    PacketView.Ike r2 =
+        exchangePlain(
+            header(ExchangeType.AGGRESSIVE.code(), 0, 0),
+            m1,
+            "Aggressive Mode message 1",
+            v -> !v.all(SaPayload.class).isEmpty());
+    session.responderCookie(r2.header().responderCookie());
+    checkChosenSa(r2, "Aggressive Mode message 2");
+    readVendorIds(r2);
+    byte[] gxr = one(r2, KePayload.class, "Aggressive Mode message 2").data();
+    byte[] nr = one(r2, NoncePayload.class, "Aggressive Mode message 2").data();
+    IdPayload idir = one(r2, IdPayload.class, "Aggressive Mode message 2");
+    byte[] hashR = one(r2, HashPayload.class, "Aggressive Mode message 2").data();
+    session.deriveKeys(cfg.psk(), gxr, nr);
+    if (!Phase1Session.verifies(session.hashR(Payloads.body(idir)), hashR)) {
+      throw new IkeException(
+          "HASH_R in Aggressive Mode message 2 does not verify (wrong PSK or IDs?)");
+    }
+    // message 3: [NAT-D, NAT-D,] HASH_I; on 4500 when a NAT was detected
+    detectNatAndFloat(r2, "Aggressive Mode message 2", "Aggressive Mode message 3");
+    natDPort = localPort();
+    List<Payload> m3 = new ArrayList<>();
+    if (natT.agreed()) {
+      m3.addAll(natDPayloads());
+    }
+    m3.add(new HashPayload(session.hashI(Payloads.body(idii))));
+    sendEncrypted(
+        header(ExchangeType.AGGRESSIVE.code(), IsakmpHeader.FLAG_ENCRYPTION, 0),
+        m3,
+        "Aggressive Mode message 3");
+    session.finishPhase1();
+    listener.note("IKE SA established with " + idir.identity() + " (Aggressive Mode)");
   }
 
   /** Main Mode message 1: the SA, then the vendor IDs the knobs ask for. */
   private List<Payload> message1(SaPayload sa) {
     List<Payload> m1 = new ArrayList<>();
     m1.add(sa);
-    for (Knobs.VendorIdChoice v : cfg.knobs().vendorIds()) {
-      m1.add(new VendorIdPayload(vendorId(v)));
-    }
+    m1.addAll(natT.vendorIdPayloads());
     return m1;
   }
 
   private SaPayload phase1Sa() {
     List<Attribute> attrs = new ArrayList<>();
+    Ike1Cipher cipher = cfg.cipher();
     attrs.add(Attribute.basic(Ike1Attr.ENCRYPTION_ALGORITHM, cipher.attributeValue()));
     if (cipher.keyLengthAttribute() != 0) {
       attrs.add(Attribute.basic(Ike1Attr.KEY_LENGTH, cipher.keyLengthAttribute()));
@@ -235,10 +254,10 @@ public final class Ikev1Initiator {
     return new SaPayload(IpsecAttr.DOI_IPSEC, IpsecAttr.SIT_IDENTITY_ONLY, List.of(p));
   }
 
-  private void checkChosenSa(PacketView.Ike r2) {
-    SaPayload chosen = one(r2, SaPayload.class, "Main Mode message 2");
+  private void checkChosenSa(PacketView.Ike r2, String where) {
+    SaPayload chosen = one(r2, SaPayload.class, where);
     if (chosen.proposals().isEmpty() || chosen.proposals().get(0).transforms().isEmpty()) {
-      throw new IkeException("Main Mode message 2 carries an SA without a transform");
+      throw new IkeException(where + " carries an SA without a transform");
     }
   }
 
@@ -247,93 +266,54 @@ public final class Ikev1Initiator {
     for (VendorIdPayload v : r2.all(VendorIdPayload.class)) {
       seen.add(VendorIds.name(v.data()));
     }
-    List<Knobs.VendorIdChoice> ours = cfg.knobs().vendorIds();
-    for (VendorIdPayload v : r2.all(VendorIdPayload.class)) {
-      if (Arrays.equals(v.data(), VendorIds.RFC3947)
-          && ours.contains(Knobs.VendorIdChoice.RFC3947)) {
-        natTSupportedByPeer = true;
-        natDType = PayloadType.NAT_D.code();
-        natDetection = new NatDetection("RFC 3947", false, false);
-        break;
-      }
-    }
-    if (!natTSupportedByPeer) {
-      for (Knobs.VendorIdChoice c : ours) {
-        if (c == Knobs.VendorIdChoice.RFC3947) {
-          continue;
-        }
-        byte[] vid = vendorId(c);
-        if (r2.all(VendorIdPayload.class).stream().anyMatch(v -> Arrays.equals(v.data(), vid))) {
-          natTSupportedByPeer = true;
-          natDType = PayloadType.NAT_D_DRAFT.code();
-          natDetection = new NatDetection(VendorIds.name(vid), false, false);
-          break;
-        }
-      }
-    }
+    natT.agree(r2.all(VendorIdPayload.class));
     listener.note(
         "IUT vendor IDs: "
             + seen
             + "; NAT-T variant agreed: "
-            + (natTSupportedByPeer ? natDetection.natTVariant() : "none"));
-  }
-
-  static byte[] vendorId(Knobs.VendorIdChoice c) {
-    return switch (c) {
-      case RFC3947 -> VendorIds.RFC3947;
-      case DRAFT_02 -> VendorIds.DRAFT_IETF_IPSEC_NAT_T_IKE_02;
-      case DRAFT_02N -> VendorIds.DRAFT_IETF_IPSEC_NAT_T_IKE_02N;
-      case DRAFT_03 -> VendorIds.DRAFT_IETF_IPSEC_NAT_T_IKE_03;
-    };
+            + (natT.agreed() ? natDetection().natTVariant() : "none"));
   }
 
   private List<Payload> natDPayloads() {
-    byte[] remote =
-        Ikev1Crypto.natDetectionHash(
-            cfg.hash(), ckyI, ckyR, cfg.remoteAddress().getAddress(), natDPort);
-    byte[] local =
-        Ikev1Crypto.natDetectionHash(
-            cfg.hash(), ckyI, ckyR, cfg.localAddress().getAddress(), natDPort);
-    switch (cfg.knobs().natD()) {
-      case OMIT:
-        return List.of();
-      case FORCE_ENCAPSULATION:
-        local = randomBytes(local.length);
-        break;
-      case CORRUPT:
-        remote[0] ^= 1;
-        local[0] ^= 1;
-        break;
-      case EXTRA_LOCAL:
-        return List.of(
-            new NatDPayload(natDType, remote),
-            new NatDPayload(natDType, local),
-            new NatDPayload(
-                natDType,
-                Ikev1Crypto.natDetectionHash(
-                    cfg.hash(), ckyI, ckyR, new byte[] {(byte) 203, 0, 113, 77}, natDPort)));
-      case HONEST:
-      default:
-        break;
-    }
-    return List.of(new NatDPayload(natDType, remote), new NatDPayload(natDType, local));
+    return natT.natDPayloads(
+        session,
+        new InetSocketAddress(cfg.remoteAddress(), natDPort),
+        new InetSocketAddress(cfg.localAddress(), natDPort),
+        new byte[] {(byte) 203, 0, 113, 77},
+        random,
+        listener::note);
   }
 
-  private void detectNat(PacketView.Ike r4) {
+  /**
+   * Reads the IUT's NAT-D (when NAT-T was agreed) from {@code answer}; with a NAT detected and the
+   * knob float: at-message-5, moves to 4500 for the message that carries HASH_I ({@code next}).
+   */
+  private void detectNatAndFloat(PacketView.Ike answer, String where, String next) {
+    if (natT.agreed()) {
+      detectNat(answer, where);
+    }
+    if (!floated
+        && natT.detection().natDetected()
+        && cfg.knobs().floatAt() == Knobs.FloatMode.AT_MESSAGE_5) {
+      floated = true;
+      listener.note("floating to UDP 4500 at " + next + " (non-ESP marker)");
+    }
+  }
+
+  private void detectNat(PacketView.Ike r4, String where) {
     List<NatDPayload> natd = r4.all(NatDPayload.class);
     if (natd.isEmpty()) {
-      listener.note("IUT sent no NAT-D payloads in Main Mode message 4: no NAT detection");
+      listener.note("IUT sent no NAT-D payloads in " + where + ": no NAT detection");
       return;
     }
-    byte[] ourHash =
-        Ikev1Crypto.natDetectionHash(
-            cfg.hash(), ckyI, ckyR, cfg.localAddress().getAddress(), natDPort);
-    byte[] itsHash =
-        Ikev1Crypto.natDetectionHash(
-            cfg.hash(), ckyI, ckyR, cfg.remoteAddress().getAddress(), natDPort);
-    boolean localBehind = !Arrays.equals(natd.get(0).hash(), ourHash);
-    boolean remoteBehind = natd.stream().skip(1).noneMatch(n -> Arrays.equals(n.hash(), itsHash));
-    natDetection = new NatDetection(natDetection.natTVariant(), localBehind, remoteBehind);
+    NatDetection found =
+        natT.verify(
+            session,
+            natd,
+            new InetSocketAddress(cfg.localAddress(), natDPort),
+            new InetSocketAddress(cfg.remoteAddress(), natDPort));
+    boolean localBehind = found.localBehindNat();
+    boolean remoteBehind = found.remoteBehindNat();
     listener.note(
         "NAT-D: "
             + (localBehind
@@ -357,7 +337,7 @@ public final class Ikev1Initiator {
 
   /** Runs Quick Mode (three messages) for one ESP SA pair in tunnel mode. */
   public ChildSaKeys quickMode(IdPayload idci, IdPayload idcr) {
-    if (keys == null || lastPhase1Block == null) {
+    if (!session.established()) {
       throw new IllegalStateException("Quick Mode needs an established IKE SA");
     }
     long mid = Integer.toUnsignedLong(random.nextInt() | 1);
@@ -366,12 +346,12 @@ public final class Ikev1Initiator {
     byte[] ni2 = randomBytes(32);
     SaPayload sa = quickModeSa(spiIn);
     List<Payload> rest = List.of(sa, new NoncePayload(ni2), idci, idcr);
-    byte[] hash1 = Ikev1Crypto.quickModeHash1(prf, keys.skeyidA(), mid, Payloads.encodeChain(rest));
+    byte[] hash1 = session.quickModeHash1(mid, Payloads.encodeChain(rest));
     List<Payload> qm1 = new ArrayList<>();
     qm1.add(new HashPayload(hash1));
     qm1.addAll(rest);
-    iv = Ikev1Crypto.quickModeIv(cfg.hash(), lastPhase1Block, mid, cipher.blockSize());
-    Decrypted r2 =
+    session.startExchange(mid);
+    Phase1Session.Decrypted r2 =
         exchangeEncrypted(
             header(ExchangeType.QUICK.code(), IsakmpHeader.FLAG_ENCRYPTION, mid),
             qm1,
@@ -383,8 +363,7 @@ public final class Ikev1Initiator {
     }
     byte[] nr2 = one(r2.view(), NoncePayload.class, "Quick Mode message 2").data();
     byte[] expected2 =
-        Ikev1Crypto.quickModeHash2(
-            prf, keys.skeyidA(), mid, ni2, afterFirstPayload(r2.plaintext()));
+        session.quickModeHash2(mid, ni2, Phase1Session.afterFirstPayload(r2.plaintext()));
     if (!MessageDigest.isEqual(expected2, h2.data())) {
       throw new IkeException("HASH(2) in Quick Mode message 2 does not verify");
     }
@@ -401,32 +380,14 @@ public final class Ikev1Initiator {
         }
       }
     }
-    byte[] hash3 = Ikev1Crypto.quickModeHash3(prf, keys.skeyidA(), mid, ni2, nr2);
+    byte[] hash3 = session.quickModeHash3(mid, ni2, nr2);
     sendEncrypted(
         header(ExchangeType.QUICK.code(), IsakmpHeader.FLAG_ENCRYPTION, mid),
         List.of(new HashPayload(hash3)),
         "Quick Mode message 3");
 
-    // KEYMAT per direction: encryption key (+ AES-GCM salt), then the integrity key
-    int len = EspCrypto.keymatLength(cfg.espCipher(), cfg.espIntegrity());
-    byte[] kmIn =
-        Ikev1Crypto.keymat(
-            prf, keys.skeyidD(), null, IpsecAttr.PROTO_IPSEC_ESP, spiIn, ni2, nr2, len);
-    byte[] kmOut =
-        Ikev1Crypto.keymat(
-            prf, keys.skeyidD(), null, IpsecAttr.PROTO_IPSEC_ESP, spiOut, ni2, nr2, len);
-    int ek = cfg.espCipher().keymatLength();
     ChildSaKeys child =
-        new ChildSaKeys(
-            u32(spiIn),
-            u32(spiOut),
-            cfg.espCipher(),
-            cfg.espIntegrity(),
-            Arrays.copyOfRange(kmIn, 0, ek),
-            Arrays.copyOfRange(kmIn, ek, len),
-            Arrays.copyOfRange(kmOut, 0, ek),
-            Arrays.copyOfRange(kmOut, ek, len),
-            mode);
+        session.childSa(spiIn, spiOut, ni2, nr2, cfg.espCipher(), cfg.espIntegrity(), mode);
     listener.note("CHILD_SA established: " + child);
     return child;
   }
@@ -449,36 +410,12 @@ public final class Ikev1Initiator {
     return new SaPayload(IpsecAttr.DOI_IPSEC, IpsecAttr.SIT_IDENTITY_ONLY, List.of(p));
   }
 
-  /** The bytes of a payload chain after its first payload, up to the end of the last one. */
-  static byte[] afterFirstPayload(byte[] plaintext) {
-    WireReader r = new WireReader(plaintext);
-    int next = skipPayload(r, 0);
-    int start = r.position();
-    for (int k = 1; next != 0; k++) {
-      next = skipPayload(r, k);
-    }
-    return Arrays.copyOfRange(plaintext, start, r.position());
-  }
-
-  private static int skipPayload(WireReader r, int k) {
-    String name = "payload[" + k + "]";
-    int next = r.u8(name + " next payload");
-    r.u8(name + " reserved");
-    int len = r.u16(name + " length");
-    if (len < 4) {
-      throw r.malformed(name + " length", "length " + len + " is below the 4-byte header");
-    }
-    r.bytes(len - 4, name + " body");
-    return next;
-  }
-
   // ------------------------------------------------------------------ messaging
 
   private IsakmpHeader header(int exchange, int flags, long mid) {
-    return new IsakmpHeader(ckyI.clone(), ckyR.clone(), 0, 1, 0, exchange, flags, mid, 0);
+    return new IsakmpHeader(
+        session.initiatorCookie(), session.responderCookie(), 0, 1, 0, exchange, flags, mid, 0);
   }
-
-  private record Decrypted(PacketView.Ike view, byte[] plaintext, byte[] lastBlock) {}
 
   /**
    * Sends a plaintext message and waits for its answer: same exchange and message ID, not
@@ -502,9 +439,9 @@ public final class Ikev1Initiator {
     return r.view();
   }
 
-  private Decrypted exchangeEncrypted(
+  private Phase1Session.Decrypted exchangeEncrypted(
       IsakmpHeader h, List<Payload> payloads, String what, long mid) {
-    byte[] bytes = encrypt(h, payloads);
+    byte[] bytes = session.encryptInChain(h, payloads);
     PacketView.Ike sentView = new PacketView.Ike(markerOn(), h, payloads, true);
     Received r =
         sendAndAwait(
@@ -519,21 +456,11 @@ public final class Ikev1Initiator {
   }
 
   private void sendEncrypted(IsakmpHeader h, List<Payload> payloads, String what) {
-    byte[] bytes = encrypt(h, payloads);
+    byte[] bytes = session.encryptInChain(h, payloads);
     send(bytes, new PacketView.Ike(markerOn(), h, payloads, true));
   }
 
-  private byte[] encrypt(IsakmpHeader h, List<Payload> payloads) {
-    byte[] chain = Payloads.encodeChain(payloads);
-    int bs = cipher.blockSize();
-    int padded = ((chain.length + bs - 1) / bs) * bs;
-    byte[] pt = Arrays.copyOf(chain, padded);
-    byte[] ct = cipher.encrypt(keys.encryptionKey(), iv, pt);
-    iv = Arrays.copyOfRange(ct, ct.length - bs, ct.length);
-    return IsakmpMessage.encrypted(h, Payloads.firstType(payloads), ct).encode();
-  }
-
-  private record Received(PacketView.Ike view, Decrypted decrypted) {}
+  private record Received(PacketView.Ike view, Phase1Session.Decrypted decrypted) {}
 
   /** Whether IKE goes out behind the non-ESP marker: on 4500, unless the deviation no-marker. */
   private boolean markerOn() {
@@ -577,7 +504,7 @@ public final class Ikev1Initiator {
           listener.received(d, view);
           continue;
         }
-        if (!Arrays.equals(ikeView.header().initiatorCookie(), ckyI)) {
+        if (!Arrays.equals(ikeView.header().initiatorCookie(), session.initiatorCookie())) {
           listener.received(d, view);
           listener.note("ignored an IKE message for another IKE SA (initiator cookie differs)");
           continue;
@@ -591,18 +518,17 @@ public final class Ikev1Initiator {
           continue;
         }
         if (match.test(ikeView)) {
-          Decrypted dec = decrypt(d, ikeView, iv);
-          iv = dec.lastBlock();
+          long mid = ikeView.header().messageId();
+          Phase1Session.Decrypted dec = session.decrypt(d.payload(), ikeView, session.iv(mid));
+          session.advance(mid, dec.lastBlock());
           listener.received(d, dec.view());
           rejectIfError(dec.view(), what);
           return new Received(dec.view(), dec);
         }
         // another encrypted exchange (an Informational): its own IV from the phase-1 chain
-        if (lastPhase1Block != null) {
-          byte[] ivInfo =
-              Ikev1Crypto.quickModeIv(
-                  cfg.hash(), lastPhase1Block, ikeView.header().messageId(), cipher.blockSize());
-          Decrypted dec = decrypt(d, ikeView, ivInfo);
+        if (session.established()) {
+          byte[] ivInfo = session.freshIv(ikeView.header().messageId());
+          Phase1Session.Decrypted dec = session.decrypt(d.payload(), ikeView, ivInfo);
           listener.received(d, dec.view());
           rejectIfError(dec.view(), what);
         } else {
@@ -626,30 +552,6 @@ public final class Ikev1Initiator {
             + (cfg.lastWait().equals(cfg.answerTimeout())
                 ? ""
                 : ", then " + cfg.lastWait().toMillis() + " ms"));
-  }
-
-  private Decrypted decrypt(Datagram d, PacketView.Ike v, byte[] withIv) {
-    IsakmpMessage m =
-        IsakmpMessage.decode(
-            v.marker() ? Arrays.copyOfRange(d.payload(), 4, d.length()) : d.payload());
-    byte[] ct = m.encryptedBody();
-    if (ct.length == 0 || ct.length % cipher.blockSize() != 0) {
-      throw new IkeException(
-          "encrypted "
-              + ExchangeType.valueOf(v.header().exchangeType()).name()
-              + " message of "
-              + ct.length
-              + " bytes is not a multiple of the cipher block size");
-    }
-    byte[] pt = cipher.decrypt(keys.encryptionKey(), withIv, ct);
-    try {
-      List<Payload> ps = Payloads.decodeChain(v.header().nextPayload(), new WireReader(pt));
-      byte[] last = Arrays.copyOfRange(ct, ct.length - cipher.blockSize(), ct.length);
-      return new Decrypted(new PacketView.Ike(v.marker(), v.header(), ps, true), pt, last);
-    } catch (MalformedException e) {
-      throw new IkeException(
-          "decrypted message does not parse (" + e.getMessage() + "): wrong key or IV?", e);
-    }
   }
 
   private void rejectIfError(PacketView.Ike v, String what) {
@@ -677,22 +579,13 @@ public final class Ikev1Initiator {
   }
 
   static <T extends Payload> T one(PacketView.Ike v, Class<T> type, String where) {
-    List<T> all = v.all(type);
-    if (all.isEmpty()) {
-      throw new IkeException(
-          where + " has no " + type.getSimpleName().replace("Payload", "") + " payload");
-    }
-    return all.get(0);
+    return Phase1Session.one(v, type, where);
   }
 
   private byte[] randomBytes(int n) {
     byte[] b = new byte[n];
     random.nextBytes(b);
     return b;
-  }
-
-  static long u32(byte[] b) {
-    return ((b[0] & 0xffL) << 24) | ((b[1] & 0xffL) << 16) | ((b[2] & 0xffL) << 8) | (b[3] & 0xffL);
   }
 
   public int messagesSent() {
@@ -706,14 +599,18 @@ public final class Ikev1Initiator {
    * each with its own message ID and IV.
    */
   public void delete(ChildSaKeys child) {
-    if (keys == null || lastPhase1Block == null) {
+    if (!session.established()) {
       throw new IllegalStateException("Delete needs an established IKE SA");
     }
     byte[] spi = ByteBuffer.allocate(4).putInt((int) child.spiIn()).array();
     informational(
         new DeletePayload(IpsecAttr.DOI_IPSEC, IpsecAttr.PROTO_IPSEC_ESP, 4, List.of(spi)),
         "Delete of ESP SA");
-    byte[] cookies = ByteBuffer.allocate(16).put(ckyI).put(ckyR).array();
+    byte[] cookies =
+        ByteBuffer.allocate(16)
+            .put(session.initiatorCookie())
+            .put(session.responderCookie())
+            .array();
     informational(
         new DeletePayload(IpsecAttr.DOI_IPSEC, IpsecAttr.PROTO_ISAKMP, 16, List.of(cookies)),
         "Delete of IKE SA");
@@ -721,9 +618,8 @@ public final class Ikev1Initiator {
 
   private void informational(Payload p, String what) {
     long mid = Integer.toUnsignedLong(random.nextInt() | 1);
-    byte[] hash =
-        Ikev1Crypto.informationalHash(prf, keys.skeyidA(), mid, Payloads.encodeChain(List.of(p)));
-    iv = Ikev1Crypto.quickModeIv(cfg.hash(), lastPhase1Block, mid, cipher.blockSize());
+    byte[] hash = session.informationalHash(mid, Payloads.encodeChain(List.of(p)));
+    session.startExchange(mid);
     sendEncrypted(
         header(ExchangeType.INFORMATIONAL.code(), IsakmpHeader.FLAG_ENCRYPTION, mid),
         List.of(new HashPayload(hash), p),

@@ -2,15 +2,10 @@ package io.natt.ike;
 
 import io.natt.crypto.CryptoException;
 import io.natt.crypto.DhGroup;
-import io.natt.crypto.DhKeyPair;
 import io.natt.crypto.EspCipher;
-import io.natt.crypto.EspCrypto;
 import io.natt.crypto.EspIntegrity;
 import io.natt.crypto.HashAlg;
 import io.natt.crypto.Ike1Cipher;
-import io.natt.crypto.Ikev1Crypto;
-import io.natt.crypto.Ikev1Keys;
-import io.natt.crypto.Prf;
 import io.natt.wire.Attribute;
 import io.natt.wire.Datagram;
 import io.natt.wire.DeletePayload;
@@ -29,16 +24,12 @@ import io.natt.wire.NotificationPayload;
 import io.natt.wire.NotifyType;
 import io.natt.wire.PacketView;
 import io.natt.wire.Payload;
-import io.natt.wire.PayloadType;
 import io.natt.wire.Payloads;
 import io.natt.wire.Proposal;
 import io.natt.wire.SaPayload;
 import io.natt.wire.Transform;
 import io.natt.wire.VendorIdPayload;
-import io.natt.wire.VendorIds;
-import io.natt.wire.WireReader;
 import java.net.InetSocketAddress;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,10 +40,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The harness's IKEv1 responder, to play an emulated IUT: Main Mode with pre-shared keys and Quick
- * Mode (RFC 2409) with RFC 3947 NAT traversal. It follows the initiator to port 4500, answers every
- * message where it came from, and keeps serving whatever the initiator sends: malformed or
- * undecryptable input is noted through the {@link PeerListener}, never thrown.
+ * The harness's IKEv1 responder, to play an emulated IUT: Main Mode and Aggressive Mode with
+ * pre-shared keys and Quick Mode (RFC 2409) with RFC 3947 NAT traversal. It follows the initiator
+ * to port 4500, answers every message where it came from, and keeps serving whatever the initiator
+ * sends: malformed or undecryptable input is noted through the {@link PeerListener}, never thrown.
  *
  * <p>{@link Knobs} it honours: {@code vendorIds} (which NAT-T vendor IDs it is willing to echo),
  * {@code natD} (how its message 4 NAT-D payloads are built), {@code floatAt} ({@code NEVER}: it
@@ -88,7 +79,7 @@ public final class Ikev1Responder {
   private InetSocketAddress pinned;
 
   private int localPort = 500;
-  private NatDetection natDetection = new NatDetection("none", false, false);
+  private NatTNegotiation natT;
   private final List<ChildSaKeys> children = new ArrayList<>();
   private final List<PacketView.Ike> informationals = new ArrayList<>();
   private byte[] lastRequest;
@@ -107,31 +98,24 @@ public final class Ikev1Responder {
     this.random = rnd;
   }
 
-  /** The state of the one IKE SA being negotiated or established. */
+  /** The one IKE SA being negotiated or established: its session plus what only Main Mode needs. */
   private static final class IkeSa {
-    byte[] ckyI;
-    byte[] ckyR;
-    Ike1Cipher cipher;
-    HashAlg hash;
-    Prf prf;
-    DhGroup group;
-    byte[] saiB;
-    boolean natT;
-    int natDType = PayloadType.NAT_D.code();
-    InetSocketAddress initiator500;
-    DhKeyPair dh;
-    byte[] gxi;
-    byte[] ni;
-    byte[] nr;
-    Ikev1Keys keys;
-    byte[] iv;
-    byte[] lastPhase1Block;
+    final Phase1Session session;
+    final InetSocketAddress initiator500;
+
+    /** Aggressive Mode: the body of IDii from message 1, for HASH_I in message 3. */
+    byte[] idiiBody;
+
     final Map<Long, QuickMode> quickModes = new HashMap<>();
+
+    IkeSa(Phase1Session session, InetSocketAddress initiator500) {
+      this.session = session;
+      this.initiator500 = initiator500;
+    }
   }
 
   /** One Quick Mode exchange, by message ID. */
   private static final class QuickMode {
-    byte[] iv;
     byte[] ni;
     byte[] nr;
     byte[] spiI;
@@ -143,8 +127,6 @@ public final class Ikev1Responder {
   }
 
   private record Reply(int localPort, InetSocketAddress to, byte[] bytes, PacketView.Ike view) {}
-
-  private record Decrypted(PacketView.Ike view, byte[] plaintext, byte[] lastBlock) {}
 
   // ------------------------------------------------------------------ observable state
 
@@ -217,11 +199,11 @@ public final class Ikev1Responder {
    * = the responder is behind a NAT, {@code remoteBehindNat} = the initiator is.
    */
   public NatDetection natDetection() {
-    return natDetection;
+    return natT == null ? NatDetection.NONE : natT.detection();
   }
 
   public boolean established() {
-    return sa != null && sa.lastPhase1Block != null;
+    return sa != null && sa.session.established();
   }
 
   /** The CHILD_SAs completed so far (inbound = the responder's SPI). */
@@ -235,16 +217,16 @@ public final class Ikev1Responder {
   }
 
   public byte[] initiatorCookie() {
-    return sa == null ? new byte[8] : sa.ckyI.clone();
+    return sa == null ? new byte[8] : sa.session.initiatorCookie();
   }
 
   public byte[] responderCookie() {
-    return sa == null ? new byte[8] : sa.ckyR.clone();
+    return sa == null ? new byte[8] : sa.session.responderCookie();
   }
 
   /** The phase-1 encryption key (for a Wireshark IKEv1 decryption table). */
   public byte[] phase1EncryptionKey() {
-    return sa == null || sa.keys == null ? new byte[0] : sa.keys.encryptionKey().clone();
+    return sa == null ? new byte[0] : sa.session.encryptionKey();
   }
 
   public int messagesSent() {
@@ -337,17 +319,21 @@ public final class Ikev1Responder {
         !h.encrypted()
             && ex == ExchangeType.IDENTITY_PROTECTION.code()
             && allZero(h.responderCookie());
-    if (newMainMode
+    boolean newAggressive =
+        !h.encrypted() && ex == ExchangeType.AGGRESSIVE.code() && allZero(h.responderCookie());
+    if ((newMainMode || newAggressive)
         && d.to().getPort() == 4500
         && cfg.knobs().has(Knobs.Deviation.IGNORE_4500_START)) {
       received(d, view);
       listener.note(
-          "responder: ignored a new negotiation (Main Mode message 1) on UDP 4500"
+          "responder: ignored a new negotiation ("
+              + (newMainMode ? "Main" : "Aggressive")
+              + " Mode message 1) on UDP 4500"
               + " (deviation ignore-4500-start)");
       return Optional.empty();
     }
     localPort = d.to().getPort();
-    if (newMainMode) {
+    if (newMainMode || newAggressive) {
       pinned = null;
       remote = d.from();
     } else if (!established()) {
@@ -369,9 +355,11 @@ public final class Ikev1Responder {
       received(d, view);
       if (newMainMode) {
         mainMode1(d, m);
+      } else if (newAggressive) {
+        aggressive1(d, m);
       } else if (ex == ExchangeType.IDENTITY_PROTECTION.code()
           && ours(h)
-          && sa.keys == null
+          && !sa.session.keyed()
           && !m.all(KePayload.class).isEmpty()) {
         mainMode3(d, m);
       } else if (ex == ExchangeType.INFORMATIONAL.code()) {
@@ -381,7 +369,7 @@ public final class Ikev1Responder {
       }
       return Optional.empty();
     }
-    if (!ours(h) || sa.keys == null) {
+    if (!ours(h) || !sa.session.keyed()) {
       received(d, view);
       listener.note("responder: ignored an encrypted message for no IKE SA it knows");
       return Optional.empty();
@@ -390,7 +378,11 @@ public final class Ikev1Responder {
       mainMode5(d, m);
       return Optional.empty();
     }
-    if (sa.lastPhase1Block == null) {
+    if (ex == ExchangeType.AGGRESSIVE.code() && !sa.session.established()) {
+      aggressive3(d, m);
+      return Optional.empty();
+    }
+    if (!sa.session.established()) {
       received(d, view);
       listener.note("responder: ignored " + view.summary() + " before Main Mode completed");
       return Optional.empty();
@@ -399,10 +391,8 @@ public final class Ikev1Responder {
       return quickMode(d, m);
     }
     if (ex == ExchangeType.INFORMATIONAL.code()) {
-      byte[] ivInfo =
-          Ikev1Crypto.quickModeIv(
-              sa.hash, sa.lastPhase1Block, h.messageId(), sa.cipher.blockSize());
-      Decrypted dec = decrypt(d, m, ivInfo);
+      byte[] ivInfo = sa.session.freshIv(h.messageId());
+      Phase1Session.Decrypted dec = sa.session.decrypt(d.payload(), m, ivInfo);
       received(d, dec.view());
       follow(d.from(), d.to().getPort(), "a decrypted Informational");
       informational(dec.view());
@@ -414,59 +404,80 @@ public final class Ikev1Responder {
   }
 
   private boolean ours(IsakmpHeader h) {
-    return sa != null
-        && Arrays.equals(sa.ckyI, h.initiatorCookie())
-        && Arrays.equals(sa.ckyR, h.responderCookie());
+    return sa != null && sa.session.owns(h);
   }
 
   // ------------------------------------------------------------------ Main Mode
 
   private void mainMode1(Datagram d, PacketView.Ike m) {
-    IsakmpHeader h = m.header();
-    SaPayload offered = Ikev1Initiator.one(m, SaPayload.class, "Main Mode message 1");
-    IkeSa s = new IkeSa();
-    s.ckyI = h.initiatorCookie();
-    s.ckyR = randomBytes(8);
-    if (s.ckyR[0] == 0) {
-      s.ckyR[0] = 1;
+    List<Payload> m2 = startPhase1(d, m, "Main Mode message 1");
+    if (m2 != null) {
+      answer(d, header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0), m2, true);
     }
-    Proposal chosen = choosePhase1(offered, s);
+  }
+
+  /**
+   * Message 1 of Main or Aggressive Mode: chooses a transform (or answers NO_PROPOSAL_CHOSEN and
+   * returns null), starts the IKE SA's session and the NAT-T negotiation, and returns the start of
+   * the answer: the chosen SA and, when a variant was agreed, its vendor ID.
+   */
+  private List<Payload> startPhase1(Datagram d, PacketView.Ike m, String where) {
+    IsakmpHeader h = m.header();
+    SaPayload offered = Phase1Session.one(m, SaPayload.class, where);
+    byte[] ckyI = h.initiatorCookie();
+    byte[] ckyR = randomBytes(8);
+    if (ckyR[0] == 0) {
+      ckyR[0] = 1;
+    }
+    Phase1Choice chosen = choosePhase1(offered);
     if (chosen == null) {
       listener.note("responder: no acceptable phase-1 transform offered: NO_PROPOSAL_CHOSEN");
       IsakmpHeader nh =
-          new IsakmpHeader(s.ckyI, s.ckyR, 0, 1, 0, ExchangeType.INFORMATIONAL.code(), 0, 0, 0);
-      byte[] spi = Arrays.copyOf(s.ckyI, 16);
-      System.arraycopy(s.ckyR, 0, spi, 8, 8);
+          new IsakmpHeader(ckyI, ckyR, 0, 1, 0, ExchangeType.INFORMATIONAL.code(), 0, 0, 0);
+      byte[] spi = Arrays.copyOf(ckyI, 16);
+      System.arraycopy(ckyR, 0, spi, 8, 8);
       NotificationPayload n =
           NotificationPayload.of(IpsecAttr.PROTO_ISAKMP, NotifyType.NO_PROPOSAL_CHOSEN.code(), spi);
       answer(d, nh, List.of(n), false);
       awaitingNext = false;
-      return;
+      return null;
     }
+    Phase1Session session =
+        new Phase1Session(
+            Phase1Session.Role.RESPONDER,
+            ckyI,
+            ckyR,
+            chosen.cipher(),
+            chosen.hash(),
+            chosen.group());
+    session.saiB(Payloads.body(offered));
+    IkeSa s =
+        new IkeSa(
+            session,
+            d.to().getPort() == 500 ? d.from() : new InetSocketAddress(d.from().getAddress(), 500));
     sa = s;
-    s.saiB = Payloads.body(offered);
-    s.initiator500 =
-        d.to().getPort() == 500 ? d.from() : new InetSocketAddress(d.from().getAddress(), 500);
     initiator500 = s.initiator500;
-    natDetection = new NatDetection("none", false, false);
+    natT = new NatTNegotiation(cfg.knobs());
     List<Payload> m2 = new ArrayList<>();
-    m2.add(new SaPayload(offered.doi(), offered.situation(), List.of(chosen)));
-    Optional<byte[]> vid = chooseVendorId(m);
-    vid.ifPresent(v -> m2.add(new VendorIdPayload(v)));
+    m2.add(new SaPayload(offered.doi(), offered.situation(), List.of(chosen.proposal())));
+    natT.agree(m.all(VendorIdPayload.class))
+        .ifPresent(v -> m2.add(new VendorIdPayload(v.vendorId())));
     listener.note(
         "responder: accepted "
-            + s.cipher
+            + chosen.cipher()
             + "/"
-            + s.hash
+            + chosen.hash()
             + "/"
-            + s.group
+            + chosen.group()
             + "; NAT-T variant: "
-            + natDetection.natTVariant());
-    answer(d, header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0), m2, true);
+            + natT.detection().natTVariant());
+    return m2;
   }
 
+  private record Phase1Choice(Proposal proposal, Ike1Cipher cipher, HashAlg hash, DhGroup group) {}
+
   /** The first transform the responder supports, as a one-transform proposal; null for none. */
-  private Proposal choosePhase1(SaPayload offered, IkeSa s) {
+  private Phase1Choice choosePhase1(SaPayload offered) {
     for (Proposal p : offered.proposals()) {
       if (p.protocolId() != IpsecAttr.PROTO_ISAKMP) {
         continue;
@@ -483,11 +494,8 @@ public final class Ikev1Responder {
               || !cfg.groups().contains(g)) {
             continue;
           }
-          s.cipher = c;
-          s.hash = hash;
-          s.prf = Prf.forHash(hash);
-          s.group = g;
-          return new Proposal(p.number(), p.protocolId(), p.spi(), List.of(t));
+          return new Phase1Choice(
+              new Proposal(p.number(), p.protocolId(), p.spi(), List.of(t)), c, hash, g);
         } catch (CryptoException e) {
           // not one the responder implements: try the next
         }
@@ -500,61 +508,43 @@ public final class Ikev1Responder {
     return t.attribute(type).map(a -> (int) a.longValue()).orElse(absent);
   }
 
-  /** RFC 3947 when both announce it; else the first draft of the knob list the initiator sent. */
-  private Optional<byte[]> chooseVendorId(PacketView.Ike m) {
-    List<byte[]> theirs = m.all(VendorIdPayload.class).stream().map(VendorIdPayload::data).toList();
-    List<Knobs.VendorIdChoice> knob = cfg.knobs().vendorIds();
-    List<Knobs.VendorIdChoice> order = new ArrayList<>();
-    if (knob.contains(Knobs.VendorIdChoice.RFC3947)) {
-      order.add(Knobs.VendorIdChoice.RFC3947);
-    }
-    knob.stream().filter(c -> c != Knobs.VendorIdChoice.RFC3947).forEach(order::add);
-    for (Knobs.VendorIdChoice c : order) {
-      byte[] v = Ikev1Initiator.vendorId(c);
-      if (theirs.stream().anyMatch(x -> Arrays.equals(x, v))) {
-        sa.natT = true;
-        boolean rfc = c == Knobs.VendorIdChoice.RFC3947;
-        sa.natDType = rfc ? PayloadType.NAT_D.code() : PayloadType.NAT_D_DRAFT.code();
-        natDetection = new NatDetection(rfc ? "RFC 3947" : VendorIds.name(v), false, false);
-        return Optional.of(v);
-      }
-    }
-    return Optional.empty();
-  }
-
   private void mainMode3(Datagram d, PacketView.Ike m) {
-    IkeSa s = sa;
-    byte[] gxi = Ikev1Initiator.one(m, KePayload.class, "Main Mode message 3").data();
-    byte[] ni = Ikev1Initiator.one(m, NoncePayload.class, "Main Mode message 3").data();
-    DhKeyPair dh = s.group.generate(random);
-    byte[] gxy = s.group.sharedSecret(dh, gxi);
-    s.dh = dh;
-    s.gxi = gxi;
-    s.ni = ni;
-    s.nr = randomBytes(32);
-    s.keys = Ikev1Keys.derivePsk(s.prf, cfg.psk(), s.ni, s.nr, gxy, s.ckyI, s.ckyR, s.cipher);
-    s.iv = Ikev1Crypto.phase1Iv(s.hash, gxi, dh.publicValue(), s.cipher.blockSize());
+    Phase1Session s = sa.session;
+    byte[] gxi = Phase1Session.one(m, KePayload.class, "Main Mode message 3").data();
+    byte[] ni = Phase1Session.one(m, NoncePayload.class, "Main Mode message 3").data();
+    byte[] gxr = s.generateDh(random);
+    byte[] nr = randomBytes(32);
+    s.ownNonce(nr);
+    s.deriveKeys(cfg.psk(), gxi, ni);
     List<Payload> m4 = new ArrayList<>();
-    m4.add(new KePayload(dh.publicValue()));
-    m4.add(new NoncePayload(s.nr));
-    if (s.natT) {
-      detectNat(d, m);
-      m4.addAll(natDPayloads(d));
+    m4.add(new KePayload(gxr));
+    m4.add(new NoncePayload(nr));
+    if (natT.agreed()) {
+      detectNat(d, m.all(NatDPayload.class), "message 3");
+      m4.addAll(natDPayloads(d, "message 4"));
     }
     answer(d, header(ExchangeType.IDENTITY_PROTECTION.code(), 0, 0), m4, true);
   }
 
-  private void detectNat(Datagram d, PacketView.Ike m) {
-    List<NatDPayload> natd = m.all(NatDPayload.class);
+  /** The responder's NAT-D: the initiator as it came, then the responder's own address. */
+  private List<Payload> natDPayloads(Datagram d, String where) {
+    return natT.natDPayloads(
+        sa.session,
+        d.from(),
+        new InetSocketAddress(cfg.localAddress(), d.to().getPort()),
+        new byte[] {(byte) 203, 0, 113, 78},
+        random,
+        n -> listener.note("responder: " + n + ", " + where));
+  }
+
+  private void detectNat(Datagram d, List<NatDPayload> natd, String where) {
     if (natd.isEmpty()) {
-      listener.note("responder: the initiator sent no NAT-D payloads in message 3");
+      listener.note("responder: the initiator sent no NAT-D payloads in " + where);
       return;
     }
-    byte[] ourHash = natDHash(d.to());
-    byte[] itsHash = natDHash(d.from());
-    boolean localBehind = !Arrays.equals(natd.get(0).hash(), ourHash);
-    boolean remoteBehind = natd.stream().skip(1).noneMatch(n -> Arrays.equals(n.hash(), itsHash));
-    natDetection = new NatDetection(natDetection.natTVariant(), localBehind, remoteBehind);
+    NatDetection found = natT.verify(sa.session, natd, d.to(), d.from());
+    boolean localBehind = found.localBehindNat();
+    boolean remoteBehind = found.remoteBehindNat();
     listener.note(
         "responder NAT-D: "
             + (remoteBehind
@@ -570,68 +560,76 @@ public final class Ikev1Responder {
                 : "no NAT in front of the responder"));
   }
 
-  private byte[] natDHash(InetSocketAddress a) {
-    return Ikev1Crypto.natDetectionHash(
-        sa.hash, sa.ckyI, sa.ckyR, a.getAddress().getAddress(), a.getPort());
+  // ------------------------------------------------------------------ Aggressive Mode
+
+  /**
+   * Aggressive Mode message 1 (SA, KE, Ni, IDii, VID): answers SA, KE, Nr, IDir, VID, NAT-D and
+   * HASH_R (RFC 3947 section 3.2); the IKE SA is up once message 3 verifies.
+   */
+  private void aggressive1(Datagram d, PacketView.Ike m) {
+    List<Payload> m2 = startPhase1(d, m, "Aggressive Mode message 1");
+    if (m2 == null) {
+      return;
+    }
+    Phase1Session s = sa.session;
+    byte[] gxi = Phase1Session.one(m, KePayload.class, "Aggressive Mode message 1").data();
+    byte[] ni = Phase1Session.one(m, NoncePayload.class, "Aggressive Mode message 1").data();
+    IdPayload idii = Phase1Session.one(m, IdPayload.class, "Aggressive Mode message 1");
+    sa.idiiBody = Payloads.body(idii);
+    byte[] gxr = s.generateDh(random);
+    byte[] nr = randomBytes(32);
+    s.ownNonce(nr);
+    s.deriveKeys(cfg.psk(), gxi, ni);
+    IdPayload idir =
+        IdPayloads.phase1(
+            cfg.localId(), cfg.knobs(), "IDir", n -> listener.note("responder: " + n));
+    List<Payload> answer = new ArrayList<>();
+    answer.add(m2.get(0));
+    answer.add(new KePayload(gxr));
+    answer.add(new NoncePayload(nr));
+    answer.add(idir);
+    answer.addAll(m2.subList(1, m2.size()));
+    if (natT.agreed()) {
+      answer.addAll(natDPayloads(d, "Aggressive Mode message 2"));
+    }
+    answer.add(new HashPayload(s.hashR(Payloads.body(idir))));
+    answer(d, header(ExchangeType.AGGRESSIVE.code(), 0, 0), answer, true);
   }
 
-  /** First the initiator as the responder saw it, then the responder's own address and port. */
-  private List<Payload> natDPayloads(Datagram d) {
-    int type = sa.natDType;
-    byte[] remoteHash = natDHash(d.from());
-    byte[] localHash = natDHash(new InetSocketAddress(cfg.localAddress(), d.to().getPort()));
-    switch (cfg.knobs().natD()) {
-      case OMIT:
-        listener.note("responder: no NAT-D in message 4 (knob nat-d: omit)");
-        return List.of();
-      case FORCE_ENCAPSULATION:
-        localHash = randomBytes(localHash.length);
-        listener.note("responder: random local NAT-D hash (knob nat-d: force-encapsulation)");
-        break;
-      case CORRUPT:
-        remoteHash[0] ^= 1;
-        localHash[0] ^= 1;
-        listener.note("responder: NAT-D hashes with a flipped bit (knob nat-d: corrupt)");
-        break;
-      case EXTRA_LOCAL:
-        return List.of(
-            new NatDPayload(type, remoteHash),
-            new NatDPayload(type, localHash),
-            new NatDPayload(
-                type,
-                Ikev1Crypto.natDetectionHash(
-                    sa.hash,
-                    sa.ckyI,
-                    sa.ckyR,
-                    new byte[] {(byte) 203, 0, 113, 78},
-                    d.to().getPort())));
-      case HONEST:
-      default:
-        break;
+  /** Aggressive Mode message 3 (encrypted NAT-D, HASH_I), on 4500 after the initiator's float. */
+  private void aggressive3(Datagram d, PacketView.Ike m) {
+    Phase1Session s = sa.session;
+    Phase1Session.Decrypted dec = s.decrypt(d.payload(), m, s.iv(0));
+    received(d, dec.view());
+    byte[] hashI =
+        Phase1Session.one(dec.view(), HashPayload.class, "Aggressive Mode message 3").data();
+    if (!Phase1Session.verifies(s.hashI(sa.idiiBody), hashI)) {
+      throw new IkeException(
+          "HASH_I in Aggressive Mode message 3 does not verify (wrong PSK or IDs?)");
     }
-    return List.of(new NatDPayload(type, remoteHash), new NatDPayload(type, localHash));
+    s.advance(0, dec.lastBlock());
+    s.finishPhase1();
+    awaitingNext = false;
+    if (natT.agreed()) {
+      detectNat(d, dec.view().all(NatDPayload.class), "Aggressive Mode message 3");
+    }
+    if (d.to().getPort() == 4500) {
+      listener.note("responder: the initiator floated to UDP 4500 at Aggressive Mode message 3");
+    }
+    follow(d.from(), d.to().getPort(), "Aggressive Mode message 3");
+    listener.note("responder: IKE SA established (Aggressive Mode)");
   }
 
   private void mainMode5(Datagram d, PacketView.Ike m) {
-    IkeSa s = sa;
-    Decrypted dec = decrypt(d, m, s.iv);
+    Phase1Session s = sa.session;
+    Phase1Session.Decrypted dec = s.decrypt(d.payload(), m, s.iv(0));
     received(d, dec.view());
-    IdPayload idii = Ikev1Initiator.one(dec.view(), IdPayload.class, "Main Mode message 5");
-    byte[] hashI = Ikev1Initiator.one(dec.view(), HashPayload.class, "Main Mode message 5").data();
-    byte[] expected =
-        Ikev1Crypto.hashI(
-            s.prf,
-            s.keys.skeyid(),
-            s.gxi,
-            s.dh.publicValue(),
-            s.ckyI,
-            s.ckyR,
-            s.saiB,
-            Payloads.body(idii));
-    if (!MessageDigest.isEqual(expected, hashI)) {
+    IdPayload idii = Phase1Session.one(dec.view(), IdPayload.class, "Main Mode message 5");
+    byte[] hashI = Phase1Session.one(dec.view(), HashPayload.class, "Main Mode message 5").data();
+    if (!Phase1Session.verifies(s.hashI(Payloads.body(idii)), hashI)) {
       throw new IkeException("HASH_I in Main Mode message 5 does not verify (wrong PSK or IDs?)");
     }
-    s.iv = dec.lastBlock();
+    s.advance(0, dec.lastBlock());
     if (!idii.identity().equals(cfg.remoteId())) {
       listener.note(
           "responder: initiator identity " + idii.identity() + " is not " + cfg.remoteId());
@@ -639,29 +637,17 @@ public final class Ikev1Responder {
     if (d.to().getPort() == 4500) {
       listener.note("responder: the initiator floated to UDP 4500 at Main Mode message 5");
     }
-    IdPayload idir = IdPayload.fqdn(cfg.localId());
-    if (cfg.knobs().has(Knobs.Deviation.ID_PORT_500)) {
-      idir = idir.withProtocolPort(17, 500);
-      listener.note("responder: IDir with UDP port 500 instead of 0 (deviation id-port-500)");
-    }
-    byte[] hashR =
-        Ikev1Crypto.hashR(
-            s.prf,
-            s.keys.skeyid(),
-            s.gxi,
-            s.dh.publicValue(),
-            s.ckyI,
-            s.ckyR,
-            s.saiB,
-            Payloads.body(idir));
+    IdPayload idir =
+        IdPayloads.phase1(
+            cfg.localId(), cfg.knobs(), "IDir", n -> listener.note("responder: " + n));
+    byte[] hashR = s.hashR(Payloads.body(idir));
     List<Payload> m6 = List.of(idir, new HashPayload(hashR));
     IsakmpHeader h =
         header(ExchangeType.IDENTITY_PROTECTION.code(), IsakmpHeader.FLAG_ENCRYPTION, 0);
-    byte[][] sealed = encrypt(h, m6, s.iv);
-    s.iv = sealed[1];
-    s.lastPhase1Block = s.iv.clone();
+    byte[] sealed = s.encryptInChain(h, m6);
+    s.finishPhase1();
     follow(d.from(), d.to().getPort(), "Main Mode message 5");
-    answerBytes(d, sealed[0], new PacketView.Ike(false, h, m6, true), false);
+    answerBytes(d, sealed, new PacketView.Ike(false, h, m6, true), false);
     listener.note("responder: IKE SA established with " + idii);
   }
 
@@ -681,40 +667,22 @@ public final class Ikev1Responder {
           "responder: ignored a message of the finished Quick Mode " + Long.toHexString(mid));
       return Optional.empty();
     }
-    Decrypted dec = decrypt(d, m, q.iv);
+    Phase1Session ps = s.session;
+    Phase1Session.Decrypted dec = ps.decrypt(d.payload(), m, ps.iv(mid));
     received(d, dec.view());
     List<Payload> got = dec.view().payloads();
     if (got.isEmpty() || !(got.get(0) instanceof HashPayload h3)) {
       throw new IkeException("Quick Mode message 3 does not start with HASH(3)");
     }
-    byte[] expected = Ikev1Crypto.quickModeHash3(s.prf, s.keys.skeyidA(), mid, q.ni, q.nr);
-    if (!MessageDigest.isEqual(expected, h3.data())) {
+    byte[] expected = ps.quickModeHash3(mid, q.ni, q.nr);
+    if (!Phase1Session.verifies(expected, h3.data())) {
       throw new IkeException("HASH(3) in Quick Mode message 3 does not verify");
     }
     follow(d.from(), d.to().getPort(), "Quick Mode message 3");
-    q.iv = dec.lastBlock();
+    ps.advance(mid, dec.lastBlock());
     q.done = true;
     awaitingNext = false;
-    // KEYMAT per direction: encryption key (+ AES-GCM salt), then the integrity key
-    int len = EspCrypto.keymatLength(q.espCipher, q.espIntegrity);
-    byte[] kmIn =
-        Ikev1Crypto.keymat(
-            s.prf, s.keys.skeyidD(), null, IpsecAttr.PROTO_IPSEC_ESP, q.spiR, q.ni, q.nr, len);
-    byte[] kmOut =
-        Ikev1Crypto.keymat(
-            s.prf, s.keys.skeyidD(), null, IpsecAttr.PROTO_IPSEC_ESP, q.spiI, q.ni, q.nr, len);
-    int ek = q.espCipher.keymatLength();
-    ChildSaKeys child =
-        new ChildSaKeys(
-            Ikev1Initiator.u32(q.spiR),
-            Ikev1Initiator.u32(q.spiI),
-            q.espCipher,
-            q.espIntegrity,
-            Arrays.copyOfRange(kmIn, 0, ek),
-            Arrays.copyOfRange(kmIn, ek, len),
-            Arrays.copyOfRange(kmOut, 0, ek),
-            Arrays.copyOfRange(kmOut, ek, len),
-            q.mode);
+    ChildSaKeys child = ps.childSa(q.spiR, q.spiI, q.ni, q.nr, q.espCipher, q.espIntegrity, q.mode);
     children.add(child);
     listener.note("responder: CHILD_SA established: " + child);
     return Optional.of(child);
@@ -722,28 +690,25 @@ public final class Ikev1Responder {
 
   private void quickMode1(Datagram d, PacketView.Ike m, long mid) {
     IkeSa s = sa;
-    byte[] iv0 = Ikev1Crypto.quickModeIv(s.hash, s.lastPhase1Block, mid, s.cipher.blockSize());
-    Decrypted dec = decrypt(d, m, iv0);
+    Phase1Session ps = s.session;
+    Phase1Session.Decrypted dec = ps.decrypt(d.payload(), m, ps.freshIv(mid));
     received(d, dec.view());
     List<Payload> got = dec.view().payloads();
     if (got.isEmpty() || !(got.get(0) instanceof HashPayload h1)) {
       throw new IkeException("Quick Mode message 1 does not start with HASH(1)");
     }
-    byte[] expected =
-        Ikev1Crypto.quickModeHash1(
-            s.prf, s.keys.skeyidA(), mid, Ikev1Initiator.afterFirstPayload(dec.plaintext()));
-    if (!MessageDigest.isEqual(expected, h1.data())) {
+    byte[] expected = ps.quickModeHash1(mid, Phase1Session.afterFirstPayload(dec.plaintext()));
+    if (!Phase1Session.verifies(expected, h1.data())) {
       throw new IkeException("HASH(1) in Quick Mode message 1 does not verify");
     }
     follow(d.from(), d.to().getPort(), "Quick Mode message 1");
-    SaPayload offered = Ikev1Initiator.one(dec.view(), SaPayload.class, "Quick Mode message 1");
-    byte[] ni = Ikev1Initiator.one(dec.view(), NoncePayload.class, "Quick Mode message 1").data();
+    SaPayload offered = Phase1Session.one(dec.view(), SaPayload.class, "Quick Mode message 1");
+    byte[] ni = Phase1Session.one(dec.view(), NoncePayload.class, "Quick Mode message 1").data();
     List<IdPayload> ids = dec.view().all(IdPayload.class);
     if (!dec.view().all(KePayload.class).isEmpty()) {
       throw new IkeException("Quick Mode with PFS (KE payload) is not supported by the responder");
     }
     QuickMode q = new QuickMode();
-    q.iv = dec.lastBlock();
     q.ni = ni;
     q.nr = randomBytes(32);
     q.spiR = randomBytes(4);
@@ -755,19 +720,18 @@ public final class Ikev1Responder {
       return;
     }
     s.quickModes.put(mid, q);
+    ps.advance(mid, dec.lastBlock());
     List<Payload> rest = new ArrayList<>();
     rest.add(new SaPayload(offered.doi(), offered.situation(), List.of(chosen)));
     rest.add(new NoncePayload(q.nr));
     rest.addAll(ids);
-    byte[] hash2 =
-        Ikev1Crypto.quickModeHash2(s.prf, s.keys.skeyidA(), mid, q.ni, Payloads.encodeChain(rest));
+    byte[] hash2 = ps.quickModeHash2(mid, q.ni, Payloads.encodeChain(rest));
     List<Payload> qm2 = new ArrayList<>();
     qm2.add(new HashPayload(hash2));
     qm2.addAll(rest);
     IsakmpHeader h = header(ExchangeType.QUICK.code(), IsakmpHeader.FLAG_ENCRYPTION, mid);
-    byte[][] sealed = encrypt(h, qm2, q.iv);
-    q.iv = sealed[1];
-    answerBytes(d, sealed[0], new PacketView.Ike(false, h, qm2, true), true);
+    byte[] sealed = ps.encryptInChain(h, qm2);
+    answerBytes(d, sealed, new PacketView.Ike(false, h, qm2, true), true);
   }
 
   /** The first ESP transform the responder supports, with the encapsulation mode it answers. */
@@ -847,25 +811,31 @@ public final class Ikev1Responder {
 
   /** An encrypted Informational with HASH(1) and one notification, under the IKE SA. */
   private void sendNotify(Datagram d, int notifyType) {
-    IkeSa s = sa;
+    Phase1Session s = sa.session;
     long mid = Integer.toUnsignedLong(random.nextInt() | 1);
     NotificationPayload n =
         new NotificationPayload(
             IpsecAttr.DOI_IPSEC, IpsecAttr.PROTO_IPSEC_ESP, notifyType, new byte[0], new byte[0]);
-    byte[] hash =
-        Ikev1Crypto.informationalHash(
-            s.prf, s.keys.skeyidA(), mid, Payloads.encodeChain(List.of(n)));
+    byte[] hash = s.informationalHash(mid, Payloads.encodeChain(List.of(n)));
     List<Payload> ps = List.of(new HashPayload(hash), n);
     IsakmpHeader h = header(ExchangeType.INFORMATIONAL.code(), IsakmpHeader.FLAG_ENCRYPTION, mid);
-    byte[] iv = Ikev1Crypto.quickModeIv(s.hash, s.lastPhase1Block, mid, s.cipher.blockSize());
-    byte[][] sealed = encrypt(h, ps, iv);
-    answerBytes(d, sealed[0], new PacketView.Ike(false, h, ps, true), false);
+    Phase1Session.Sealed sealed = s.encrypt(h, ps, s.freshIv(mid));
+    answerBytes(d, sealed.bytes(), new PacketView.Ike(false, h, ps, true), false);
   }
 
   // ------------------------------------------------------------------ messaging
 
   private IsakmpHeader header(int exchange, int flags, long mid) {
-    return new IsakmpHeader(sa.ckyI.clone(), sa.ckyR.clone(), 0, 1, 0, exchange, flags, mid, 0);
+    return new IsakmpHeader(
+        sa.session.initiatorCookie(),
+        sa.session.responderCookie(),
+        0,
+        1,
+        0,
+        exchange,
+        flags,
+        mid,
+        0);
   }
 
   private void answer(Datagram d, IsakmpHeader h, List<Payload> payloads, boolean expectMore) {
@@ -930,44 +900,6 @@ public final class Ikev1Responder {
     lastSentNanos = System.nanoTime();
     messagesSent++;
     listener.sent(sent, r.view());
-  }
-
-  /** Encrypts a payload chain with {@code iv}; returns the message and the new last block. */
-  private byte[][] encrypt(IsakmpHeader h, List<Payload> payloads, byte[] iv) {
-    byte[] chain = Payloads.encodeChain(payloads);
-    int bs = sa.cipher.blockSize();
-    int padded = ((chain.length + bs - 1) / bs) * bs;
-    byte[] pt = Arrays.copyOf(chain, padded);
-    byte[] ct = sa.cipher.encrypt(sa.keys.encryptionKey(), iv, pt);
-    byte[] last = Arrays.copyOfRange(ct, ct.length - bs, ct.length);
-    return new byte[][] {
-      IsakmpMessage.encrypted(h, Payloads.firstType(payloads), ct).encode(), last
-    };
-  }
-
-  private Decrypted decrypt(Datagram d, PacketView.Ike v, byte[] withIv) {
-    byte[] raw = d.payload();
-    IsakmpMessage m =
-        IsakmpMessage.decode(v.marker() ? Arrays.copyOfRange(raw, 4, raw.length) : raw);
-    byte[] ct = m.encryptedBody();
-    int bs = sa.cipher.blockSize();
-    if (ct.length == 0 || ct.length % bs != 0) {
-      throw new IkeException(
-          "encrypted "
-              + ExchangeType.valueOf(v.header().exchangeType()).name()
-              + " message of "
-              + ct.length
-              + " bytes is not a multiple of the cipher block size");
-    }
-    byte[] pt = sa.cipher.decrypt(sa.keys.encryptionKey(), withIv, ct);
-    try {
-      List<Payload> ps = Payloads.decodeChain(v.header().nextPayload(), new WireReader(pt));
-      byte[] last = Arrays.copyOfRange(ct, ct.length - bs, ct.length);
-      return new Decrypted(new PacketView.Ike(v.marker(), v.header(), ps, true), pt, last);
-    } catch (MalformedException e) {
-      throw new IkeException(
-          "decrypted message does not parse (" + e.getMessage() + "): wrong key or IV?", e);
-    }
   }
 
   private static boolean allZero(byte[] b) {

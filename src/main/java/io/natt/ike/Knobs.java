@@ -1,5 +1,6 @@
 package io.natt.ike;
 
+import io.natt.wire.NatTVariant;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -121,10 +122,21 @@ public record Knobs(
 
   /** Which NAT-T vendor IDs the peer announces. */
   public enum VendorIdChoice {
-    RFC3947,
-    DRAFT_02,
-    DRAFT_02N,
-    DRAFT_03
+    RFC3947(NatTVariant.RFC3947),
+    DRAFT_02(NatTVariant.DRAFT_02),
+    DRAFT_02N(NatTVariant.DRAFT_02N),
+    DRAFT_03(NatTVariant.DRAFT_03);
+
+    private final NatTVariant variant;
+
+    VendorIdChoice(NatTVariant variant) {
+      this.variant = variant;
+    }
+
+    /** The NAT-T variant (vendor ID, payload types, modes) this choice announces. */
+    public NatTVariant variant() {
+      return variant;
+    }
   }
 
   /** How the peer builds its NAT-D payloads. */

@@ -1,7 +1,7 @@
 package io.natt.ike;
 
 /**
- * What Main Mode messages 3 and 4 revealed.
+ * What the NAT-T vendor IDs and the NAT-D payloads revealed (Main Mode messages 1 to 4).
  *
  * @param natTVariant the NAT-T variant both sides announced ("RFC 3947", "draft-02", ...), or
  *     "none"
@@ -10,6 +10,9 @@ package io.natt.ike;
  *     to (a real NAT in front of the IUT, or an IUT that forces encapsulation)
  */
 public record NatDetection(String natTVariant, boolean localBehindNat, boolean remoteBehindNat) {
+  /** Before, or without, any NAT-T agreement. */
+  public static final NatDetection NONE = new NatDetection("none", false, false);
+
   public boolean natDetected() {
     return localBehindNat || remoteBehindNat;
   }

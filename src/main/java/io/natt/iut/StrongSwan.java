@@ -56,7 +56,8 @@ public final class StrongSwan implements Iut {
     Path dir;
     try {
       dir = Files.createTempDirectory("natt-iut-");
-      Files.writeString(dir.resolve("strongswan.conf"), strongswanConf(dir));
+      Files.writeString(
+          dir.resolve("strongswan.conf"), strongswanConf(dir, target.claims(AGGRESSIVE_CLAIM)));
       Path swanctl = dir.resolve("swanctl.conf");
       Files.createFile(
           swanctl,
@@ -165,10 +166,22 @@ public final class StrongSwan implements Iut {
     return dir.resolve("charon.vici");
   }
 
+  /**
+   * The claim that makes the bundled charon accept Aggressive Mode with a pre-shared key: {@code
+   * aggressive = yes} on the connection, and charon's {@code
+   * i_dont_care_about_security_and_use_aggressive_mode_psk} (a responder refuses Aggressive Mode
+   * PSK without it).
+   */
+  public static final String AGGRESSIVE_CLAIM = "ikev1-aggressive";
+
   static String strongswanConf(Path dir) {
+    return strongswanConf(dir, false);
+  }
+
+  static String strongswanConf(Path dir, boolean aggressivePsk) {
     return """
         charon {
-          load_modular = no
+          load_modular = no%2$s
           load = random nonce openssl sha1 sha2 aes hmac pem pkcs1 x509 pubkey \
         kernel-libipsec kernel-netlink socket-default vici
           install_routes = yes
@@ -196,7 +209,11 @@ public final class StrongSwan implements Iut {
           load = pem pkcs1 x509 revocation constraints pubkey openssl random
         }
         """
-        .formatted(dir);
+        .formatted(
+            dir,
+            aggressivePsk
+                ? "\n  i_dont_care_about_security_and_use_aggressive_mode_psk = yes"
+                : "");
   }
 
   /** What the bundled charon accepts when the target profile does not list its proposals. */
@@ -227,14 +244,36 @@ public final class StrongSwan implements Iut {
 
   /**
    * The charon accepts exactly the proposals the target profile lists (so a profile can stand for a
-   * gateway configured with other proposals), or the defaults above. Both use the same names.
+   * gateway configured with other proposals), or the defaults above. Both use the same names. A
+   * target that claims ikev1-aggressive gets a second connection, the same but with {@code
+   * aggressive = yes}: charon picks a peer config by exchange, and one with that flag refuses Main
+   * Mode PSK ("none allows pre-shared key authentication using Main Mode").
    */
   static String swanctlConf(Host iut, TargetProfile t, String remoteTs) {
     String psk = "0x" + io.natt.wire.Hex.hex(t.psk());
+    String connections = connection("harness", "", iut, t, remoteTs);
+    if (t.claims(AGGRESSIVE_CLAIM)) {
+      connections += connection("harness-am", "\n    aggressive = yes", iut, t, remoteTs);
+    }
     return """
         connections {
-          harness {
-            version = 1
+        %s}
+        secrets {
+          ike-harness {
+            id-1 = %s
+            id-2 = %s
+            secret = %s
+          }
+        }
+        """
+        .formatted(connections, t.localId(), t.remoteId(), psk);
+  }
+
+  private static String connection(
+      String name, String extra, Host iut, TargetProfile t, String remoteTs) {
+    return """
+          %s {
+            version = 1%s
             local_addrs = %s
             proposals = %s
             local {
@@ -254,26 +293,17 @@ public final class StrongSwan implements Iut {
               }
             }
           }
-        }
-        secrets {
-          ike-harness {
-            id-1 = %s
-            id-2 = %s
-            secret = %s
-          }
-        }
         """
         .formatted(
+            name,
+            extra,
             iut.address().getHostAddress(),
             String.join(",", t.phase1Proposals().isEmpty() ? DEFAULT_PHASE1 : t.phase1Proposals()),
             t.remoteId(),
             t.localId(),
             t.protectedNet(),
             remoteTs,
-            String.join(",", t.espProposals().isEmpty() ? DEFAULT_ESP : t.espProposals()),
-            t.localId(),
-            t.remoteId(),
-            psk);
+            String.join(",", t.espProposals().isEmpty() ? DEFAULT_ESP : t.espProposals()));
   }
 
   private static void sleep(long ms) {

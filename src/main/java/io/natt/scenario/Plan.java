@@ -283,6 +283,9 @@ public record Plan(
     @Override
     public String phase1(Scenario.Step.Phase1 st) {
       boolean start4500 = k.floatAt() == Knobs.FloatMode.START_ON_4500;
+      boolean aggressive = s.harness().ike().exchange().equals("aggressive");
+      // Main Mode floats with message 5 (IDii, HASH_I), Aggressive Mode with message 3 (HASH_I)
+      String last = aggressive ? "3" : "5";
       String floats =
           switch (k.floatAt()) {
             case START_ON_4500 -> "all on 4500 with the non-ESP marker";
@@ -292,12 +295,14 @@ public record Plan(
                 k.vendorIds().isEmpty()
                     ? "no NAT-T vendor ID: all on 500"
                     : harnessLooksNatted()
-                        ? "5 floats to 4500"
-                        : "5 floats to 4500 only if the IUT's NAT-D shows a NAT";
+                        ? last + " floats to 4500"
+                        : last + " floats to 4500 only if the IUT's NAT-D shows a NAT";
           };
       StringBuilder b = new StringBuilder();
-      b.append(s.harness().ike().exchange().equals("main") ? "Main Mode" : "Aggressive Mode")
-          .append(" messages 1,3,5 ")
+      b.append(
+              aggressive
+                  ? "Aggressive Mode messages 1 (with IDii),3 "
+                  : "Main Mode messages 1,3,5 ")
           .append(start4500 ? to(4500) : to(500))
           .append(" (")
           .append(floats)

@@ -343,6 +343,11 @@ public final class Runner {
       return r == null ? Duration.ofSeconds(2) : r.responseTimeout();
     }
 
+    /** Whether the scenario's phase 1 is Aggressive Mode. */
+    private boolean aggressive() {
+      return s.harness().ike().exchange().equals("aggressive");
+    }
+
     /** How to start the IUT this run faces. */
     private Iut.Launcher launcher() {
       if (launch instanceof IutLaunch.Emulated e) {
@@ -667,7 +672,11 @@ public final class Runner {
     private String execute(Scenario.Step step) {
       Knobs knobs = s.harness().knobs();
       if (step instanceof Scenario.Step.Phase1) {
-        ike.mainMode();
+        if (aggressive()) {
+          ike.aggressiveMode();
+        } else {
+          ike.mainMode();
+        }
         trace.addKeys(SaKeysOf.ike(ike));
         if (ike.natDetection().localBehindNat() && !knobs.keepaliveInterval().isZero()) {
           peer.startKeepalives(knobs.keepaliveInterval(), knobs.keepaliveByte());

@@ -470,6 +470,18 @@ public final class ScenarioLoader {
             "initiator");
     IkeSpec ike = read(h, "ike", this::ike, null);
     Knobs knobs = read(h, "knobs", n -> knobs(n, p, Knobs.Side.HARNESS), Knobs.rfc3947());
+    if (ike != null
+        && ike.exchange().equals("aggressive")
+        && knobs.floatAt() == Knobs.FloatMode.EARLY
+        && h.has("knobs")) {
+      YamlMap k = h.get("knobs").map();
+      p.add(
+          (k.has("float") ? k.get("float") : h.get("knobs"))
+              .error(
+                  "early is a Main Mode float (at message 3, before NAT-D is known); Aggressive"
+                      + " Mode learns of the NAT in message 2 and floats at message 3 with"
+                      + " at-message-5"));
+    }
     return new HarnessSpec(role, ike, knobs);
   }
 
@@ -490,20 +502,7 @@ public final class ScenarioLoader {
               return n;
             },
             1);
-    String exchange =
-        read(
-            ike,
-            "exchange",
-            n -> {
-              String x = n.oneOf("main", "aggressive");
-              if (x.equals("aggressive")) {
-                throw n.error(
-                    "aggressive is not supported by the harness's engine yet (it runs Main Mode"
-                        + " only)");
-              }
-              return x;
-            },
-            "main");
+    String exchange = read(ike, "exchange", n -> n.oneOf("main", "aggressive"), "main");
     String auth = read(ike, "auth", n -> n.oneOf("psk"), "psk");
     String proposal = read(ike, "proposal", ProposalGrammar::phase1, DEFAULT_PROPOSAL);
     String esp = read(ike, "esp", ProposalGrammar::esp, DEFAULT_ESP);

@@ -9,12 +9,11 @@ import io.natt.trace.TraceEntry;
 import io.natt.wire.Hex;
 import io.natt.wire.IdPayload;
 import io.natt.wire.Ikev2Message;
-import io.natt.wire.IpsecAttr;
 import io.natt.wire.IsakmpMessage;
 import io.natt.wire.MalformedException;
 import io.natt.wire.NatDPayload;
+import io.natt.wire.NatTVariant;
 import io.natt.wire.PacketView;
-import io.natt.wire.PayloadType;
 import io.natt.wire.SaPayload;
 import io.natt.wire.VendorIds;
 import java.net.InetSocketAddress;
@@ -71,7 +70,11 @@ public final class Checks {
     }
     Optional<TraceEntry> m2 = x.withSa(Direction.RECEIVED);
     if (m2.isEmpty()) {
-      return Judgement.inconclusive(r, "the IUT never answered Main Mode message 1");
+      return Judgement.inconclusive(
+          r,
+          "the IUT never answered "
+              + (x.aggressive() ? "Aggressive Mode" : "Main Mode")
+              + " message 1");
     }
     List<String> seen = IkeTraffic.vids(m2.get());
     Evidence ev =
@@ -84,18 +87,15 @@ public final class Checks {
 
   static Judgement natDPresent(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
-    Optional<String> variant = x.agreedNatT();
+    Optional<NatTVariant> variant = x.agreedNatT();
     if (variant.isEmpty()) {
       return Judgement.notApplicable(r, "no NAT-T variant was agreed in messages 1 and 2");
     }
     Optional<TraceEntry> m4 = x.withKe(Direction.RECEIVED);
     if (m4.isEmpty()) {
-      return Judgement.inconclusive(r, "the IUT never sent Main Mode message 4");
+      return Judgement.inconclusive(r, "the IUT never sent " + x.natDMessageName());
     }
-    int type =
-        variant.get().equals("RFC 3947")
-            ? PayloadType.NAT_D.code()
-            : PayloadType.NAT_D_DRAFT.code();
+    int type = variant.get().natDType();
     long n =
         ike(m4.get()).orElseThrow().all(NatDPayload.class).stream()
             .filter(p -> p.type() == type)
@@ -106,19 +106,19 @@ public final class Checks {
             "at least 2 NAT-D payloads of type " + type + " (" + variant.get() + ")",
             n + " (" + ike(m4.get()).orElseThrow().summary() + ")");
     return n >= 2
-        ? Judgement.pass(r, "message 4 carries " + n + " NAT-D payloads", List.of(ev))
-        : Judgement.fail(r, "message 4 lacks the NAT-D payloads", List.of(ev));
+        ? Judgement.pass(r, x.natDMessageName() + " carries " + n + " NAT-D payloads", List.of(ev))
+        : Judgement.fail(r, x.natDMessageName() + " lacks the NAT-D payloads", List.of(ev));
   }
 
   static Judgement natDRemoteHash(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
     Optional<TraceEntry> m4 = x.withKe(Direction.RECEIVED);
     if (m4.isEmpty()) {
-      return Judgement.notApplicable(r, "no Main Mode message 4 in this trace");
+      return Judgement.notApplicable(r, "no " + x.natDMessageName() + " in this trace");
     }
     List<NatDPayload> natd = ike(m4.get()).orElseThrow().all(NatDPayload.class);
     if (natd.isEmpty()) {
-      return Judgement.notApplicable(r, "message 4 carries no NAT-D");
+      return Judgement.notApplicable(r, x.natDMessageName() + " carries no NAT-D");
     }
     Optional<String> alg = x.negotiatedHash();
     if (alg.isEmpty() || alg.get().startsWith("unknown")) {
@@ -128,7 +128,10 @@ public final class Checks {
     if (sent.isEmpty()) {
       return Judgement.inconclusive(
           r,
-          "message 4 was not seen at " + x.context().iutSidePoint() + " to know its destination");
+          x.natDMessageName()
+              + " was not seen at "
+              + x.context().iutSidePoint()
+              + " to know its destination");
     }
     InetSocketAddress dst = sent.get().to();
     PacketView.Ike h = ike(m4.get()).orElseThrow();
@@ -154,7 +157,9 @@ public final class Checks {
             List.of(ev))
         : Judgement.fail(
             r,
-            "the first NAT-D of message 4 is not the hash of where the IUT sent it ("
+            "the first NAT-D of "
+                + x.natDMessageName()
+                + " is not the hash of where the IUT sent it ("
                 + endpoint(dst)
                 + ")",
             List.of(ev));
@@ -339,13 +344,17 @@ public final class Checks {
     if (x.agreedNatT().isEmpty()) {
       return Judgement.notApplicable(r, "NAT-T was not agreed");
     }
-    Optional<TraceEntry> m6 = x.encryptedMainMode(Direction.RECEIVED);
-    if (m6.isEmpty() || !ike(m6.get()).orElseThrow().decrypted()) {
-      return Judgement.inconclusive(r, "no decrypted Main Mode message 6");
+    // IDir: Main Mode message 6 (encrypted) or Aggressive Mode message 2 (plaintext)
+    Optional<TraceEntry> m6 = x.iutIdentityMessage();
+    String which = x.aggressive() ? "Aggressive Mode message 2" : "Main Mode message 6";
+    if (m6.isEmpty()
+        || (ike(m6.get()).orElseThrow().header().encrypted()
+            && !ike(m6.get()).orElseThrow().decrypted())) {
+      return Judgement.inconclusive(r, "no decrypted " + which);
     }
     List<IdPayload> ids = ike(m6.get()).orElseThrow().all(IdPayload.class);
     if (ids.isEmpty()) {
-      return Judgement.inconclusive(r, "message 6 has no ID payload");
+      return Judgement.inconclusive(r, which + " has no ID payload");
     }
     int port = ids.get(0).port();
     Evidence ev = Evidence.of(m6.get().ref(), "IDir port 0", "port " + port);
@@ -364,7 +373,9 @@ public final class Checks {
     if (m2.isEmpty()) {
       return Judgement.fail(
           r,
-          "the IUT did not answer a Main Mode that began on port 4500",
+          "the IUT did not answer "
+              + (x.aggressive() ? "an Aggressive Mode" : "a Main Mode")
+              + " that began on port 4500",
           List.of(Evidence.of(m1.get().ref(), "an answer on 4500 with the marker", "none")));
     }
     boolean ok = m2.get().from().getPort() == 4500 && ike(m2.get()).orElseThrow().marker();
@@ -386,7 +397,7 @@ public final class Checks {
     if (x.harnessFloat().isEmpty()) {
       return Judgement.notApplicable(r, "no NAT was detected (the harness did not float)");
     }
-    Optional<String> variant = x.agreedNatT();
+    Optional<NatTVariant> variant = x.agreedNatT();
     List<TraceEntry> qm = x.quickModeFromIut();
     Optional<TraceEntry> qm2 =
         qm.stream().filter(e -> !ike(e).orElseThrow().all(SaPayload.class).isEmpty()).findFirst();
@@ -395,15 +406,16 @@ public final class Checks {
     }
     int mode =
         IkeTraffic.encapsulationMode(ike(qm2.get()).orElseThrow().all(SaPayload.class).get(0));
-    boolean rfc = variant.map(v -> v.equals("RFC 3947")).orElse(false);
-    List<Integer> ok =
-        rfc
-            ? List.of(IpsecAttr.UDP_TUNNEL, IpsecAttr.UDP_TRANSPORT)
-            : List.of(IpsecAttr.UDP_TUNNEL_DRAFT, IpsecAttr.UDP_TRANSPORT_DRAFT);
+    // without an agreed variant, the draft values (an IUT that floats without agreeing RFC 3947)
+    List<Integer> ok = variant.orElse(NatTVariant.DRAFT_02).udpModes();
     Evidence ev =
         Evidence.of(
             qm2.get().ref(),
-            "encapsulation mode " + ok + " (" + variant.orElse("no NAT-T") + ")",
+            "encapsulation mode "
+                + ok
+                + " ("
+                + variant.map(NatTVariant::displayName).orElse("no NAT-T")
+                + ")",
             String.valueOf(mode));
     return ok.contains(mode)
         ? Judgement.pass(

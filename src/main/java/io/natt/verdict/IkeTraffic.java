@@ -10,6 +10,7 @@ import io.natt.wire.ExchangeType;
 import io.natt.wire.Ike1Attr;
 import io.natt.wire.IpsecAttr;
 import io.natt.wire.KePayload;
+import io.natt.wire.NatTVariant;
 import io.natt.wire.PacketView;
 import io.natt.wire.SaPayload;
 import io.natt.wire.VendorIdPayload;
@@ -71,16 +72,17 @@ final class IkeTraffic {
         .filter(e -> e.direction() == Direction.SENT)
         .map(IkeTraffic::ike)
         .flatMap(Optional::stream)
-        .filter(i -> i.header().exchangeType() == ExchangeType.IDENTITY_PROTECTION.code())
+        .filter(i -> isPhase1(i.header().exchangeType()))
         .filter(i -> isZero(i.header().responderCookie()) && !i.all(SaPayload.class).isEmpty())
         .map(i -> i.header().initiatorCookie())
         .findFirst();
   }
 
   /**
-   * Main Mode messages of the first IKE SA at the harness, sent or received. Which message each is
-   * comes from its content (SA: 1/2, KE: 3/4, encrypted: 5/6), a retransmission is the same message
-   * again, and a message of another IKE SA is not one of them.
+   * Phase-1 messages of the first IKE SA at the harness, sent or received. Which message each is
+   * comes from its content (Main Mode: SA 1/2, KE 3/4, encrypted 5/6; Aggressive Mode: SA and KE
+   * 1/2, encrypted 3), a retransmission is the same message again, and a message of another IKE SA
+   * is not one of them.
    */
   List<TraceEntry> mainMode(Direction d) {
     Optional<byte[]> cookie = firstMainModeCookie();
@@ -94,10 +96,39 @@ final class IkeTraffic {
                 ike(e)
                     .map(
                         i ->
-                            i.header().exchangeType() == ExchangeType.IDENTITY_PROTECTION.code()
+                            isPhase1(i.header().exchangeType())
                                 && Arrays.equals(i.header().initiatorCookie(), cookie.get()))
                     .orElse(false))
         .toList();
+  }
+
+  /** Main Mode (identity protection) or Aggressive Mode: the exchanges that build an IKE SA. */
+  static boolean isPhase1(int exchangeType) {
+    return exchangeType == ExchangeType.IDENTITY_PROTECTION.code()
+        || exchangeType == ExchangeType.AGGRESSIVE.code();
+  }
+
+  /** Whether the first IKE SA was built in Aggressive Mode (message 1 of that exchange). */
+  boolean aggressive() {
+    return withSa(Direction.SENT)
+        .map(e -> ike(e).orElseThrow().header().exchangeType() == ExchangeType.AGGRESSIVE.code())
+        .orElse(false);
+  }
+
+  /**
+   * The IUT's phase-1 message with its KE and NAT-D payloads, by name: Main Mode message 4, or
+   * Aggressive Mode message 2 (RFC 3947 section 3.2 puts the responder's NAT-D there).
+   */
+  String natDMessageName() {
+    return aggressive() ? "Aggressive Mode message 2" : "Main Mode message 4";
+  }
+
+  /**
+   * The phase-1 message of the IUT that carries its identity: Main Mode message 6 (encrypted, as
+   * the harness decrypted it) or Aggressive Mode message 2 (plaintext).
+   */
+  Optional<TraceEntry> iutIdentityMessage() {
+    return aggressive() ? withSa(Direction.RECEIVED) : encryptedMainMode(Direction.RECEIVED);
   }
 
   /**
@@ -179,7 +210,10 @@ final class IkeTraffic {
         .findFirst();
   }
 
-  /** Message 3 (sent) or 4 (received): the plaintext message carrying KE. */
+  /**
+   * Message 3 (sent) or 4 (received): the plaintext message carrying KE; in Aggressive Mode message
+   * 1 or 2.
+   */
   Optional<TraceEntry> withKe(Direction d) {
     return mainMode(d).stream()
         .filter(e -> !ike(e).orElseThrow().all(KePayload.class).isEmpty())
@@ -216,23 +250,17 @@ final class IkeTraffic {
         .toList();
   }
 
-  /** The NAT-T variant both sides announced in messages 1 and 2: "RFC 3947", a draft, or none. */
-  Optional<String> agreedNatT() {
+  /** The NAT-T variant both sides announced in messages 1 and 2: RFC 3947, a draft, or none. */
+  Optional<NatTVariant> agreedNatT() {
     Optional<TraceEntry> m1 = withSa(Direction.SENT);
     Optional<TraceEntry> m2 = withSa(Direction.RECEIVED);
     if (m1.isEmpty() || m2.isEmpty()) {
       return Optional.empty();
     }
-    if (hasVid(m1.get(), VendorIds.RFC3947) && hasVid(m2.get(), VendorIds.RFC3947)) {
-      return Optional.of("RFC 3947");
-    }
-    for (byte[] d :
-        List.of(
-            VendorIds.DRAFT_IETF_IPSEC_NAT_T_IKE_02,
-            VendorIds.DRAFT_IETF_IPSEC_NAT_T_IKE_02N,
-            VendorIds.DRAFT_IETF_IPSEC_NAT_T_IKE_03)) {
-      if (hasVid(m1.get(), d) && hasVid(m2.get(), d)) {
-        return Optional.of(VendorIds.name(d));
+    // RFC 3947 first, then the drafts in the registry's order
+    for (NatTVariant v : NatTVariant.values()) {
+      if (hasVid(m1.get(), v.vendorId()) && hasVid(m2.get(), v.vendorId())) {
+        return Optional.of(v);
       }
     }
     return Optional.empty();

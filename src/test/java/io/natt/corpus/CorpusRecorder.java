@@ -22,6 +22,9 @@ import org.testng.annotations.Test;
  * <pre>
  * mvn -q test -Dtest=CorpusRecorder -Dnatt.recordCorpus=true -Djacoco.skip=true
  * </pre>
+ *
+ * <p>With {@code -Dnatt.recordOnly=name} (a scenario file name, e.g. am-float-behind-nat) it
+ * records only that one and leaves the other stored traces as they are.
  */
 public class CorpusRecorder {
   static final List<String> SCENARIOS =
@@ -34,7 +37,8 @@ public class CorpusRecorder {
           "testsuites/rfc3948/keepalive-from-harness.yaml",
           "testsuites/rfc3947/start-on-4500.yaml",
           "testsuites/rfc3947/both-behind-nats.yaml",
-          "testsuites/rfc3948/iut-behind-nat-keepalive.yaml");
+          "testsuites/rfc3948/iut-behind-nat-keepalive.yaml",
+          "testsuites/rfc3947/am-float-behind-nat.yaml");
 
   @Test
   public void record() {
@@ -46,7 +50,11 @@ public class CorpusRecorder {
     TargetProfile target =
         TargetLoader.load(
             Path.of("testsuites/targets/bundled-strongswan.yaml"), new SecureRandom());
+    String only = System.getProperty("natt.recordOnly", "");
     for (String f : SCENARIOS) {
+      if (!only.isEmpty() && !f.endsWith("/" + only + ".yaml")) {
+        continue;
+      }
       Scenario s = ScenarioLoader.load(Path.of(f), catalog.ids());
       Runner.Outcome o =
           Runner.run(s, target, Path.of("target/corpus-runs", s.id()), System.out::println);

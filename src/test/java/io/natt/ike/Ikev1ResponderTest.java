@@ -15,6 +15,7 @@ import io.natt.esp.EspSa;
 import io.natt.wire.Datagram;
 import io.natt.wire.DeletePayload;
 import io.natt.wire.ExchangeType;
+import io.natt.wire.HashPayload;
 import io.natt.wire.IdPayload;
 import io.natt.wire.IpsecAttr;
 import io.natt.wire.IsakmpHeader;
@@ -250,6 +251,15 @@ public class Ikev1ResponderTest {
 
     Run complete() throws Exception {
       initiator.mainMode();
+      return quickMode();
+    }
+
+    Run completeAggressive() throws Exception {
+      initiator.aggressiveMode();
+      return quickMode();
+    }
+
+    Run quickMode() throws Exception {
       initiatorChild =
           initiator.quickMode(
               IdPayloads.host(wire.initiatorAddress), IdPayloads.subnet(ip("10.9.0.0"), 24));
@@ -342,6 +352,76 @@ public class Ikev1ResponderTest {
   }
 
   // ------------------------------------------------------------------ tests
+
+  @Test
+  public void aggressiveModeBehindNatFloatsAtMessage3AndKeysMatch() throws Exception {
+    Run run = new Run(true, Knobs.rfc3947(), responderConfig(Knobs.rfc3947())).completeAggressive();
+    assertKeysMatch(run.initiatorChild, run.responderChild);
+    assertEquals(run.responderChild.encapsulationMode(), IpsecAttr.UDP_TUNNEL);
+    assertTrue(run.initiator.natDetection().localBehindNat(), run.iRec.all());
+    assertFalse(run.initiator.natDetection().remoteBehindNat(), run.iRec.all());
+    // the responder learns of the NAT from the NAT-D in message 3
+    assertTrue(run.responder.natDetection().remoteBehindNat(), run.rRec.all());
+    assertFalse(run.responder.natDetection().localBehindNat(), run.rRec.all());
+    assertTrue(run.initiator.floated());
+    assertTrue(run.responder.floated());
+    assertEquals(run.responder.remoteEndpoint(), run.wire.publicOf(4500));
+
+    // message 2: SA, KE, Nr, IDir, VID, two RFC 3947 NAT-D, HASH_R, on 500
+    PacketView.Ike m2 = firstSentIke(run.rRec, ExchangeType.AGGRESSIVE.code(), false, 0);
+    assertEquals(m2.all(NatDPayload.class).size(), 2);
+    m2.all(NatDPayload.class).forEach(n -> assertEquals(n.type(), PayloadType.NAT_D.code()));
+    assertEquals(m2.all(IdPayload.class).size(), 1);
+    assertEquals(m2.all(HashPayload.class).size(), 1);
+    // message 3 went to 4500 behind the marker, with NAT-D and HASH_I
+    Datagram m3 = sentBy(run.iRec, ExchangeType.AGGRESSIVE.code(), true);
+    assertEquals(m3.from().getPort(), 4500);
+    assertEquals(m3.to().getPort(), 4500);
+    assertTrue(Arrays.equals(Arrays.copyOf(m3.payload(), 4), new byte[4]), "non-ESP marker");
+  }
+
+  @Test
+  public void aggressiveModeWithoutNatStaysOn500() throws Exception {
+    Run run =
+        new Run(false, Knobs.rfc3947(), responderConfig(Knobs.rfc3947())).completeAggressive();
+    assertKeysMatch(run.initiatorChild, run.responderChild);
+    assertFalse(run.initiator.natDetection().natDetected(), run.iRec.all());
+    assertFalse(run.responder.natDetection().natDetected(), run.rRec.all());
+    assertFalse(run.initiator.floated());
+    assertFalse(run.responder.floated());
+    Datagram m3 = sentBy(run.iRec, ExchangeType.AGGRESSIVE.code(), true);
+    assertEquals(m3.to().getPort(), 500);
+  }
+
+  @Test
+  public void aggressiveModeResponderHonoursTheNatDKnob() throws Exception {
+    Run run =
+        new Run(
+                true,
+                Knobs.rfc3947(),
+                responderConfig(Knobs.rfc3947().withNatD(Knobs.NatDMode.OMIT)))
+            .completeAggressive();
+    PacketView.Ike m2 = firstSentIke(run.rRec, ExchangeType.AGGRESSIVE.code(), false, 0);
+    assertTrue(m2.all(NatDPayload.class).isEmpty(), m2.summary());
+    assertTrue(
+        run.iRec.noted("sent no NAT-D payloads in Aggressive Mode message 2"), run.iRec.all());
+    // no NAT-D, no NAT known to the initiator: it stays on 500
+    assertFalse(run.initiator.floated());
+  }
+
+  /** The first datagram {@code r} sent of that exchange, encrypted or not. */
+  private static Datagram sentBy(Recorder r, int exchange, boolean encrypted) {
+    synchronized (r.sent) {
+      for (int k = 0; k < r.sent.size(); k++) {
+        if (r.sentViews.get(k) instanceof PacketView.Ike v
+            && v.header().exchangeType() == exchange
+            && v.header().encrypted() == encrypted) {
+          return r.sent.get(k);
+        }
+      }
+    }
+    throw new AssertionError("not sent");
+  }
 
   @Test
   public void behindNatBothSidesDetectItAndKeysMatch() throws Exception {

@@ -102,7 +102,13 @@ public class TargetLoaderTest {
     assertEquals(t.protectedHost().getHostAddress(), "10.9.0.1");
     assertEquals(
         List.copyOf(t.claims()),
-        List.of("ikev1", "ikev1-main", "nat-t-rfc3947", "nat-t-draft-02", "forces-encapsulation"));
+        List.of(
+            "ikev1",
+            "ikev1-main",
+            "ikev1-aggressive",
+            "nat-t-rfc3947",
+            "nat-t-draft-02",
+            "forces-encapsulation"));
     TargetProfile again =
         TargetLoader.load(Path.of("testsuites/targets/bundled-strongswan.yaml"), RND);
     assertTrue(!java.util.Arrays.equals(t.psk(), again.psk()), "a fresh PSK each time");

@@ -179,6 +179,16 @@ public class ScenarioLoaderTest {
   }
 
   @Test
+  public void aggressiveModeLoadsForTheHarnessAsInitiator() {
+    Scenario s =
+        ScenarioLoader.load(Path.of("testsuites/rfc3947/am-float-behind-nat.yaml"), Set.of());
+    assertEquals(s.harness().ike().exchange(), "aggressive");
+    assertEquals(s.harness().role(), "initiator");
+    assertEquals(s.harness().knobs().floatAt(), Knobs.FloatMode.AT_MESSAGE_5);
+    assertTrue(s.appliesWhen().contains("ikev1-aggressive"), s.appliesWhen().toString());
+  }
+
+  @Test
   public void everyStepKind() {
     Scenario s = ScenarioLoader.load(FIXTURES.resolve("good/every-step.yaml"), Set.of());
     Set<String> kinds = new TreeSet<>();

@@ -1,0 +1,77 @@
+package io.natt.iut;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertTrue;
+
+import io.natt.nat.Host;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.testng.annotations.Test;
+
+/** The bundled charon's configuration follows the target's ikev1-aggressive claim. */
+public class StrongSwanConfTest {
+
+  private static TargetProfile bundled(Set<String> claims) {
+    TargetProfile t =
+        TargetLoader.load(
+            Path.of("testsuites/targets/bundled-strongswan.yaml"), new SecureRandom());
+    return new TargetProfile(
+        t.name(),
+        "",
+        t.address(),
+        t.localId(),
+        t.remoteId(),
+        t.psk(),
+        t.protectedNet(),
+        t.protectedHost(),
+        claims,
+        Map.of());
+  }
+
+  private static Host iut() throws Exception {
+    return new Host(
+        "iut", "natt-test", "e0", (Inet4Address) InetAddress.getByName("198.51.100.2"), 24);
+  }
+
+  private static int count(String text, String part) {
+    int n = 0;
+    for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
+  public void aggressiveClaimAddsAnAggressiveConnectionBesideTheMainModeOne() throws Exception {
+    TargetProfile t = bundled(Set.of("ikev1", "ikev1-main", "ikev1-aggressive"));
+    String swanctl = StrongSwan.swanctlConf(iut(), t, "10.0.1.2/32");
+    assertEquals(count(swanctl, "version = 1"), 2, swanctl);
+    assertEquals(count(swanctl, "aggressive = yes"), 1, swanctl);
+    assertTrue(swanctl.contains("  harness {\n    version = 1\n    local_addrs"), swanctl);
+    assertTrue(
+        swanctl.contains("  harness-am {\n    version = 1\n    aggressive = yes\n"), swanctl);
+    assertEquals(count(swanctl, "remote_ts = 10.0.1.2/32"), 2, swanctl);
+    assertEquals(count(swanctl, "secret = 0x"), 1, swanctl);
+    String conf = StrongSwan.strongswanConf(Path.of("/tmp/x"), true);
+    assertTrue(
+        conf.contains(
+            "charon {\n  load_modular = no\n"
+                + "  i_dont_care_about_security_and_use_aggressive_mode_psk = yes\n"),
+        conf);
+  }
+
+  @Test
+  public void withoutTheClaimOnlyMainMode() throws Exception {
+    Set<String> claims = new HashSet<>(Set.of("ikev1", "ikev1-main"));
+    String swanctl = StrongSwan.swanctlConf(iut(), bundled(claims), "10.0.1.2/32");
+    assertEquals(count(swanctl, "version = 1"), 1, swanctl);
+    assertFalse(swanctl.contains("aggressive"), swanctl);
+    assertFalse(StrongSwan.strongswanConf(Path.of("/tmp/x")).contains("aggressive"));
+  }
+}
