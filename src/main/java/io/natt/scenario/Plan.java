@@ -321,7 +321,9 @@ public record Plan(
       inside.add(dst);
       return "ESP in UDP, "
           + st.count()
-          + " ICMP echo from "
+          + " ICMP echo"
+          + (st.sizes().isEmpty() ? "" : " per data size " + st.sizes() + " bytes")
+          + " from "
           + a.harnessInner().getHostAddress()
           + " to "
           + dst.getHostAddress()

@@ -696,14 +696,29 @@ public final class Runner {
                   + target.name());
         }
         List<HarnessPeer.PingResult> r =
-            peer.ping(testbed.harnessInnerAddress(), to, e.count(), replyWait());
+            peer.ping(testbed.harnessInnerAddress(), to, e.count(), e.sizes(), replyWait());
         pings.addAll(r);
         long ok = r.stream().filter(HarnessPeer.PingResult::answered).count();
         if (ok < r.size()) {
+          String first =
+              r.stream()
+                  .filter(x -> !x.answered())
+                  .findFirst()
+                  .map(x -> x.seq() + ": " + x.detail())
+                  .orElse("");
           throw new StepFailed(
-              ok + " of " + r.size() + " echo replies came back through the tunnel");
+              ok
+                  + " of "
+                  + r.size()
+                  + " echo replies came back through the tunnel intact (first missing, request "
+                  + first
+                  + ")");
         }
-        return ok + "/" + r.size() + " echo replies decrypted";
+        return ok
+            + "/"
+            + r.size()
+            + " echo replies decrypted"
+            + (e.sizes().isEmpty() ? "" : ", data echoed intact at sizes " + e.sizes());
       } else if (step instanceof Scenario.Step.Wait w) {
         peer.drain(w.duration());
         return "waited " + w.duration().toMillis() + " ms";

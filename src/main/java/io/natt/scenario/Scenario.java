@@ -176,11 +176,21 @@ public record Scenario(
     }
 
     /**
-     * ICMP echo requests through the tunnel.
+     * ICMP echo requests through the tunnel: {@code count} of each size.
      *
      * @param to "iut.protected" or an IPv4 address
+     * @param sizes the ICMP echo data lengths in bytes, one round of {@code count} requests each
      */
-    record EspPing(int line, String to, int count) implements Step {
+    record EspPing(int line, String to, int count, List<Integer> sizes) implements Step {
+      /** The default data (the harness's short text) for every request. */
+      public EspPing(int line, String to, int count) {
+        this(line, to, count, List.of());
+      }
+
+      public EspPing {
+        sizes = List.copyOf(sizes);
+      }
+
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.espPing(this);
