@@ -65,7 +65,9 @@ public record Knobs(
     /** (IUT) Sends its ESP-in-UDP from port 500. */
     ESP_FROM_500(false),
     /** (IUT) Answers nothing at all: an unreachable device, for the harness's ERROR path. */
-    SILENT(false);
+    SILENT(false),
+    /** (IUT) Sends its ESP-in-UDP with the SPI field zero. */
+    ESP_SPI_ZERO(false);
 
     private final boolean byHarness;
 

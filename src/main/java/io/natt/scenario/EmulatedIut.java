@@ -50,10 +50,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * message, RFC 3947 section 7).
  *
  * <p>{@link Knobs.Deviation}s it honours besides the responder's: {@code NO_ESP_ECHO} (ESP is
- * decrypted and recorded, no echo reply goes back), {@code ESP_FROM_500} (ESP-in-UDP replies leave
- * from local port 500, to the initiator's 4500 endpoint), {@code KEEPALIVE_ON_500} (keepalives from
- * local port 500 to the initiator's port-500 endpoint) and, through the responder, {@code
- * IGNORE_REBINDING} (ESP and IKE keep going to the first 4500 endpoint).
+ * decrypted and recorded, no echo reply goes back), {@code ESP_SPI_ZERO} (its ESP-in-UDP carries
+ * SPI 0), {@code ESP_FROM_500} (ESP-in-UDP replies leave from local port 500, to the initiator's
+ * 4500 endpoint), {@code KEEPALIVE_ON_500} (keepalives from local port 500 to the initiator's
+ * port-500 endpoint) and, through the responder, {@code IGNORE_REBINDING} (ESP and IKE keep going
+ * to the first 4500 endpoint).
  *
  * <p>Limits: ESP always travels in UDP on the port the initiator used (a knob that answers plain
  * tunnel mode changes only what Quick Mode says); one IKE SA at a time.
@@ -326,6 +327,10 @@ public final class EmulatedIut implements Channel, Iut {
       byte[] reply = IcmpMessage.echoReply(icmp.echoId(), icmp.echoSeq(), icmp.echoData()).encode();
       byte[] replyIp = Ipv4Packet.of(ip.dst(), ip.src(), Ipv4Packet.ICMP, reply).encode();
       byte[] sealed = out.seal(replyIp, random);
+      if (cfg.knobs().has(Knobs.Deviation.ESP_SPI_ZERO)) {
+        java.util.Arrays.fill(sealed, 0, 4, (byte) 0);
+        trace.note("emulated IUT: ESP-in-UDP reply with SPI 0 (deviation esp-spi-zero)");
+      }
       int from = espLocalPort;
       if (cfg.knobs().has(Knobs.Deviation.ESP_FROM_500)) {
         from = 500;
@@ -333,7 +338,11 @@ public final class EmulatedIut implements Channel, Iut {
       }
       Datagram d = transport.send(from, responder.remoteEndpoint(), sealed);
       trace.record(
-          Direction.SENT, d, new PacketView.Esp(EspPacket.decode(sealed), Optional.of(replyIp)));
+          Direction.SENT,
+          d,
+          cfg.knobs().has(Knobs.Deviation.ESP_SPI_ZERO)
+              ? PacketView.classify(d.from().getPort(), d.to().getPort(), sealed)
+              : new PacketView.Esp(EspPacket.decode(sealed), Optional.of(replyIp)));
       echoReplies.incrementAndGet();
     } catch (MalformedException e) {
       trace.note("emulated IUT: inner packet does not decode: " + e.getMessage());

@@ -48,6 +48,7 @@ public final class Checks {
     ALL.put("3948-2.3-keepalive-byte", Checks::keepaliveByte);
     ALL.put("3948-2.3-keepalive-port", Checks::keepalivePort);
     ALL.put("3948-3-esp-decap", Checks::espDecapsulation);
+    ALL.put("3948-2.1-spi-nonzero", Checks::spiNonZero);
   }
 
   private Checks() {}
@@ -620,5 +621,46 @@ public final class Checks {
             r,
             unanswered.size() + " of " + requests.size() + " echo requests got no ESP back",
             unanswered);
+  }
+
+  /**
+   * No ESP-in-UDP from the IUT carries SPI 0. Such a packet starts with four zero bytes, so on port
+   * 4500 it reads as a non-ESP marker followed by something that is not an IKE message: every
+   * datagram of the IUT on 4500 that starts with four zero bytes and does not decode as IKE counts
+   * as ESP with SPI 0.
+   */
+  static Judgement spiNonZero(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    int esp = 0;
+    List<Evidence> wrong = new ArrayList<>();
+    for (TraceEntry e : x.iutSide()) {
+      if (!x.fromIut(e) || (e.from().getPort() != 4500 && e.to().getPort() != 4500)) {
+        continue;
+      }
+      byte[] b = e.datagram().payload();
+      if (e.view() instanceof PacketView.Esp) {
+        esp++;
+      } else if (b.length > 4
+          && b[0] == 0
+          && b[1] == 0
+          && b[2] == 0
+          && b[3] == 0
+          && !(e.view() instanceof PacketView.Ike)
+          && !(e.view() instanceof PacketView.Ikev2)) {
+        wrong.add(
+            Evidence.of(
+                e.ref(),
+                "ESP with a non-zero SPI, or an IKE message after the non-ESP marker",
+                b.length + " bytes starting with 00000000 that are not IKE (ESP with SPI 0)"));
+      }
+    }
+    if (esp == 0 && wrong.isEmpty()) {
+      return Judgement.notApplicable(r, "the IUT sent no ESP-in-UDP");
+    }
+    return Judgement.byFindings(
+        r,
+        wrong,
+        esp + " ESP-in-UDP packets from the IUT, none with SPI 0",
+        wrong.size() + " packets of the IUT on 4500 look like ESP with SPI 0");
   }
 }
