@@ -41,6 +41,9 @@ public final class HarnessPeer implements Channel, AutoCloseable {
   private final Deque<Datagram> pendingIke = new ArrayDeque<>();
   private final List<byte[]> innerReceived = new ArrayList<>();
   private ScheduledExecutorService keepalives;
+  private io.natt.sys.RawIpv4Socket raw;
+  private Inet4Address rawSource;
+  private Inet4Address rawOnlyTo;
   private Ikev1Initiator ike;
   private EspSa in;
   private EspSa out;
@@ -120,6 +123,38 @@ public final class HarnessPeer implements Channel, AutoCloseable {
 
   // ------------------------------------------------------------------ ESP traffic
 
+  /**
+   * Lets {@link #ping} send ESP-in-UDP with UDP checksum 0 through a raw IPv4 socket, from {@code
+   * source} (the harness's address) and only ever to {@code onlyTo} (the target: the raw socket
+   * bypasses the datagram port's interlock, so it has its own); null to stop.
+   */
+  public void useRawSocket(
+      io.natt.sys.RawIpv4Socket socket, Inet4Address source, Inet4Address onlyTo) {
+    this.raw = socket;
+    this.rawSource = source;
+    this.rawOnlyTo = onlyTo;
+  }
+
+  /** Sends one ESP-in-UDP datagram with UDP checksum 0 through the raw socket. */
+  private Datagram sendZeroChecksum(byte[] esp) {
+    InetSocketAddress to = ike.remoteEndpoint();
+    if (raw == null || !to.getAddress().equals(rawOnlyTo)) {
+      throw new IllegalStateException(
+          "no raw socket for UDP checksum 0 to " + to.getAddress().getHostAddress());
+    }
+    byte[] udp =
+        io.natt.wire.UdpDatagram.of(ike.localPort(), to.getPort(), esp)
+            .withChecksum(0)
+            .encodeWithoutChecksum();
+    byte[] ip =
+        Ipv4Packet.of(rawSource.getAddress(), to.getAddress().getAddress(), Ipv4Packet.UDP, udp)
+            .encode();
+    // stamped before the send: the answer can arrive (and be stamped) before sendto returns
+    Datagram d = Datagram.now(new InetSocketAddress(rawSource, ike.localPort()), to, esp);
+    raw.send(ip, (Inet4Address) to.getAddress());
+    return d;
+  }
+
   /** The outcome of one echo request sent through the tunnel. */
   public record PingResult(int seq, boolean answered, double rttMillis, String detail) {}
 
@@ -136,6 +171,20 @@ public final class HarnessPeer implements Channel, AutoCloseable {
    */
   public List<PingResult> ping(
       Inet4Address inner, Inet4Address dst, int count, List<Integer> sizes, Duration wait) {
+    return ping(inner, dst, count, sizes, false, wait);
+  }
+
+  /**
+   * As {@link #ping(Inet4Address, Inet4Address, int, List, Duration)}; with {@code zeroChecksum}
+   * the requests go out with UDP checksum 0 (needs {@link #useRawSocket}).
+   */
+  public List<PingResult> ping(
+      Inet4Address inner,
+      Inet4Address dst,
+      int count,
+      List<Integer> sizes,
+      boolean zeroChecksum,
+      Duration wait) {
     if (out == null) {
       throw new IllegalStateException("no ESP SA installed");
     }
@@ -152,7 +201,10 @@ public final class HarnessPeer implements Channel, AutoCloseable {
             Ipv4Packet.of(inner.getAddress(), dst.getAddress(), Ipv4Packet.ICMP, icmp).encode();
         byte[] esp = out.seal(ip, random);
         long t0 = System.nanoTime();
-        Datagram d = transport.send(ike.localPort(), ike.remoteEndpoint(), esp);
+        Datagram d =
+            zeroChecksum
+                ? sendZeroChecksum(esp)
+                : transport.send(ike.localPort(), ike.remoteEndpoint(), esp);
         trace.record(Direction.SENT, d, new PacketView.Esp(EspPacket.decode(esp), Optional.of(ip)));
         results.add(awaitReply(inner, dst, id, seq, data, t0, wait));
       }

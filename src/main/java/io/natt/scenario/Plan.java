@@ -323,6 +323,9 @@ public record Plan(
           + st.count()
           + " ICMP echo"
           + (st.sizes().isEmpty() ? "" : " per data size " + st.sizes() + " bytes")
+          + (st.zeroUdpChecksum()
+              ? " with UDP checksum 0 (a raw IPv4 socket on the harness's host)"
+              : "")
           + " from "
           + a.harnessInner().getHostAddress()
           + " to "

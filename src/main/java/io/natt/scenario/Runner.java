@@ -315,6 +315,23 @@ public final class Runner {
             List.of(),
             Duration.ofNanos(System.nanoTime() - start));
       }
+      Optional<String> noRaw = needsRawIpv4(s, backend);
+      if (noRaw.isPresent()) {
+        log.accept("    NOT_APPLICABLE: " + noRaw.get());
+        return new Outcome(
+            s,
+            target,
+            trace,
+            List.of(),
+            noRaw,
+            Optional.empty(),
+            new PeerState(
+                new NatDetection("none", false, false), false, Optional.empty(), List.of()),
+            "",
+            "",
+            List.of(),
+            Duration.ofNanos(System.nanoTime() - start));
+      }
       Iut.Launcher launcher = launcher();
       try (Testbed built = backend.build(request)) {
         testbed = built;
@@ -695,8 +712,33 @@ public final class Runner {
                   + " of the target "
                   + target.name());
         }
-        List<HarnessPeer.PingResult> r =
-            peer.ping(testbed.harnessInnerAddress(), to, e.count(), e.sizes(), replyWait());
+        List<HarnessPeer.PingResult> r;
+        if (e.zeroUdpChecksum()) {
+          io.natt.sys.RawIpv4Socket raw =
+              testbed
+                  .openHarnessRawSocket()
+                  .orElseThrow(
+                      () ->
+                          new SetupException(
+                              "udp-checksum: zero needs a raw IPv4 socket on the harness's host,"
+                                  + " which the "
+                                  + testbed.backend()
+                                  + " backend does not have"));
+          try (raw) {
+            peer.useRawSocket(raw, testbed.harness().address(), target.address());
+            trace.note(
+                "esp-ping (line "
+                    + e.line()
+                    + "): ESP-in-UDP sent with UDP checksum 0 through a raw IPv4 socket");
+            r =
+                peer.ping(
+                    testbed.harnessInnerAddress(), to, e.count(), e.sizes(), true, replyWait());
+          } finally {
+            peer.useRawSocket(null, null, null);
+          }
+        } else {
+          r = peer.ping(testbed.harnessInnerAddress(), to, e.count(), e.sizes(), replyWait());
+        }
         pings.addAll(r);
         long ok = r.stream().filter(HarnessPeer.PingResult::answered).count();
         if (ok < r.size()) {
@@ -799,6 +841,23 @@ public final class Runner {
       }
       throw new SetupException("unknown step " + step);
     }
+  }
+
+  /**
+   * Why the backend cannot run the scenario: a step sends UDP checksum 0, which needs a raw IPv4
+   * socket on the harness's host, and the backend has none (the emulated NAT relays payloads
+   * through datagram sockets, which always compute the checksum).
+   */
+  static Optional<String> needsRawIpv4(Scenario s, Testbed.Backend backend) {
+    boolean zero =
+        s.steps().stream()
+            .anyMatch(x -> x instanceof Scenario.Step.EspPing p && p.zeroUdpChecksum());
+    return zero && !backend.rawIpv4()
+        ? Optional.of(
+            "esp-ping with udp-checksum: zero needs a raw IPv4 socket on the harness's host; the "
+                + backend.name()
+                + " backend has none (the kernel backend has)")
+        : Optional.empty();
   }
 
   static String stepName(Scenario.Step step) {

@@ -180,11 +180,14 @@ public record Scenario(
      *
      * @param to "iut.protected" or an IPv4 address
      * @param sizes the ICMP echo data lengths in bytes, one round of {@code count} requests each
+     * @param zeroUdpChecksum the ESP-in-UDP goes out with UDP checksum 0 (a raw IPv4 socket; only
+     *     where the backend has one) instead of the valid checksum of the harness's UDP socket
      */
-    record EspPing(int line, String to, int count, List<Integer> sizes) implements Step {
+    record EspPing(int line, String to, int count, List<Integer> sizes, boolean zeroUdpChecksum)
+        implements Step {
       /** The default data (the harness's short text) for every request. */
       public EspPing(int line, String to, int count) {
-        this(line, to, count, List.of());
+        this(line, to, count, List.of(), false);
       }
 
       public EspPing {
