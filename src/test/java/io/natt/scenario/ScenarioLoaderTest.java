@@ -111,6 +111,26 @@ public class ScenarioLoaderTest {
   }
 
   @Test
+  public void espPingSizesAndZeroChecksumLoad() {
+    Scenario.Step.EspPing ping =
+        (Scenario.Step.EspPing)
+            ScenarioLoader.load(FIXTURES.resolve("good/every-step.yaml"), Set.of()).steps().get(2);
+    assertEquals(ping.sizes(), List.of(0, 1371));
+    assertEquals(ping.count(), 2);
+    assertTrue(ping.zeroUdpChecksum());
+    Scenario.Step.EspPing plain =
+        (Scenario.Step.EspPing)
+            ScenarioLoader.load(FIXTURES.resolve("good/mm-float-behind-nat.yaml"), Set.of())
+                .steps()
+                .stream()
+                .filter(x -> x instanceof Scenario.Step.EspPing)
+                .findFirst()
+                .orElseThrow();
+    assertEquals(plain.sizes(), List.of());
+    assertTrue(!plain.zeroUdpChecksum());
+  }
+
+  @Test
   public void enoughDistinctMistakes() throws IOException {
     assertTrue(bad().length >= 22, "only " + bad().length + " bad fixtures");
   }
