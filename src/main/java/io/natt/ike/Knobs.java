@@ -67,7 +67,9 @@ public record Knobs(
     /** (IUT) Answers nothing at all: an unreachable device, for the harness's ERROR path. */
     SILENT(false),
     /** (IUT) Sends its ESP-in-UDP with the SPI field zero. */
-    ESP_SPI_ZERO(false);
+    ESP_SPI_ZERO(false),
+    /** (IUT) Accepts inner packets from any source, not only the peer's Quick Mode identity. */
+    NO_INNER_SOURCE_CHECK(false);
 
     private final boolean byHarness;
 

@@ -322,6 +322,10 @@ public record Plan(
       return "ESP in UDP, "
           + st.count()
           + " ICMP echo"
+          + (st.spoofed()
+              ? " (spoofed: the inner source is the harness's public address, outside the Quick"
+                  + " Mode policy; the IUT must drop them)"
+              : "")
           + (st.sizes().isEmpty() ? "" : " per data size " + st.sizes() + " bytes")
           + (st.zeroUdpChecksum()
               ? " with UDP checksum 0 (a raw IPv4 socket on the harness's host)"

@@ -115,6 +115,9 @@ public final class Runner {
    */
   static final Duration QUICK_MODE_INSTALL_TIMEOUT = Duration.ofSeconds(3);
 
+  /** How long a request with a spoofed inner source waits for the answer that must not come. */
+  static final Duration SPOOFED_WAIT = Duration.ofMillis(700);
+
   /** How often expect-keepalive looks whether the keepalive it waits for has come. */
   static final Duration KEEPALIVE_POLL = Duration.ofMillis(20);
 
@@ -674,6 +677,37 @@ public final class Runner {
       return (System.nanoTime() - t0) / 1e9;
     }
 
+    /**
+     * Echo requests whose inner source is the harness's public address, outside the policy that
+     * Quick Mode agreed (the harness's inner address): the step reports what came back and never
+     * fails (3948-3.1.1-inner-source judges it); an answer the IUT sends in the clear to that
+     * address, instead of through the tunnel, shows in the captures.
+     */
+    private String spoofedPing(Scenario.Step.EspPing e, Inet4Address to) {
+      Inet4Address spoofed = testbed.harnessPublicAddress();
+      if (spoofed.equals(testbed.harnessInnerAddress())) {
+        throw new SetupException(
+            "esp-ping from: spoofed needs a harness public address apart from its inner address");
+      }
+      Duration wait = replyWait().compareTo(SPOOFED_WAIT) < 0 ? replyWait() : SPOOFED_WAIT;
+      trace.note(
+          "esp-ping (line "
+              + e.line()
+              + "): inner source "
+              + spoofed.getHostAddress()
+              + " spoofed (the policy agreed in Quick Mode is "
+              + testbed.harnessInnerAddress().getHostAddress()
+              + ")");
+      List<HarnessPeer.PingResult> r = peer.ping(spoofed, to, e.count(), e.sizes(), false, wait);
+      long answered = r.stream().filter(HarnessPeer.PingResult::answered).count();
+      return answered
+          + " of "
+          + r.size()
+          + " requests with the spoofed inner source "
+          + spoofed.getHostAddress()
+          + " answered through the tunnel";
+    }
+
     /** Runs one step; returns a short description of what happened. */
     private String execute(Scenario.Step step) {
       Knobs knobs = s.harness().knobs();
@@ -711,6 +745,9 @@ public final class Runner {
                   + target.protectedNet()
                   + " of the target "
                   + target.name());
+        }
+        if (e.spoofed()) {
+          return spoofedPing(e, to);
         }
         List<HarnessPeer.PingResult> r;
         if (e.zeroUdpChecksum()) {

@@ -97,7 +97,7 @@ public final class ScenarioLoader {
     Map<String, List<String>> m = new LinkedHashMap<>();
     m.put("phase1", List.of());
     m.put("quick-mode", List.of("mode"));
-    m.put("esp-ping", List.of("to", "count", "size", "udp-checksum"));
+    m.put("esp-ping", List.of("to", "count", "size", "udp-checksum", "from"));
     m.put("wait", List.of());
     m.put("expect-keepalive", List.of("from", "within"));
     m.put("nat-rebind", List.of());
@@ -698,7 +698,12 @@ public final class ScenarioLoader {
         int count = read(m, "count", n -> n.integer(1, 100), 3);
         List<Integer> sizes = read(m, "size", ScenarioLoader::echoSizes, List.of());
         boolean zero = read(m, "udp-checksum", n -> n.oneOf("valid", "zero").equals("zero"), false);
-        yield new Step.EspPing(line, target, count, sizes, zero);
+        boolean spoofed =
+            read(m, "from", n -> n.oneOf("harness", "spoofed").equals("spoofed"), false);
+        if (zero && spoofed) {
+          p.add(item.error("esp-ping: from: spoofed and udp-checksum: zero cannot go together"));
+        }
+        yield new Step.EspPing(line, target, count, sizes, zero, spoofed);
       }
       case "wait" -> new Step.Wait(line, argument(item, value, kind).positiveDuration());
       case "expect-keepalive" -> {
