@@ -576,7 +576,7 @@ public final class Checks {
             && s.contains("echo request")
             && policy.isPresent()
             && echo(esp.inner().get())
-                .map(m -> !inPolicy(policy.get(), ((io.natt.wire.Ipv4Packet) m[0]).src()))
+                .map(m -> !inPolicy(policy.get(), m.ip().src()))
                 .orElse(false)) {
           continue;
         }
@@ -717,16 +717,18 @@ public final class Checks {
     return (toInt(address, 0) & mask) == (policy[0] & mask);
   }
 
-  /** The decrypted inner packet of an ESP entry, decoded, when it is an ICMP echo. */
-  private static Optional<Object[]> echo(byte[] ipBytes) {
+  /** An inner IPv4 packet carrying ICMP, decoded. */
+  private record Echo(io.natt.wire.Ipv4Packet ip, io.natt.wire.IcmpMessage icmp) {}
+
+  /** The decrypted inner packet of an ESP entry, decoded, when it carries ICMP. */
+  private static Optional<Echo> echo(byte[] ipBytes) {
     try {
       io.natt.wire.Ipv4Packet ip = io.natt.wire.Ipv4Packet.decode(ipBytes);
       if (ip.protocol() != io.natt.wire.Ipv4Packet.ICMP) {
         return Optional.empty();
       }
-      io.natt.wire.IcmpMessage m =
-          io.natt.wire.IcmpMessage.decode(new io.natt.wire.WireReader(ip.payload()));
-      return Optional.of(new Object[] {ip, m});
+      return Optional.of(
+          new Echo(ip, io.natt.wire.IcmpMessage.decode(new io.natt.wire.WireReader(ip.payload()))));
     } catch (MalformedException e) {
       return Optional.empty();
     }
@@ -752,12 +754,12 @@ public final class Checks {
       if (!(e.view() instanceof PacketView.Esp esp) || esp.inner().isEmpty()) {
         continue;
       }
-      Optional<Object[]> m = echo(esp.inner().get());
+      Optional<Echo> m = echo(esp.inner().get());
       if (m.isEmpty()) {
         continue;
       }
-      io.natt.wire.Ipv4Packet ip = (io.natt.wire.Ipv4Packet) m.get()[0];
-      io.natt.wire.IcmpMessage icmp = (io.natt.wire.IcmpMessage) m.get()[1];
+      io.natt.wire.Ipv4Packet ip = m.get().ip();
+      io.natt.wire.IcmpMessage icmp = m.get().icmp();
       if (e.direction() == Direction.SENT
           && icmp.type() == io.natt.wire.IcmpMessage.ECHO_REQUEST
           && !inPolicy(policy.get(), ip.src())) {
@@ -787,18 +789,13 @@ public final class Checks {
         if (e.direction() == Direction.RECEIVED
             && e.view() instanceof PacketView.Esp esp
             && esp.inner().isPresent()) {
-          Optional<Object[]> a = echo(esp.inner().get());
-          if (a.isPresent()
-              && answers(
-                  (io.natt.wire.IcmpMessage) a.get()[1],
-                  ((io.natt.wire.Ipv4Packet) a.get()[0]).dst(),
-                  qip,
-                  qm)) {
+          Optional<Echo> a = echo(esp.inner().get());
+          if (a.isPresent() && answers(a.get().icmp(), a.get().ip().dst(), qip, qm)) {
             how = "an echo reply to it through the tunnel";
           }
         } else if (e.direction() == Direction.OBSERVED
-            && e.view() instanceof PacketView.Other
-            && e.from().getPort() == 0) {
+            && e.view() instanceof PacketView.Other o
+            && o.summary().equals("IPv4 protocol " + io.natt.wire.Ipv4Packet.ICMP)) {
           try {
             io.natt.wire.IcmpMessage m =
                 io.natt.wire.IcmpMessage.decode(
