@@ -57,6 +57,9 @@ public record Plan(
   public static Plan of(Scenario s, TargetProfile target, Testbed.Backend backend) {
     ProposalChoice proposals = ProposalChoice.of(s.harness().ike(), target);
     Optional<String> na = Runner.notApplicable(s, target, proposals);
+    if (na.isEmpty()) {
+      na = Runner.needsRawIpv4(s, backend);
+    }
     Testbed.Layout layout = s.topology().layout();
     Optional<String> refused =
         backend.refusal(layout).map(r -> r + " (" + backend.name() + " backend, " + s.file() + ")");
@@ -322,16 +325,17 @@ public record Plan(
       return "ESP in UDP, "
           + st.count()
           + " ICMP echo"
-          + (st.spoofed()
-              ? " (spoofed: the inner source is the harness's public address, outside the Quick"
-                  + " Mode policy; the IUT must drop them)"
-              : "")
           + (st.sizes().isEmpty() ? "" : " per data size " + st.sizes() + " bytes")
           + (st.zeroUdpChecksum()
               ? " with UDP checksum 0 (a raw IPv4 socket on the harness's host)"
               : "")
           + " from "
-          + a.harnessInner().getHostAddress()
+          + (st.spoofed()
+              ? a.harnessSeenAs().getHostAddress()
+                  + " (spoofed: outside the Quick Mode policy "
+                  + a.harnessInner().getHostAddress()
+                  + "; the IUT must drop them)"
+              : a.harnessInner().getHostAddress())
           + " to "
           + dst.getHostAddress()
           + " inside the tunnel, "

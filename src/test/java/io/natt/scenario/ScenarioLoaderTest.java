@@ -111,23 +111,19 @@ public class ScenarioLoaderTest {
   }
 
   @Test
-  public void espPingSizesAndZeroChecksumLoad() {
-    Scenario.Step.EspPing ping =
-        (Scenario.Step.EspPing)
-            ScenarioLoader.load(FIXTURES.resolve("good/every-step.yaml"), Set.of()).steps().get(2);
-    assertEquals(ping.sizes(), List.of(0, 1371));
-    assertEquals(ping.count(), 2);
-    assertTrue(ping.zeroUdpChecksum());
-    Scenario.Step.EspPing plain =
-        (Scenario.Step.EspPing)
-            ScenarioLoader.load(FIXTURES.resolve("good/mm-float-behind-nat.yaml"), Set.of())
-                .steps()
-                .stream()
-                .filter(x -> x instanceof Scenario.Step.EspPing)
-                .findFirst()
-                .orElseThrow();
-    assertEquals(plain.sizes(), List.of());
-    assertTrue(!plain.zeroUdpChecksum());
+  public void espPingOptionsLoad() {
+    List<Scenario.Step> steps =
+        ScenarioLoader.load(FIXTURES.resolve("good/esp-ping-options.yaml"), Set.of()).steps();
+    Scenario.Step.EspPing zero = (Scenario.Step.EspPing) steps.get(2);
+    assertEquals(zero.sizes(), List.of(0, 1371));
+    assertEquals(zero.count(), 2);
+    assertTrue(zero.zeroUdpChecksum() && !zero.spoofed());
+    Scenario.Step.EspPing spoofed = (Scenario.Step.EspPing) steps.get(3);
+    assertTrue(spoofed.spoofed() && !spoofed.zeroUdpChecksum());
+    assertEquals(spoofed.sizes(), List.of());
+    Scenario.Step.EspPing one = (Scenario.Step.EspPing) steps.get(4);
+    assertEquals(one.sizes(), List.of(64), "one size without a list");
+    assertEquals(one.count(), 3, "the default count");
   }
 
   @Test
