@@ -66,7 +66,11 @@ public record Knobs(
     /** (IUT) Sends its ESP-in-UDP from port 500. */
     ESP_FROM_500(false),
     /** (IUT) Answers nothing at all: an unreachable device, for the harness's ERROR path. */
-    SILENT(false);
+    SILENT(false),
+    /** (IUT) Sends its ESP-in-UDP with the SPI field zero. */
+    ESP_SPI_ZERO(false),
+    /** (IUT) Accepts inner packets from any source, not only the peer's Quick Mode identity. */
+    NO_INNER_SOURCE_CHECK(false);
 
     private final boolean byHarness;
 

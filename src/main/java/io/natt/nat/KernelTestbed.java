@@ -53,6 +53,11 @@ public final class KernelTestbed implements Testbed {
         }
 
         @Override
+        public boolean rawIpv4() {
+          return true;
+        }
+
+        @Override
         public Testbed build(Request r) {
           refusal(r.layout())
               .ifPresent(
@@ -487,6 +492,11 @@ public final class KernelTestbed implements Testbed {
   @Override
   public DatagramPort openHarnessPort(List<Integer> localPorts) {
     return UdpTransport.open(executor(harness.namespace()), harness.address(), localPorts);
+  }
+
+  @Override
+  public Optional<io.natt.sys.RawIpv4Socket> openHarnessRawSocket() {
+    return Optional.of(io.natt.sys.RawIpv4Socket.open(executor(harness.namespace())));
   }
 
   @Override

@@ -151,6 +151,14 @@ public interface Testbed extends AutoCloseable {
       return Optional.empty();
     }
 
+    /**
+     * Whether its testbeds can send hand-made IPv4 packets from the harness's host ({@link
+     * Testbed#openHarnessRawSocket}), e.g. UDP with checksum 0.
+     */
+    default boolean rawIpv4() {
+      return false;
+    }
+
     /** Builds the testbed; throws a SetupException with the reason when it cannot. */
     Testbed build(Request request);
   }
@@ -188,6 +196,14 @@ public interface Testbed extends AutoCloseable {
 
   /** Opens the harness's datagram port on {@code localPorts} of its address; the caller closes. */
   DatagramPort openHarnessPort(List<Integer> localPorts);
+
+  /**
+   * A raw IPv4 socket on the harness's host, where the backend has one ({@link Backend#rawIpv4()}):
+   * what it sends goes through the NATs like the harness's datagrams; the caller closes.
+   */
+  default Optional<io.natt.sys.RawIpv4Socket> openHarnessRawSocket() {
+    return Optional.empty();
+  }
 
   /**
    * Opens UDP ports on the IUT host's address, for an IUT that runs inside the harness (the

@@ -50,7 +50,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * message, RFC 3947 section 7).
  *
  * <p>{@link Knobs.Deviation}s it honours besides the responder's: {@code NO_ESP_ECHO} (ESP is
- * decrypted and recorded, no echo reply goes back), {@code ESP_FROM_500} (ESP-in-UDP replies leave
+ * decrypted and recorded, no echo reply goes back), {@code ESP_SPI_ZERO} (its ESP-in-UDP carries
+ * SPI 0), {@code NO_INNER_SOURCE_CHECK} (inner packets from outside the peer's Quick Mode identity
+ * are answered too; without it they are dropped), {@code ESP_FROM_500} (ESP-in-UDP replies leave
  * from local port 500, to the initiator's 4500 endpoint), {@code KEEPALIVE_ON_500} (keepalives from
  * local port 500 to the initiator's port-500 endpoint) and, through the responder, {@code
  * IGNORE_REBINDING} (ESP and IKE keep going to the first 4500 endpoint).
@@ -301,6 +303,15 @@ public final class EmulatedIut implements Channel, Iut {
     trace.record(Direction.RECEIVED, d, new PacketView.Esp(esp.esp(), Optional.of(o.inner())));
     responder.authenticated(d.from(), d.to().getPort(), "a valid ESP packet");
     espLocalPort = d.to().getPort();
+    if (!innerSourceAllowed(o.inner())) {
+      if (!cfg.knobs().has(Knobs.Deviation.NO_INNER_SOURCE_CHECK)) {
+        trace.note("emulated IUT: inner source outside the peer's Quick Mode identity: dropped");
+        return;
+      }
+      trace.note(
+          "emulated IUT: inner source outside the peer's Quick Mode identity accepted"
+              + " (deviation no-inner-source-check)");
+    }
     if (cfg.knobs().has(Knobs.Deviation.NO_ESP_ECHO)) {
       trace.note("emulated IUT: no echo reply (deviation no-esp-echo)");
       return;
@@ -326,6 +337,10 @@ public final class EmulatedIut implements Channel, Iut {
       byte[] reply = IcmpMessage.echoReply(icmp.echoId(), icmp.echoSeq(), icmp.echoData()).encode();
       byte[] replyIp = Ipv4Packet.of(ip.dst(), ip.src(), Ipv4Packet.ICMP, reply).encode();
       byte[] sealed = out.seal(replyIp, random);
+      if (cfg.knobs().has(Knobs.Deviation.ESP_SPI_ZERO)) {
+        java.util.Arrays.fill(sealed, 0, 4, (byte) 0);
+        trace.note("emulated IUT: ESP-in-UDP reply with SPI 0 (deviation esp-spi-zero)");
+      }
       int from = espLocalPort;
       if (cfg.knobs().has(Knobs.Deviation.ESP_FROM_500)) {
         from = 500;
@@ -333,11 +348,57 @@ public final class EmulatedIut implements Channel, Iut {
       }
       Datagram d = transport.send(from, responder.remoteEndpoint(), sealed);
       trace.record(
-          Direction.SENT, d, new PacketView.Esp(EspPacket.decode(sealed), Optional.of(replyIp)));
+          Direction.SENT,
+          d,
+          cfg.knobs().has(Knobs.Deviation.ESP_SPI_ZERO)
+              ? PacketView.classify(d.from().getPort(), d.to().getPort(), sealed)
+              : new PacketView.Esp(EspPacket.decode(sealed), Optional.of(replyIp)));
       echoReplies.incrementAndGet();
     } catch (MalformedException e) {
       trace.note("emulated IUT: inner packet does not decode: " + e.getMessage());
     }
+  }
+
+  /**
+   * Whether the inner packet's source lies in the peer's side of the policy: the initiator's
+   * identity (ID_ci) of the last Quick Mode it answered, as its own Quick Mode message 2 repeats it
+   * (an IPv4 address or subnet); without one, every source.
+   */
+  private boolean innerSourceAllowed(byte[] inner) {
+    byte[] src;
+    try {
+      src = Ipv4Packet.decode(inner).src();
+    } catch (MalformedException e) {
+      return true;
+    }
+    io.natt.wire.IdPayload ci = null;
+    for (io.natt.trace.TraceEntry e : trace.at(Trace.PEER)) {
+      if (e.direction() == Direction.SENT
+          && e.view() instanceof PacketView.Ike i
+          && i.decrypted()
+          && i.header().exchangeType() == io.natt.wire.ExchangeType.QUICK.code()) {
+        List<io.natt.wire.IdPayload> ids = i.all(io.natt.wire.IdPayload.class);
+        if (ids.size() >= 2) {
+          ci = ids.get(0);
+        }
+      }
+    }
+    if (ci == null) {
+      return true;
+    }
+    byte[] d = ci.data();
+    if (ci.idType() == io.natt.wire.IdPayload.ID_IPV4_ADDR && d.length == 4) {
+      return java.util.Arrays.equals(d, src);
+    }
+    if (ci.idType() == io.natt.wire.IdPayload.ID_IPV4_ADDR_SUBNET && d.length == 8) {
+      for (int k = 0; k < 4; k++) {
+        if ((src[k] & d[4 + k]) != (d[k] & d[4 + k])) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return true;
   }
 
   private boolean inProtectedNet(byte[] dst) {

@@ -41,6 +41,9 @@ public final class HarnessPeer implements Channel, AutoCloseable {
   private final Deque<Datagram> pendingIke = new ArrayDeque<>();
   private final List<byte[]> innerReceived = new ArrayList<>();
   private ScheduledExecutorService keepalives;
+  private io.natt.sys.RawIpv4Socket raw;
+  private Inet4Address rawSource;
+  private Inet4Address rawOnlyTo;
   private Ikev1Initiator ike;
   private EspSa in;
   private EspSa out;
@@ -120,33 +123,110 @@ public final class HarnessPeer implements Channel, AutoCloseable {
 
   // ------------------------------------------------------------------ ESP traffic
 
+  /**
+   * Lets {@link #ping} send ESP-in-UDP with UDP checksum 0 through a raw IPv4 socket, from {@code
+   * source} (the harness's address) and only ever to {@code onlyTo} (the target: the raw socket
+   * bypasses the datagram port's interlock, so it has its own); null to stop.
+   */
+  public void useRawSocket(
+      io.natt.sys.RawIpv4Socket socket, Inet4Address source, Inet4Address onlyTo) {
+    this.raw = socket;
+    this.rawSource = source;
+    this.rawOnlyTo = onlyTo;
+  }
+
+  /** Sends one ESP-in-UDP datagram with UDP checksum 0 through the raw socket. */
+  private Datagram sendZeroChecksum(byte[] esp) {
+    InetSocketAddress to = ike.remoteEndpoint();
+    if (raw == null || !to.getAddress().equals(rawOnlyTo)) {
+      throw new IllegalStateException(
+          "no raw socket for UDP checksum 0 to " + to.getAddress().getHostAddress());
+    }
+    byte[] udp =
+        io.natt.wire.UdpDatagram.of(ike.localPort(), to.getPort(), esp)
+            .withChecksum(0)
+            .encodeWithoutChecksum();
+    byte[] ip =
+        Ipv4Packet.of(rawSource.getAddress(), to.getAddress().getAddress(), Ipv4Packet.UDP, udp)
+            .encode();
+    // stamped before the send: the answer can arrive (and be stamped) before sendto returns
+    Datagram d = Datagram.now(new InetSocketAddress(rawSource, ike.localPort()), to, esp);
+    raw.send(ip, (Inet4Address) to.getAddress());
+    return d;
+  }
+
   /** The outcome of one echo request sent through the tunnel. */
   public record PingResult(int seq, boolean answered, double rttMillis, String detail) {}
 
   /** Sends ICMP echo requests through the tunnel, from {@code inner} to {@code dst}. */
   public List<PingResult> ping(Inet4Address inner, Inet4Address dst, int count, Duration wait) {
+    return ping(inner, dst, count, List.of(), wait);
+  }
+
+  /**
+   * Sends {@code count} ICMP echo requests through the tunnel for each data length in {@code sizes}
+   * (none: the harness's short text), from {@code inner} to {@code dst}. A request counts as
+   * answered when the decrypted reply is an ICMP echo reply from {@code dst} to {@code inner}, with
+   * a valid ICMP checksum and the request's data echoed byte for byte.
+   */
+  public List<PingResult> ping(
+      Inet4Address inner, Inet4Address dst, int count, List<Integer> sizes, Duration wait) {
+    return ping(inner, dst, count, sizes, false, wait);
+  }
+
+  /**
+   * As {@link #ping(Inet4Address, Inet4Address, int, List, Duration)}; with {@code zeroChecksum}
+   * the requests go out with UDP checksum 0 (needs {@link #useRawSocket}).
+   */
+  public List<PingResult> ping(
+      Inet4Address inner,
+      Inet4Address dst,
+      int count,
+      List<Integer> sizes,
+      boolean zeroChecksum,
+      Duration wait) {
     if (out == null) {
       throw new IllegalStateException("no ESP SA installed");
     }
     List<PingResult> results = new ArrayList<>();
     int id = random.nextInt(0xffff);
-    for (int seq = 1; seq <= count; seq++) {
-      byte[] data =
-          ("natt-conformance " + seq).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      byte[] icmp = IcmpMessage.echoRequest(id, seq, data).encode();
-      byte[] ip =
-          Ipv4Packet.of(inner.getAddress(), dst.getAddress(), Ipv4Packet.ICMP, icmp).encode();
-      byte[] esp = out.seal(ip, random);
-      long t0 = System.nanoTime();
-      Datagram d = transport.send(ike.localPort(), ike.remoteEndpoint(), esp);
-      trace.record(Direction.SENT, d, new PacketView.Esp(EspPacket.decode(esp), Optional.of(ip)));
-      results.add(awaitReply(inner, dst, id, seq, t0, wait));
+    List<Integer> rounds = sizes.isEmpty() ? java.util.Collections.singletonList(null) : sizes;
+    int seq = 0;
+    for (Integer size : rounds) {
+      for (int k = 0; k < count; k++) {
+        seq++;
+        byte[] data = size == null ? defaultData(seq) : echoData(seq, size);
+        byte[] icmp = IcmpMessage.echoRequest(id, seq, data).encode();
+        byte[] ip =
+            Ipv4Packet.of(inner.getAddress(), dst.getAddress(), Ipv4Packet.ICMP, icmp).encode();
+        byte[] esp = out.seal(ip, random);
+        long t0 = System.nanoTime();
+        Datagram d =
+            zeroChecksum
+                ? sendZeroChecksum(esp)
+                : transport.send(ike.localPort(), ike.remoteEndpoint(), esp);
+        trace.record(Direction.SENT, d, new PacketView.Esp(EspPacket.decode(esp), Optional.of(ip)));
+        results.add(awaitReply(inner, dst, id, seq, data, t0, wait));
+      }
     }
     return results;
   }
 
+  private static byte[] defaultData(int seq) {
+    return ("natt-conformance " + seq).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /** {@code size} bytes that differ from request to request (so a stale echo cannot pass). */
+  static byte[] echoData(int seq, int size) {
+    byte[] b = new byte[size];
+    for (int i = 0; i < size; i++) {
+      b[i] = (byte) (seq * 31 + i);
+    }
+    return b;
+  }
+
   private PingResult awaitReply(
-      Inet4Address inner, Inet4Address dst, int id, int seq, long t0, Duration wait) {
+      Inet4Address inner, Inet4Address dst, int id, int seq, byte[] data, long t0, Duration wait) {
     long deadline = t0 + wait.toNanos();
     while (System.nanoTime() < deadline) {
       for (byte[] p : List.copyOf(innerReceived)) {
@@ -159,14 +239,11 @@ public final class HarnessPeer implements Channel, AutoCloseable {
           if (icmp.type() == 0 && icmp.echoId() == id && icmp.echoSeq() == seq) {
             innerReceived.remove(p);
             double rtt = (System.nanoTime() - t0) / 1e6;
-            boolean addrsOk =
-                java.util.Arrays.equals(ip.src(), dst.getAddress())
-                    && java.util.Arrays.equals(ip.dst(), inner.getAddress());
             return new PingResult(
                 seq,
-                addrsOk && icmp.checksumValid(),
+                problem(ip, icmp, inner, dst, data) == null,
                 rtt,
-                addrsOk ? "reply decrypted, ICV ok" : "reply with unexpected inner addresses");
+                describe(problem(ip, icmp, inner, dst, data), data.length));
           }
         } catch (MalformedException e) {
           trace.note("inner packet does not decode: " + e.getMessage());
@@ -186,6 +263,30 @@ public final class HarnessPeer implements Channel, AutoCloseable {
           });
     }
     return new PingResult(seq, false, -1, "no reply within " + wait.toMillis() + " ms");
+  }
+
+  /** What is wrong with a decrypted echo reply, or null when it is the right one. */
+  private static String problem(
+      Ipv4Packet ip, IcmpMessage icmp, Inet4Address inner, Inet4Address dst, byte[] data) {
+    if (!java.util.Arrays.equals(ip.src(), dst.getAddress())
+        || !java.util.Arrays.equals(ip.dst(), inner.getAddress())) {
+      return "reply with unexpected inner addresses";
+    }
+    if (!icmp.checksumValid()) {
+      return "reply with a wrong ICMP checksum";
+    }
+    if (!java.util.Arrays.equals(icmp.echoData(), data)) {
+      return "reply whose echo data ("
+          + icmp.echoData().length
+          + " bytes) is not the request's ("
+          + data.length
+          + " bytes)";
+    }
+    return null;
+  }
+
+  private static String describe(String problem, int size) {
+    return problem != null ? problem : "reply decrypted, ICV ok, " + size + " data bytes echoed";
   }
 
   /**

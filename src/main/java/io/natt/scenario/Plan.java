@@ -58,6 +58,9 @@ public record Plan(
   public static Plan of(Scenario s, TargetProfile target, Testbed.Backend backend) {
     ProposalChoice proposals = ProposalChoice.of(s.harness().ike(), target);
     Optional<String> na = Runner.notApplicable(s, target, proposals);
+    if (na.isEmpty()) {
+      na = Runner.needsRawIpv4(s, backend);
+    }
     Testbed.Layout layout = s.topology().layout();
     Optional<String> refused =
         backend.refusal(layout).map(r -> r + " (" + backend.name() + " backend, " + s.file() + ")");
@@ -352,8 +355,18 @@ public record Plan(
       inside.add(dst);
       return "ESP in UDP, "
           + st.count()
-          + " ICMP echo from "
-          + a.harnessInner().getHostAddress()
+          + " ICMP echo"
+          + (st.sizes().isEmpty() ? "" : " per data size " + st.sizes() + " bytes")
+          + (st.zeroUdpChecksum()
+              ? " with UDP checksum 0 (a raw IPv4 socket on the harness's host)"
+              : "")
+          + " from "
+          + (st.spoofed()
+              ? a.harnessSeenAs().getHostAddress()
+                  + " (spoofed: outside the Quick Mode policy "
+                  + a.harnessInner().getHostAddress()
+                  + "; the IUT must drop them)"
+              : a.harnessInner().getHostAddress())
           + " to "
           + dst.getHostAddress()
           + " inside the tunnel, "

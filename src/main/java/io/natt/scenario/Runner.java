@@ -115,6 +115,9 @@ public final class Runner {
    */
   static final Duration QUICK_MODE_INSTALL_TIMEOUT = Duration.ofSeconds(3);
 
+  /** How long a request with a spoofed inner source waits for the answer that must not come. */
+  static final Duration SPOOFED_WAIT = Duration.ofMillis(700);
+
   /** How often expect-keepalive looks whether the keepalive it waits for has come. */
   static final Duration KEEPALIVE_POLL = Duration.ofMillis(20);
 
@@ -307,6 +310,23 @@ public final class Runner {
             trace,
             List.of(),
             cannot,
+            Optional.empty(),
+            new PeerState(
+                new NatDetection("none", false, false), false, Optional.empty(), List.of()),
+            "",
+            "",
+            List.of(),
+            Duration.ofNanos(System.nanoTime() - start));
+      }
+      Optional<String> noRaw = needsRawIpv4(s, backend);
+      if (noRaw.isPresent()) {
+        log.accept("    NOT_APPLICABLE: " + noRaw.get());
+        return new Outcome(
+            s,
+            target,
+            trace,
+            List.of(),
+            noRaw,
             Optional.empty(),
             new PeerState(
                 new NatDetection("none", false, false), false, Optional.empty(), List.of()),
@@ -668,6 +688,37 @@ public final class Runner {
       return (System.nanoTime() - t0) / 1e9;
     }
 
+    /**
+     * Echo requests whose inner source is the harness's public address, outside the policy that
+     * Quick Mode agreed (the harness's inner address): the step reports what came back and never
+     * fails (3948-3.1.1-inner-source judges it); an answer the IUT sends in the clear to that
+     * address, instead of through the tunnel, shows in the captures.
+     */
+    private String spoofedPing(Scenario.Step.EspPing e, Inet4Address to) {
+      Inet4Address spoofed = testbed.harnessPublicAddress();
+      if (spoofed.equals(testbed.harnessInnerAddress())) {
+        throw new SetupException(
+            "esp-ping from: spoofed needs a harness public address apart from its inner address");
+      }
+      Duration wait = replyWait().compareTo(SPOOFED_WAIT) < 0 ? replyWait() : SPOOFED_WAIT;
+      trace.note(
+          "esp-ping (line "
+              + e.line()
+              + "): inner source "
+              + spoofed.getHostAddress()
+              + " spoofed (the policy agreed in Quick Mode is "
+              + testbed.harnessInnerAddress().getHostAddress()
+              + ")");
+      List<HarnessPeer.PingResult> r = peer.ping(spoofed, to, e.count(), e.sizes(), false, wait);
+      long answered = r.stream().filter(HarnessPeer.PingResult::answered).count();
+      return answered
+          + " of "
+          + r.size()
+          + " requests with the spoofed inner source "
+          + spoofed.getHostAddress()
+          + " answered through the tunnel";
+    }
+
     /** Runs one step; returns a short description of what happened. */
     private String execute(Scenario.Step step) {
       Knobs knobs = s.harness().knobs();
@@ -710,15 +761,58 @@ public final class Runner {
                   + " of the target "
                   + target.name());
         }
-        List<HarnessPeer.PingResult> r =
-            peer.ping(testbed.harnessInnerAddress(), to, e.count(), replyWait());
+        if (e.spoofed()) {
+          return spoofedPing(e, to);
+        }
+        List<HarnessPeer.PingResult> r;
+        if (e.zeroUdpChecksum()) {
+          io.natt.sys.RawIpv4Socket raw =
+              testbed
+                  .openHarnessRawSocket()
+                  .orElseThrow(
+                      () ->
+                          new SetupException(
+                              "udp-checksum: zero needs a raw IPv4 socket on the harness's host,"
+                                  + " which the "
+                                  + testbed.backend()
+                                  + " backend does not have"));
+          try (raw) {
+            peer.useRawSocket(raw, testbed.harness().address(), target.address());
+            trace.note(
+                "esp-ping (line "
+                    + e.line()
+                    + "): ESP-in-UDP sent with UDP checksum 0 through a raw IPv4 socket");
+            r =
+                peer.ping(
+                    testbed.harnessInnerAddress(), to, e.count(), e.sizes(), true, replyWait());
+          } finally {
+            peer.useRawSocket(null, null, null);
+          }
+        } else {
+          r = peer.ping(testbed.harnessInnerAddress(), to, e.count(), e.sizes(), replyWait());
+        }
         pings.addAll(r);
         long ok = r.stream().filter(HarnessPeer.PingResult::answered).count();
         if (ok < r.size()) {
+          String first =
+              r.stream()
+                  .filter(x -> !x.answered())
+                  .findFirst()
+                  .map(x -> x.seq() + ": " + x.detail())
+                  .orElse("");
           throw new StepFailed(
-              ok + " of " + r.size() + " echo replies came back through the tunnel");
+              ok
+                  + " of "
+                  + r.size()
+                  + " echo replies came back through the tunnel intact (first missing, request "
+                  + first
+                  + ")");
         }
-        return ok + "/" + r.size() + " echo replies decrypted";
+        return ok
+            + "/"
+            + r.size()
+            + " echo replies decrypted"
+            + (e.sizes().isEmpty() ? "" : ", data echoed intact at sizes " + e.sizes());
       } else if (step instanceof Scenario.Step.Wait w) {
         peer.drain(w.duration());
         return "waited " + w.duration().toMillis() + " ms";
@@ -800,6 +894,23 @@ public final class Runner {
       }
       throw new SetupException("unknown step " + step);
     }
+  }
+
+  /**
+   * Why the backend cannot run the scenario: a step sends UDP checksum 0, which needs a raw IPv4
+   * socket on the harness's host, and the backend has none (the emulated NAT relays payloads
+   * through datagram sockets, which always compute the checksum).
+   */
+  static Optional<String> needsRawIpv4(Scenario s, Testbed.Backend backend) {
+    boolean zero =
+        s.steps().stream()
+            .anyMatch(x -> x instanceof Scenario.Step.EspPing p && p.zeroUdpChecksum());
+    return zero && !backend.rawIpv4()
+        ? Optional.of(
+            "esp-ping with udp-checksum: zero needs a raw IPv4 socket on the harness's host; the "
+                + backend.name()
+                + " backend has none (the kernel backend has)")
+        : Optional.empty();
   }
 
   static String stepName(Scenario.Step step) {

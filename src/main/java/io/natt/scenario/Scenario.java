@@ -176,11 +176,32 @@ public record Scenario(
     }
 
     /**
-     * ICMP echo requests through the tunnel.
+     * ICMP echo requests through the tunnel: {@code count} of each size.
      *
      * @param to "iut.protected" or an IPv4 address
+     * @param sizes the ICMP echo data lengths in bytes, one round of {@code count} requests each
+     * @param zeroUdpChecksum the ESP-in-UDP goes out with UDP checksum 0 (a raw IPv4 socket; only
+     *     where the backend has one) instead of the valid checksum of the harness's UDP socket
+     * @param spoofed the inner source is not the harness's inner address that Quick Mode agreed but
+     *     its public address (outside the policy): the IUT must drop the requests
      */
-    record EspPing(int line, String to, int count) implements Step {
+    record EspPing(
+        int line,
+        String to,
+        int count,
+        List<Integer> sizes,
+        boolean zeroUdpChecksum,
+        boolean spoofed)
+        implements Step {
+      /** The default data (the harness's short text) for every request. */
+      public EspPing(int line, String to, int count) {
+        this(line, to, count, List.of(), false, false);
+      }
+
+      public EspPing {
+        sizes = List.copyOf(sizes);
+      }
+
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.espPing(this);

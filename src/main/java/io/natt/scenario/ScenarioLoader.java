@@ -98,7 +98,7 @@ public final class ScenarioLoader {
     Map<String, List<String>> m = new LinkedHashMap<>();
     m.put("phase1", List.of());
     m.put("quick-mode", List.of("mode"));
-    m.put("esp-ping", List.of("to", "count"));
+    m.put("esp-ping", List.of("to", "count", "size", "udp-checksum", "from"));
     m.put("wait", List.of());
     m.put("expect-keepalive", List.of("from", "within"));
     m.put("nat-rebind", List.of());
@@ -718,7 +718,14 @@ public final class ScenarioLoader {
                 },
                 "iut.protected");
         int count = read(m, "count", n -> n.integer(1, 100), 3);
-        yield new Step.EspPing(line, target, count);
+        List<Integer> sizes = read(m, "size", ScenarioLoader::echoSizes, List.of());
+        boolean zero = read(m, "udp-checksum", n -> n.oneOf("valid", "zero").equals("zero"), false);
+        boolean spoofed =
+            read(m, "from", n -> n.oneOf("harness", "spoofed").equals("spoofed"), false);
+        if (zero && spoofed) {
+          p.add(item.error("esp-ping: from: spoofed and udp-checksum: zero cannot go together"));
+        }
+        yield new Step.EspPing(line, target, count, sizes, zero, spoofed);
       }
       case "wait" -> new Step.Wait(line, argument(item, value, kind).positiveDuration());
       case "expect-keepalive" -> {
@@ -785,6 +792,31 @@ public final class ScenarioLoader {
     }
     return value;
   }
+
+  /**
+   * The ICMP echo data lengths of an esp-ping: one size or a list; each from 0 to {@link
+   * #MAX_ECHO_DATA} (an inner packet that a 1500-byte path carries in ESP-in-UDP).
+   */
+  private static List<Integer> echoSizes(YamlNode n) {
+    if (n.isList()) {
+      List<Integer> out = new ArrayList<>();
+      for (YamlNode x : n.list()) {
+        out.add(x.integer(0, MAX_ECHO_DATA));
+      }
+      if (out.isEmpty()) {
+        throw n.expected("one or more sizes in bytes (0 to " + MAX_ECHO_DATA + ")");
+      }
+      return out;
+    }
+    return List.of(n.integer(0, MAX_ECHO_DATA));
+  }
+
+  /**
+   * The largest ICMP echo data an esp-ping sends: 1500 (the testbed's MTU) less the outer IPv4
+   * (20), UDP (8), ESP header (8), the largest IV (16), padding, pad length and next header (at
+   * most 17), the largest ICV (32), the inner IPv4 (20) and ICMP (8) headers.
+   */
+  static final int MAX_ECHO_DATA = 1500 - 20 - 8 - 8 - 16 - 17 - 32 - 20 - 8;
 
   private static byte[] hex(YamlNode n) {
     String digits = n.string().replaceAll("\\s+", "");

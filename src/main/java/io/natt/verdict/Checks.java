@@ -48,6 +48,8 @@ public final class Checks {
     ALL.put("3948-2.3-keepalive-port", Checks::keepalivePort);
     ALL.put("3948-3-esp-decap", Checks::espDecapsulation);
     ALL.put("3948-4-keepalive-behind-nat", Checks::keepaliveBehindNat);
+    ALL.put("3948-2.1-spi-nonzero", Checks::spiNonZero);
+    ALL.put("3948-3.1.1-inner-source", Checks::innerSource);
   }
 
   private Checks() {}
@@ -578,9 +580,19 @@ public final class Checks {
     IkeTraffic x = new IkeTraffic(t);
     List<TraceEntry> requests = new ArrayList<>();
     List<TraceEntry> replies = new ArrayList<>();
+    // requests from outside the harness's policy must go unanswered (3948-3.1.1-inner-source)
+    Optional<int[]> policy = harnessPolicy(x);
     for (TraceEntry e : x.peer()) {
       if (e.view() instanceof PacketView.Esp esp && esp.inner().isPresent()) {
         String s = esp.summary();
+        if (e.direction() == Direction.SENT
+            && s.contains("echo request")
+            && policy.isPresent()
+            && echo(esp.inner().get())
+                .map(m -> !inPolicy(policy.get(), m.ip().src()))
+                .orElse(false)) {
+          continue;
+        }
         if (e.direction() == Direction.SENT && s.contains("echo request")) {
           requests.add(e);
         } else if (e.direction() == Direction.RECEIVED && s.contains("echo reply")) {
@@ -760,5 +772,222 @@ public final class Checks {
             + " s (longest gap "
             + String.format("%.1f s", longest / 1e9)
             + ")");
+  }
+
+  /**
+   * No ESP-in-UDP from the IUT carries SPI 0. Such a packet starts with four zero bytes, so on port
+   * 4500 it reads as a non-ESP marker followed by something that is not an IKE message: every
+   * datagram of the IUT on 4500 that starts with four zero bytes and does not decode as IKE counts
+   * as ESP with SPI 0.
+   */
+  static Judgement spiNonZero(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    int esp = 0;
+    List<Evidence> wrong = new ArrayList<>();
+    for (TraceEntry e : x.iutSide()) {
+      if (!x.fromIut(e) || (e.from().getPort() != 4500 && e.to().getPort() != 4500)) {
+        continue;
+      }
+      byte[] b = e.datagram().payload();
+      if (e.view() instanceof PacketView.Esp) {
+        esp++;
+      } else if (b.length > 4
+          && b[0] == 0
+          && b[1] == 0
+          && b[2] == 0
+          && b[3] == 0
+          && !(e.view() instanceof PacketView.Ike)
+          && !(e.view() instanceof PacketView.Ikev2)) {
+        wrong.add(
+            Evidence.of(
+                e.ref(),
+                "ESP with a non-zero SPI, or an IKE message after the non-ESP marker",
+                b.length + " bytes starting with 00000000 that are not IKE (ESP with SPI 0)"));
+      }
+    }
+    if (esp == 0 && wrong.isEmpty()) {
+      return Judgement.notApplicable(r, "the IUT sent no ESP-in-UDP");
+    }
+    return Judgement.byFindings(
+        r,
+        wrong,
+        esp + " ESP-in-UDP packets from the IUT, none with SPI 0",
+        wrong.size() + " packets of the IUT on 4500 look like ESP with SPI 0");
+  }
+
+  /**
+   * The inner source addresses the harness's side of the policy allows: the initiator's identity
+   * (ID_ci) of the harness's last Quick Mode message 1, as an address and prefix length (an IPv4
+   * address: /32; an IPv4 subnet: its mask). Empty when the trace has no decrypted Quick Mode of
+   * the harness, or its ID_ci is of another type.
+   */
+  static Optional<int[]> harnessPolicy(IkeTraffic x) {
+    Optional<int[]> found = Optional.empty();
+    for (TraceEntry e : x.peer()) {
+      if (e.direction() != Direction.SENT
+          || !(e.view() instanceof PacketView.Ike i)
+          || !i.decrypted()
+          || i.header().exchangeType() != io.natt.wire.ExchangeType.QUICK.code()) {
+        continue;
+      }
+      List<IdPayload> ids = i.all(IdPayload.class);
+      if (ids.size() < 2) {
+        continue;
+      }
+      IdPayload ci = ids.get(0);
+      byte[] d = ci.data();
+      if (ci.idType() == IdPayload.ID_IPV4_ADDR && d.length == 4) {
+        found = Optional.of(new int[] {toInt(d, 0), 32});
+      } else if (ci.idType() == IdPayload.ID_IPV4_ADDR_SUBNET && d.length == 8) {
+        found = Optional.of(new int[] {toInt(d, 0), Integer.bitCount(toInt(d, 4))});
+      }
+    }
+    return found;
+  }
+
+  private static int toInt(byte[] b, int at) {
+    return (b[at] & 255) << 24
+        | (b[at + 1] & 255) << 16
+        | (b[at + 2] & 255) << 8
+        | (b[at + 3] & 255);
+  }
+
+  static boolean inPolicy(int[] policy, byte[] address) {
+    int mask = policy[1] == 0 ? 0 : -1 << (32 - policy[1]);
+    return (toInt(address, 0) & mask) == (policy[0] & mask);
+  }
+
+  /** An inner IPv4 packet carrying ICMP, decoded. */
+  private record Echo(io.natt.wire.Ipv4Packet ip, io.natt.wire.IcmpMessage icmp) {}
+
+  /** The decrypted inner packet of an ESP entry, decoded, when it carries ICMP. */
+  private static Optional<Echo> echo(byte[] ipBytes) {
+    try {
+      io.natt.wire.Ipv4Packet ip = io.natt.wire.Ipv4Packet.decode(ipBytes);
+      if (ip.protocol() != io.natt.wire.Ipv4Packet.ICMP) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new Echo(ip, io.natt.wire.IcmpMessage.decode(new io.natt.wire.WireReader(ip.payload()))));
+    } catch (MalformedException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Echo requests the harness sent through the tunnel with an inner source outside the policy of
+   * its Quick Mode must not be accepted: no echo reply to them comes back, neither through the
+   * tunnel nor in the clear (seen at any observation point). Judged only when an in-policy request
+   * was answered in the same trace (else the silence proves nothing).
+   */
+  static Judgement innerSource(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    Optional<int[]> policy = harnessPolicy(x);
+    if (policy.isEmpty()) {
+      return Judgement.notApplicable(r, "no Quick Mode of the harness with an IPv4 ID_ci");
+    }
+    List<TraceEntry> spoofed = new ArrayList<>();
+    List<io.natt.wire.Ipv4Packet> spoofedIp = new ArrayList<>();
+    List<io.natt.wire.IcmpMessage> spoofedIcmp = new ArrayList<>();
+    boolean legitAnswered = false;
+    for (TraceEntry e : x.peer()) {
+      if (!(e.view() instanceof PacketView.Esp esp) || esp.inner().isEmpty()) {
+        continue;
+      }
+      Optional<Echo> m = echo(esp.inner().get());
+      if (m.isEmpty()) {
+        continue;
+      }
+      io.natt.wire.Ipv4Packet ip = m.get().ip();
+      io.natt.wire.IcmpMessage icmp = m.get().icmp();
+      if (e.direction() == Direction.SENT
+          && icmp.type() == io.natt.wire.IcmpMessage.ECHO_REQUEST
+          && !inPolicy(policy.get(), ip.src())) {
+        spoofed.add(e);
+        spoofedIp.add(ip);
+        spoofedIcmp.add(icmp);
+      } else if (e.direction() == Direction.RECEIVED
+          && icmp.type() == io.natt.wire.IcmpMessage.ECHO_REPLY
+          && inPolicy(policy.get(), ip.dst())) {
+        legitAnswered = true;
+      }
+    }
+    if (spoofed.isEmpty()) {
+      return Judgement.notApplicable(
+          r, "the harness sent no ESP with an inner source outside its Quick Mode policy");
+    }
+    List<Evidence> accepted = new ArrayList<>();
+    for (int k = 0; k < spoofed.size(); k++) {
+      TraceEntry req = spoofed.get(k);
+      io.natt.wire.Ipv4Packet qip = spoofedIp.get(k);
+      io.natt.wire.IcmpMessage qm = spoofedIcmp.get(k);
+      for (TraceEntry e : t.entries()) {
+        if (e.datagram().monoNanos() < req.datagram().monoNanos()) {
+          continue;
+        }
+        String how = null;
+        if (e.direction() == Direction.RECEIVED
+            && e.view() instanceof PacketView.Esp esp
+            && esp.inner().isPresent()) {
+          Optional<Echo> a = echo(esp.inner().get());
+          if (a.isPresent() && answers(a.get().icmp(), a.get().ip().dst(), qip, qm)) {
+            how = "an echo reply to it through the tunnel";
+          }
+        } else if (e.direction() == Direction.OBSERVED
+            && e.view() instanceof PacketView.Other o
+            && o.summary().equals("IPv4 protocol " + io.natt.wire.Ipv4Packet.ICMP)) {
+          try {
+            io.natt.wire.IcmpMessage m =
+                io.natt.wire.IcmpMessage.decode(
+                    new io.natt.wire.WireReader(e.datagram().payload()));
+            if (answers(m, e.to().getAddress().getAddress(), qip, qm)) {
+              how = "an echo reply to it in the clear, outside the tunnel";
+            }
+          } catch (MalformedException ex) {
+            // not ICMP
+          }
+        }
+        if (how != null) {
+          accepted.add(
+              new Evidence(
+                  List.of(req.ref(), e.ref()),
+                  "no echo reply to the spoofed inner source " + addr(qip.src()),
+                  how + " (id " + qm.echoId() + ", seq " + qm.echoSeq() + ")"));
+          break;
+        }
+      }
+    }
+    if (accepted.isEmpty() && !legitAnswered) {
+      return Judgement.inconclusive(
+          r,
+          "no request from inside the policy was answered either, so the silence to the "
+              + spoofed.size()
+              + " spoofed ones proves nothing");
+    }
+    return Judgement.byFindings(
+        r,
+        accepted,
+        spoofed.size()
+            + " ESP packets with an inner source outside the policy got no answer, while"
+            + " requests from inside it did",
+        accepted.size()
+            + " of "
+            + spoofed.size()
+            + " ESP packets with an inner source outside the policy were accepted (answered)");
+  }
+
+  private static boolean answers(
+      io.natt.wire.IcmpMessage m,
+      byte[] dst,
+      io.natt.wire.Ipv4Packet request,
+      io.natt.wire.IcmpMessage requestIcmp) {
+    return m.type() == io.natt.wire.IcmpMessage.ECHO_REPLY
+        && m.echoId() == requestIcmp.echoId()
+        && m.echoSeq() == requestIcmp.echoSeq()
+        && Arrays.equals(dst, request.src());
+  }
+
+  private static String addr(byte[] a) {
+    return (a[0] & 255) + "." + (a[1] & 255) + "." + (a[2] & 255) + "." + (a[3] & 255);
   }
 }

@@ -111,6 +111,22 @@ public class ScenarioLoaderTest {
   }
 
   @Test
+  public void espPingOptionsLoad() {
+    List<Scenario.Step> steps =
+        ScenarioLoader.load(FIXTURES.resolve("good/esp-ping-options.yaml"), Set.of()).steps();
+    Scenario.Step.EspPing zero = (Scenario.Step.EspPing) steps.get(2);
+    assertEquals(zero.sizes(), List.of(0, 1371));
+    assertEquals(zero.count(), 2);
+    assertTrue(zero.zeroUdpChecksum() && !zero.spoofed());
+    Scenario.Step.EspPing spoofed = (Scenario.Step.EspPing) steps.get(3);
+    assertTrue(spoofed.spoofed() && !spoofed.zeroUdpChecksum());
+    assertEquals(spoofed.sizes(), List.of());
+    Scenario.Step.EspPing one = (Scenario.Step.EspPing) steps.get(4);
+    assertEquals(one.sizes(), List.of(64), "one size without a list");
+    assertEquals(one.count(), 3, "the default count");
+  }
+
+  @Test
   public void enoughDistinctMistakes() throws IOException {
     assertTrue(bad().length >= 22, "only " + bad().length + " bad fixtures");
   }

@@ -337,6 +337,23 @@ public class RunPlanTest {
   }
 
   @Test
+  public void zeroUdpChecksumIsNotApplicableWithoutARawSocket() {
+    Scenario s =
+        ScenarioLoader.load(
+            Path.of("testsuites/rfc3948/udp-checksum-zero-accepted.yaml"), Set.of());
+    io.natt.iut.TargetProfile t =
+        io.natt.iut.TargetLoader.load(TARGET, new java.security.SecureRandom());
+    Plan emulated = Plan.of(s, t, io.natt.nat.Testbeds.backend("emulated"));
+    assertFalse(emulated.runs(), emulated.toString());
+    assertTrue(emulated.toString().contains("raw IPv4 socket"), emulated.toString());
+    Plan kernel = Plan.of(s, t, io.natt.nat.Testbeds.backend("kernel"));
+    assertTrue(kernel.runs(), kernel.toString());
+    assertTrue(
+        kernel.steps().stream().anyMatch(l -> l.contains("with UDP checksum 0")),
+        kernel.steps().toString());
+  }
+
+  @Test
   public void fileErrorsExitTwo() throws IOException {
     Path bad = Path.of("src/test/resources/fixtures/scenarios/bad/port-501.yaml");
     Made m = plan(new SuiteSettings(TARGET, List.of(bad), CATALOG, Path.of("unused")));
