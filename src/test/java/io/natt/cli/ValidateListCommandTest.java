@@ -124,7 +124,7 @@ public class ValidateListCommandTest {
 
   @Test
   public void listSkipsTargetsAndSchemaAndReportsErrorsLast() throws IOException {
-    Path suite = Files.createTempDirectory("suite");
+    Path suite = io.natt.testutil.TempDirs.create("suite");
     Files.createDirectories(suite.resolve("rfc3947"));
     Files.createDirectories(suite.resolve("targets"));
     Files.createDirectories(suite.resolve("schema"));
@@ -309,7 +309,7 @@ public class ValidateListCommandTest {
         files.toString());
     assertEquals(
         files.size(), yamlIn("testsuites/rfc3947").size() + yamlIn("testsuites/rfc3948").size());
-    Path dir = Files.createTempDirectory("suite");
+    Path dir = io.natt.testutil.TempDirs.create("suite");
     Files.writeString(
         dir.resolve("stray-mutant.yaml"),
         Files.readString(Path.of("testsuites/mutants/no-float.yaml")));
@@ -333,7 +333,7 @@ public class ValidateListCommandTest {
         io.natt.iut.TargetLoader.load(
             Path.of("testsuites/targets/bundled-strongswan.yaml"),
             new java.security.SecureRandom());
-    Path out = Files.createTempDirectory("run");
+    Path out = io.natt.testutil.TempDirs.create("run");
     Path bad = SCENARIOS.resolve("bad/several-mistakes.yaml");
     io.natt.suite.ScenarioResult r =
         io.natt.suite.ScenarioExecution.execute(bad, catalog, target, out, l -> {});

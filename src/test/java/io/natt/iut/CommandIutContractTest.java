@@ -58,7 +58,7 @@ public class CommandIutContractTest {
         KernelTestbed.BACKEND.build(
             new Testbed.Request(
                 new Testbed.Layout(List.of(), List.of()), ip("198.51.100.2"), ip("10.9.0.1")));
-    profileDir = Files.createTempDirectory("natt-profile-");
+    profileDir = io.natt.testutil.TempDirs.create("natt-profile-");
     byte[] psk = "s3cret with a space\tand a tab".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     base =
         new TargetProfile(

@@ -197,7 +197,7 @@ public class TargetLoaderTest {
   /** One trailing newline (LF or CR LF) ends the line of a psk-file; it is not part of the key. */
   @Test
   public void pskFileLosesOneTrailingNewlineOnly() throws IOException {
-    Path dir = Files.createTempDirectory("natt-psk-test-");
+    Path dir = io.natt.testutil.TempDirs.create("natt-psk-test-");
     try {
       Map<String, String> cases =
           Map.of(

@@ -25,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -304,7 +303,7 @@ public class EmulatedNatTest {
 
   @Test
   public void itRecordsBothSidesAsPcapsWithCorrectChecksums() throws Exception {
-    Path dir = Files.createTempDirectory("natt-emunat");
+    Path dir = io.natt.testutil.TempDirs.create("natt-emunat");
     Far iut = new Far(IUT, 500);
     EmulatedNat n = apdm();
     RecordingCapture inside = RecordingCapture.start("harness", dir.resolve("harness.pcap"));
@@ -389,7 +388,7 @@ public class EmulatedNatTest {
                         List.of(new Testbed.Nat("home", NatBehaviour.randomising())), List.of()),
                     IUT,
                     KernelTestbed.ip("10.9.0.1")))) {
-      Path dir = Files.createTempDirectory("natt-emutb");
+      Path dir = io.natt.testutil.TempDirs.create("natt-emutb");
       t.startCaptures(dir);
       try (var harness = t.openHarnessPort(List.of(500, 4500));
           var iut = t.openIutPort(List.of(500, 4500))) {

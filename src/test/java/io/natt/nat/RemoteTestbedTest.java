@@ -43,7 +43,7 @@ public class RemoteTestbedTest {
       assertEquals(t.harness().namespace(), "", "the JVM's own network");
       assertEquals(t.harnessPublicAddress(), LO);
       assertEquals(t.harness().address(), KernelTestbed.ip("10.0.1.2"), "the peer's private view");
-      Path dir = Files.createTempDirectory("natt-remote-tb");
+      Path dir = io.natt.testutil.TempDirs.create("natt-remote-tb");
       t.startCaptures(dir);
       device.setSoTimeout(2000);
       try (DatagramPort harness = t.openHarnessPort(List.of(500, 4500))) {

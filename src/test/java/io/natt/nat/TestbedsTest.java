@@ -123,7 +123,7 @@ public class TestbedsTest {
                     KernelTestbed.ip("10.9.0.1")))
             .iutSeenAs(),
         null);
-    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("iut-behind-nat");
+    java.nio.file.Path dir = io.natt.testutil.TempDirs.create("iut-behind-nat");
     try (Testbed t = EmulatedTestbed.IN_MEMORY.build(r)) {
       assertEquals(t.iut().address(), KernelTestbed.ip("198.51.100.2"));
       assertEquals(t.iutSeenAs(), KernelTestbed.ip("203.0.113.1"));

@@ -82,7 +82,7 @@ public class MutantLoaderTest {
   @Test
   public void aMutantIsKnownByItsKeyOutsideMutantsAndByItsFolderWhenTheKeyIsMisspelt()
       throws IOException {
-    Path dir = Files.createTempDirectory("suite");
+    Path dir = io.natt.testutil.TempDirs.create("suite");
     Files.createDirectories(dir.resolve("rfc3947"));
     Files.createDirectories(dir.resolve("mutants"));
     Files.writeString(dir.resolve("rfc3947/stray.yaml"), "breaks: 3947-4-float-follow\n");

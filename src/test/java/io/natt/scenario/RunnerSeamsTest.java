@@ -39,7 +39,7 @@ public class RunnerSeamsTest {
   }
 
   private static String error(Scenario s, TargetProfile t, String backend) throws Exception {
-    Path out = Files.createTempDirectory("natt-seams-");
+    Path out = io.natt.testutil.TempDirs.create("natt-seams-");
     Runner.Outcome o = Runner.run(s, t, new Runner.IutLaunch.FromTarget(), backend, out, l -> {});
     assertTrue(o.steps().isEmpty(), o.steps().toString());
     assertTrue(o.captures().isEmpty(), "no testbed was built: " + o.captures());

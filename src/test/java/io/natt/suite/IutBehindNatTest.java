@@ -15,7 +15,6 @@ import io.natt.verdict.Judge;
 import io.natt.verdict.Judgement;
 import io.natt.verdict.Verdict;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.testng.annotations.Test;
@@ -55,7 +54,7 @@ public class IutBehindNatTest {
         List.of(
             "testsuites/rfc3947/iut-behind-nat-forwarded.yaml",
             "testsuites/rfc3947/both-behind-nats.yaml")) {
-      Path dir = Files.createTempDirectory("natt-iut-behind-");
+      Path dir = io.natt.testutil.TempDirs.create("natt-iut-behind-");
       Runner.Outcome o = run(file, dir);
       assertEquals(o.error(), java.util.Optional.empty(), file);
       assertEquals(o.trace().context().iutAddress(), PUBLIC);

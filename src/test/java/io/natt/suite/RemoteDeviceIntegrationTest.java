@@ -54,7 +54,7 @@ public class RemoteDeviceIntegrationTest {
     Integration.require();
     String hns = NetNs.name("rmt-h");
     String dns = NetNs.name("rmt-d");
-    Path work = Files.createTempDirectory("natt-remote-");
+    Path work = io.natt.testutil.TempDirs.create("natt-remote-");
     List<String> made = new ArrayList<>();
     StrongSwan charon = null;
     AutoCloseable cleanup =

@@ -14,7 +14,7 @@ import org.testng.annotations.Test;
 /** Scenarios against one remote device never run at the same time (they would share its SAs). */
 public class RemoteJobsTest {
   private static Path remoteProfile() throws Exception {
-    Path dir = Files.createTempDirectory("natt-remote-jobs");
+    Path dir = io.natt.testutil.TempDirs.create("natt-remote-jobs");
     Path p = dir.resolve("gw.yaml");
     Files.writeString(
         p,
@@ -37,7 +37,7 @@ public class RemoteJobsTest {
         target,
         List.of(Path.of("testsuites/rfc3947/mm-float-behind-nat.yaml")),
         Path.of("testsuites/requirements.yaml"),
-        Files.createTempDirectory("natt-remote-jobs-report"));
+        io.natt.testutil.TempDirs.create("natt-remote-jobs-report"));
   }
 
   @Test

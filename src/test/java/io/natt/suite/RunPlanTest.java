@@ -248,7 +248,7 @@ public class RunPlanTest {
 
   @Test
   public void remoteTemplateLikeProfile() throws IOException {
-    Path dir = Files.createTempDirectory("remote-plan");
+    Path dir = io.natt.testutil.TempDirs.create("remote-plan");
     Path profile = dir.resolve("my-gateway.yaml");
     String template =
         Files.readString(Path.of("testsuites/targets/remote-device.template.yaml"))

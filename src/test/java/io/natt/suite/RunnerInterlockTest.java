@@ -22,7 +22,7 @@ import org.testng.annotations.Test;
 public class RunnerInterlockTest {
   @Test
   public void anEspPingOutsideTheProtectedNetworkIsRefused() throws Exception {
-    Path dir = Files.createTempDirectory("natt-interlock-");
+    Path dir = io.natt.testutil.TempDirs.create("natt-interlock-");
     Path file = dir.resolve("ping-elsewhere.yaml");
     Files.writeString(
         file,

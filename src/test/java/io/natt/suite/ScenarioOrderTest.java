@@ -80,7 +80,7 @@ public class ScenarioOrderTest {
 
   @Test
   public void twoScenarioFilesWithOneIdAreRefusedNamingBoth() throws java.io.IOException {
-    Path dir = java.nio.file.Files.createTempDirectory("natt-ids");
+    Path dir = io.natt.testutil.TempDirs.create("natt-ids");
     Path a = Path.of("testsuites/rfc3947/mm-direct-no-nat.yaml");
     Path copy = dir.resolve("copy.yaml");
     java.nio.file.Files.copy(a, copy);
