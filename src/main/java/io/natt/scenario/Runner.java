@@ -301,7 +301,8 @@ public final class Runner {
       }
       Testbed.Request request =
           new Testbed.Request(layout, target.address(), target.protectedHost(), remote());
-      Optional<String> cannot = backend.notApplicable(request);
+      // what this user or backend cannot do for this scenario: NOT_APPLICABLE, nothing sent
+      Optional<String> cannot = backend.notApplicable(request).or(() -> needsRawIpv4(s, backend));
       if (cannot.isPresent()) {
         log.accept("    NOT_APPLICABLE: " + cannot.get());
         return new Outcome(
@@ -310,23 +311,6 @@ public final class Runner {
             trace,
             List.of(),
             cannot,
-            Optional.empty(),
-            new PeerState(
-                new NatDetection("none", false, false), false, Optional.empty(), List.of()),
-            "",
-            "",
-            List.of(),
-            Duration.ofNanos(System.nanoTime() - start));
-      }
-      Optional<String> noRaw = needsRawIpv4(s, backend);
-      if (noRaw.isPresent()) {
-        log.accept("    NOT_APPLICABLE: " + noRaw.get());
-        return new Outcome(
-            s,
-            target,
-            trace,
-            List.of(),
-            noRaw,
             Optional.empty(),
             new PeerState(
                 new NatDetection("none", false, false), false, Optional.empty(), List.of()),
