@@ -797,7 +797,8 @@ public final class Checks {
           && b[2] == 0
           && b[3] == 0
           && !(e.view() instanceof PacketView.Ike)
-          && !(e.view() instanceof PacketView.Ikev2)) {
+          && !(e.view() instanceof PacketView.Ikev2)
+          && !looksLikeIke(b, 4)) {
         wrong.add(
             Evidence.of(
                 e.ref(),
@@ -813,6 +814,25 @@ public final class Checks {
         wrong,
         esp + " ESP-in-UDP packets from the IUT, none with SPI 0",
         wrong.size() + " packets of the IUT on 4500 look like ESP with SPI 0");
+  }
+
+  /**
+   * True when {@code b} holds, from {@code at}, something with the shape of an ISAKMP/IKE header (a
+   * version byte of 1.x or 2.x, and a length field that matches what is there): IKE after the
+   * marker, even where the harness's decoder could not read the rest. It is never counted as ESP
+   * with SPI 0, so that a decoding gap of ours cannot become the IUT's failure.
+   */
+  static boolean looksLikeIke(byte[] b, int at) {
+    if (b.length < at + 28) {
+      return false;
+    }
+    int major = (b[at + 17] & 0xF0) >> 4;
+    long length =
+        ((b[at + 24] & 0xFFL) << 24)
+            | ((b[at + 25] & 0xFFL) << 16)
+            | ((b[at + 26] & 0xFFL) << 8)
+            | (b[at + 27] & 0xFFL);
+    return (major == 1 || major == 2) && length == b.length - at;
   }
 
   /**
