@@ -264,50 +264,51 @@ public final class KernelTestbed implements Testbed {
       createIutBehindNat(h, i, protectedAddress);
       return;
     }
-    if (nat == null) {
-      veth(h, "h0", i, "e0");
-      harness = new Host("harness", h, "h0", ip(HARNESS_PUBLIC), 24);
-      addr(harness);
-      addr(iut);
-      harnessPublic = harness.address();
-      capturePoints.add(new CapturePoint("harness", h, "h0"));
-    } else {
-      natNs = ns("nat");
-      veth(h, "h0", natNs, "in0");
-      veth(natNs, "out0", i, "e0");
-      harness = new Host("harness", h, "h0", ip(HARNESS_PRIVATE), 24);
-      addr(harness);
-      addr(new Host("nat", natNs, "in0", ip(NAT_PRIVATE), 24));
-      addr(new Host("nat", natNs, "out0", ip(NAT_PUBLIC), 24));
-      addr(iut);
-      Exec.check("ip", "-n", h, "route", "add", "default", "via", NAT_PRIVATE);
-      Exec.inNs(natNs, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
-      Exec.inNs(
-              natNs,
-              "sysctl",
-              "-qw",
-              "net.netfilter.nf_conntrack_udp_timeout=" + nat.udpTimeout().toSeconds())
-          .orThrow();
-      Exec.inNs(
-              natNs,
-              "sysctl",
-              "-qw",
-              "net.netfilter.nf_conntrack_udp_timeout_stream=" + nat.udpTimeout().toSeconds())
-          .orThrow();
-      // random ports from 10000 up, like most home routers: Linux would otherwise keep a
-      // privileged source port (500) below 1024, and Wireshark would then dissect the captures
-      // by the lower, well-known port instead of 500/4500
-      String udp =
-          nat.ports() == NatBehaviour.PortAllocation.RANDOM
-              ? "meta l4proto udp masquerade to :10000-65535 random"
-              : "meta l4proto udp masquerade";
-      harnessNatRules(udp);
-      harnessPublic = ip(NAT_PUBLIC);
-      capturePoints.add(new CapturePoint("harness", h, "h0"));
-      capturePoints.add(new CapturePoint("nat-public", natNs, "out0"));
-    }
+    harnessSide(h, i, "e0", HARNESS_PUBLIC, NAT_PUBLIC);
+    addr(iut);
     Exec.check(
         "ip", "-n", i, "addr", "add", protectedAddress.getHostAddress() + "/32", "dev", "lo");
+  }
+
+  /**
+   * The harness's side of the testbed, linked to {@code towardDev} in {@code towardNs} (the IUT, or
+   * the NAT in front of it): the harness on that link at {@code directAddress} when no NAT is in
+   * front of it, else behind its NAT (a namespace of its own, masquerading to {@code
+   * natPublicAddress} on that link, with the NAT's UDP timeout and port allocation).
+   */
+  private void harnessSide(
+      String h, String towardNs, String towardDev, String directAddress, String natPublicAddress) {
+    if (nat == null) {
+      veth(h, "h0", towardNs, towardDev);
+      harness = new Host("harness", h, "h0", ip(directAddress), 24);
+      addr(harness);
+      harnessPublic = harness.address();
+      capturePoints.add(new CapturePoint("harness", h, "h0"));
+      return;
+    }
+    natNs = ns("nat");
+    veth(h, "h0", natNs, "in0");
+    veth(natNs, "out0", towardNs, towardDev);
+    harness = new Host("harness", h, "h0", ip(HARNESS_PRIVATE), 24);
+    addr(harness);
+    addr(new Host("nat", natNs, "in0", ip(NAT_PRIVATE), 24));
+    addr(new Host("nat", natNs, "out0", ip(natPublicAddress), 24));
+    Exec.check("ip", "-n", h, "route", "add", "default", "via", NAT_PRIVATE);
+    Exec.inNs(natNs, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
+    for (String key : List.of("nf_conntrack_udp_timeout", "nf_conntrack_udp_timeout_stream")) {
+      Exec.inNs(natNs, "sysctl", "-qw", "net.netfilter." + key + "=" + nat.udpTimeout().toSeconds())
+          .orThrow();
+    }
+    // random ports from 10000 up, like most home routers: Linux would otherwise keep a
+    // privileged source port (500) below 1024, and Wireshark would then dissect the captures
+    // by the lower, well-known port instead of 500/4500
+    harnessNatRules(
+        nat.ports() == NatBehaviour.PortAllocation.RANDOM
+            ? "meta l4proto udp masquerade to :10000-65535 random"
+            : "meta l4proto udp masquerade");
+    harnessPublic = ip(natPublicAddress);
+    capturePoints.add(new CapturePoint("harness", h, "h0"));
+    capturePoints.add(new CapturePoint("nat-public", natNs, "out0"));
   }
 
   /** The harness NAT's masquerade on out0 (UDP as {@code udp} says, anything else as it comes). */
@@ -345,35 +346,7 @@ public final class KernelTestbed implements Testbed {
     addr(iut);
     addr(new Host("iut-nat", inat, "priv0", gateway, 24));
     Exec.check("ip", "-n", i, "route", "add", "default", "via", gateway.getHostAddress());
-    if (nat == null) {
-      veth(h, "h0", inat, "pub0");
-      harness = new Host("harness", h, "h0", ip(HARNESS_FACING_IUT_NAT), 24);
-      addr(harness);
-      harnessPublic = harness.address();
-      capturePoints.add(new CapturePoint("harness", h, "h0"));
-    } else {
-      natNs = ns("nat");
-      veth(h, "h0", natNs, "in0");
-      veth(natNs, "out0", inat, "pub0");
-      harness = new Host("harness", h, "h0", ip(HARNESS_PRIVATE), 24);
-      addr(harness);
-      addr(new Host("nat", natNs, "in0", ip(NAT_PRIVATE), 24));
-      addr(new Host("nat", natNs, "out0", ip(NAT_PUBLIC_FACING_IUT_NAT), 24));
-      Exec.check("ip", "-n", h, "route", "add", "default", "via", NAT_PRIVATE);
-      Exec.inNs(natNs, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
-      for (String key : List.of("nf_conntrack_udp_timeout", "nf_conntrack_udp_timeout_stream")) {
-        Exec.inNs(
-                natNs, "sysctl", "-qw", "net.netfilter." + key + "=" + nat.udpTimeout().toSeconds())
-            .orThrow();
-      }
-      harnessNatRules(
-          nat.ports() == NatBehaviour.PortAllocation.RANDOM
-              ? "meta l4proto udp masquerade to :10000-65535 random"
-              : "meta l4proto udp masquerade");
-      harnessPublic = ip(NAT_PUBLIC_FACING_IUT_NAT);
-      capturePoints.add(new CapturePoint("harness", h, "h0"));
-      capturePoints.add(new CapturePoint("nat-public", natNs, "out0"));
-    }
+    harnessSide(h, inat, "pub0", HARNESS_FACING_IUT_NAT, NAT_PUBLIC_FACING_IUT_NAT);
     addr(new Host("iut-nat", inat, "pub0", ip(EmulatedTestbed.IUT_NAT_PUBLIC), 24));
     Exec.inNs(inat, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
     // port forwarding: UDP 500 and 4500 of the public address go to the IUT, ports kept; what the
