@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.testng.annotations.Test;
 
 /**
@@ -20,8 +24,8 @@ import org.testng.annotations.Test;
  * against the bundled strongSwan once through the kernel NAT (namespaces and nftables) and once
  * through the emulated NAT (inside the harness), and the outcome per scenario (verdict of every
  * judged requirement, not applicable, error) must be the same. A difference is allowed only where
- * {@link #DIFFERENCES} writes it down with its reason (also in the README). Prints the wall time of
- * each backend.
+ * {@link #DIFFERENCES} writes it down with its reason (also in the README). Scenarios run several
+ * at a time, as `natt run` does; prints the time each backend took, summed over the scenarios.
  */
 public class NatBackendEquivalenceTest {
   static final Path REPORT =
@@ -59,29 +63,68 @@ public class NatBackendEquivalenceTest {
     TargetProfile target = ScenarioTest.target(settings.target());
     List<Path> files = settings.scenarioFiles();
     assertTrue(files.size() >= 15, "the suite has its scenarios: " + files);
+    // scenarios run several at a time, as `natt run` does by default (each builds namespaces and
+    // an IUT of its own); each runs on the kernel backend, then on the emulated one
+    record Pair(
+        Path file,
+        ScenarioResult kernel,
+        long kernelNanos,
+        ScenarioResult emulated,
+        long emulatedNanos) {}
+    ExecutorService pool = Executors.newFixedThreadPool(ConformanceRun.defaultJobs());
+    List<Future<Pair>> runs = new ArrayList<>();
+    try {
+      for (Path f : files) {
+        runs.add(
+            pool.submit(
+                () -> {
+                  long t0 = System.nanoTime();
+                  ScenarioResult k =
+                      ScenarioExecution.execute(
+                          f,
+                          catalog,
+                          target,
+                          KernelTestbed.NAME,
+                          REPORT.resolve("kernel"),
+                          l -> {});
+                  long t1 = System.nanoTime();
+                  ScenarioResult e =
+                      ScenarioExecution.execute(
+                          f,
+                          catalog,
+                          target,
+                          EmulatedTestbed.NAME,
+                          REPORT.resolve("emulated"),
+                          l -> {});
+                  long t2 = System.nanoTime();
+                  return new Pair(f, k, t1 - t0, e, t2 - t1);
+                }));
+      }
+    } finally {
+      pool.shutdown();
+    }
     long kernelNanos = 0;
     long emulatedNanos = 0;
     List<String> differences = new ArrayList<>();
     StringBuilder table = new StringBuilder();
-    for (Path f : files) {
-      long t0 = System.nanoTime();
-      ScenarioResult k =
-          ScenarioExecution.execute(
-              f, catalog, target, KernelTestbed.NAME, REPORT.resolve("kernel"), l -> {});
-      long t1 = System.nanoTime();
-      ScenarioResult e =
-          ScenarioExecution.execute(
-              f, catalog, target, EmulatedTestbed.NAME, REPORT.resolve("emulated"), l -> {});
-      long t2 = System.nanoTime();
-      kernelNanos += t1 - t0;
-      emulatedNanos += t2 - t1;
+    for (Future<Pair> run : runs) {
+      Pair p;
+      try {
+        p = run.get();
+      } catch (InterruptedException | ExecutionException x) {
+        throw new AssertionError("a scenario run broke: " + x, x);
+      }
+      ScenarioResult k = p.kernel();
+      ScenarioResult e = p.emulated();
+      kernelNanos += p.kernelNanos();
+      emulatedNanos += p.emulatedNanos();
       Map<String, String> ko = outcome(k);
       Map<String, String> eo = outcome(e);
-      String name = f.getFileName().toString();
+      String name = p.file().getFileName().toString();
       table.append(
           String.format(
               "  %-40s kernel %-14s %5.1f s   emulated %-14s %5.1f s%n",
-              name, k.verdict(), (t1 - t0) / 1e9, e.verdict(), (t2 - t1) / 1e9));
+              name, k.verdict(), p.kernelNanos() / 1e9, e.verdict(), p.emulatedNanos() / 1e9));
       if (!ko.equals(eo) && !DIFFERENCES.containsKey(name)) {
         differences.add(name + ":\n    kernel   " + ko + "\n    emulated " + eo);
       }
@@ -91,8 +134,9 @@ public class NatBackendEquivalenceTest {
     }
     differences.forEach(System.out::println);
     System.out.printf(
-        "NAT backends over %d scenarios: kernel %.1f s, emulated %.1f s%n%s",
-        files.size(), kernelNanos / 1e9, emulatedNanos / 1e9, table);
+        "NAT backends over %d scenarios (summed scenario times, %d at a time): kernel %.1f s,"
+            + " emulated %.1f s%n%s",
+        files.size(), ConformanceRun.defaultJobs(), kernelNanos / 1e9, emulatedNanos / 1e9, table);
     assertTrue(
         differences.isEmpty(),
         "verdicts differ between the backends:\n  " + String.join("\n  ", differences));
