@@ -62,8 +62,15 @@ import java.util.Optional;
  * <p>{@link Knobs.Deviation}s it honours: {@code NO_MARKER} (IKE on 4500 without the non-ESP
  * marker), {@code ID_PORT_500} (IDir with protocol 17, port 500), {@code REPLY_TO_PORT_500} (every
  * answer to port 500, or 4500 when the message came on 4500, of the sender's address), {@code
- * IGNORE_4500_START} (a Main Mode message 1 on 4500 is noted and not answered) and {@code
- * IGNORE_REBINDING} (after the IKE SA is up, it keeps sending to the first 4500 endpoint).
+ * IGNORE_4500_START} (a Main Mode message 1 on 4500 is noted and not answered), {@code
+ * IGNORE_REBINDING} (after the IKE SA is up, it keeps sending to the first 4500 endpoint), and for
+ * Quick Mode {@code NAT_OA_OMITTED}, {@code NAT_OA_IN_TUNNEL}, {@code NAT_OA_MALFORMED} and {@code
+ * MIXED_MODES}.
+ *
+ * <p>Quick Mode: it accepts the offered encapsulation mode (tunnel or transport) and sends NAT-OAi
+ * (the initiator's address as it came) and NAT-OAr (its own) only when it chose
+ * UDP-Encapsulated-Transport (RFC 3947 section 5.2); it keeps the initiator's NAT-OA payloads
+ * ({@link #initiatorNatOa()}) for the transport-mode checksum fix.
  */
 public final class Ikev1Responder {
   private static final int MAX_SENDS = 4;

@@ -57,6 +57,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * local port 500 to the initiator's port-500 endpoint) and, through the responder, {@code
  * IGNORE_REBINDING} (ESP and IKE keep going to the first 4500 endpoint).
  *
+ * <p>Transport mode: ESP carries the segment itself; ICMP echo requests to its own address are
+ * answered, and UDP datagrams are echoed back from the port they were sent to, after their checksum
+ * was fixed from the initiator's NAT-OA and verified (RFC 3948 section 3.1.2). The deviations
+ * no-esp-echo applies there too; the ESP deviations of tunnel mode (SPI 0, from 500) and the inner
+ * source check do not.
+ *
  * <p>Limits: ESP always travels in UDP on the port the initiator used (a knob that answers plain
  * tunnel mode changes only what Quick Mode says); one IKE SA at a time.
  */

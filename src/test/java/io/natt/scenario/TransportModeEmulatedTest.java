@@ -146,6 +146,9 @@ public class TransportModeEmulatedTest {
     assertFalse(
         without.peer().pings().stream().anyMatch(HarnessPeer.PingResult::answered),
         String.valueOf(without.peer().pings()));
+    assertTrue(
+        without.peer().pings().stream().allMatch(p -> p.detail().contains("checksum is wrong")),
+        "the replies came, and only their checksum failed: " + without.peer().pings());
   }
 
   @Test
