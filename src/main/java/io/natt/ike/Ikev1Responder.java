@@ -64,8 +64,8 @@ import java.util.Optional;
  * answer to port 500, or 4500 when the message came on 4500, of the sender's address), {@code
  * IGNORE_4500_START} (a Main Mode message 1 on 4500 is noted and not answered), {@code
  * IGNORE_REBINDING} (after the IKE SA is up, it keeps sending to the first 4500 endpoint), and for
- * Quick Mode {@code NAT_OA_OMITTED}, {@code NAT_OA_IN_TUNNEL}, {@code NAT_OA_MALFORMED} and {@code
- * MIXED_MODES}.
+ * Quick Mode {@code NAT_OA_OMITTED}, {@code NAT_OA_IN_TUNNEL}, {@code NAT_OA_MALFORMED}, {@code
+ * NAT_OA_ECHOED} and {@code MIXED_MODES}.
  *
  * <p>Quick Mode: it accepts the offered encapsulation mode (tunnel or transport) and sends NAT-OAi
  * (the initiator's address as it came) and NAT-OAr (its own) only when it chose
@@ -771,6 +771,10 @@ public final class Ikev1Responder {
             : theirs.isEmpty() ? PayloadType.NAT_OA.code() : theirs.get(0).type();
     byte[] peer = d.from().getAddress().getAddress();
     byte[] own = cfg.localAddress().getAddress();
+    if (k.has(Knobs.Deviation.NAT_OA_ECHOED) && theirs.size() >= 2) {
+      listener.note("responder: echoes the initiator's NAT-OA payloads (deviation nat-oa-echoed)");
+      return List.of(theirs.get(0), theirs.get(1));
+    }
     if (k.has(Knobs.Deviation.NAT_OA_MALFORMED)) {
       listener.note("responder: NAT-OA with ID_FQDN and reserved bytes set (nat-oa-malformed)");
       return List.of(

@@ -78,7 +78,9 @@ public record Knobs(
     /** (IUT) Sends its NAT-OA payloads with ID type ID_FQDN and non-zero reserved bytes. */
     NAT_OA_MALFORMED(false),
     /** (IUT) Answers Quick Mode with its transform twice: the chosen mode and its plain twin. */
-    MIXED_MODES(false);
+    MIXED_MODES(false),
+    /** (IUT) Sends back the initiator's own NAT-OA payloads instead of the addresses it sees. */
+    NAT_OA_ECHOED(false);
 
     private final boolean byHarness;
 

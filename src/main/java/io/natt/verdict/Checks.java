@@ -55,6 +55,7 @@ public final class Checks {
     ALL.put("3947-5.2-nat-oa-sent", QuickModeChecks::natOaSent);
     ALL.put("3947-5.2-nat-oa-format", QuickModeChecks::natOaFormat);
     ALL.put("3947-5.2-nat-oa-not-in-tunnel", QuickModeChecks::natOaNotInTunnel);
+    ALL.put("3947-5.2-nat-oa-initiator-address", QuickModeChecks::natOaInitiatorAddress);
   }
 
   private Checks() {}

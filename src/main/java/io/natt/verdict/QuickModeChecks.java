@@ -27,7 +27,11 @@ final class QuickModeChecks {
   private QuickModeChecks() {}
 
   /** A Quick Mode answer of the IUT (with its SA), and the harness's request it answers. */
-  private record Answer(TraceEntry entry, PacketView.Ike view, Optional<PacketView.Ike> request) {
+  private record Answer(TraceEntry entry, PacketView.Ike view, Optional<TraceEntry> requestEntry) {
+    Optional<PacketView.Ike> request() {
+      return requestEntry.flatMap(IkeTraffic::ike);
+    }
+
     int mode() {
       return IkeTraffic.encapsulationMode(view.all(SaPayload.class).get(0));
     }
@@ -46,20 +50,22 @@ final class QuickModeChecks {
         continue;
       }
       long mid = v.header().messageId();
-      Optional<PacketView.Ike> req =
+      Optional<TraceEntry> req =
           x.peer().stream()
               .filter(
                   s ->
                       s.direction() == Direction.SENT
                           && s.datagram().monoNanos() <= e.datagram().monoNanos())
-              .map(IkeTraffic::ike)
-              .flatMap(Optional::stream)
               .filter(
-                  i ->
-                      i.decrypted()
-                          && i.header().exchangeType() == ExchangeType.QUICK.code()
-                          && i.header().messageId() == mid
-                          && !i.all(SaPayload.class).isEmpty())
+                  s ->
+                      ike(s)
+                          .map(
+                              i ->
+                                  i.decrypted()
+                                      && i.header().exchangeType() == ExchangeType.QUICK.code()
+                                      && i.header().messageId() == mid
+                                      && !i.all(SaPayload.class).isEmpty())
+                          .orElse(false))
               .reduce((a, b) -> b);
       out.add(new Answer(e, v, req));
     }
@@ -151,6 +157,53 @@ final class QuickModeChecks {
         wrong,
         "every Quick Mode answer with UDP-Encapsulated-Transport carries NAT-OAi and NAT-OAr",
         "the IUT chose UDP-Encapsulated-Transport without sending both original addresses");
+  }
+
+  /**
+   * The responder's NAT-OAi is the initiator's address as the responder perceives it (5.2: behind a
+   * NAT, the NAT's public address), which is the source of the harness's Quick Mode message 1 at
+   * the observation point nearest to the IUT. Echoing the initiator's own NAT-OAi (its private
+   * address) gives the initiator nothing to fix its checksums with.
+   */
+  static Judgement natOaInitiatorAddress(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    List<Answer> udp =
+        answers(x).stream()
+            .filter(a -> IpsecAttr.isUdpTransport(a.mode()) && !a.natOa().isEmpty())
+            .toList();
+    if (udp.isEmpty()) {
+      return Judgement.notApplicable(
+          r, "the IUT sent no NAT-OA with a UDP-Encapsulated-Transport answer");
+    }
+    List<Evidence> wrong = new ArrayList<>();
+    for (Answer a : udp) {
+      Optional<TraceEntry> seen = a.requestEntry().flatMap(x::atIutSide);
+      if (seen.isEmpty()) {
+        return Judgement.inconclusive(
+            r,
+            "the harness's Quick Mode message 1 was not seen at "
+                + x.context().iutSidePoint()
+                + ", so the address the IUT perceived is unknown");
+      }
+      byte[] perceived = seen.get().from().getAddress().getAddress();
+      byte[] oai = a.natOa().get(0).address();
+      if (!java.util.Arrays.equals(perceived, oai)) {
+        wrong.add(
+            Evidence.of(
+                a.entry().ref(),
+                "NAT-OAi "
+                    + IdPayload.formatAddress(perceived)
+                    + " (the harness as the IUT saw it, "
+                    + seen.get().ref()
+                    + ")",
+                "NAT-OAi " + IdPayload.formatAddress(oai)));
+      }
+    }
+    return Judgement.byFindings(
+        r,
+        wrong,
+        "NAT-OAi names the initiator's address as the IUT perceived it",
+        "the IUT's NAT-OAi is not the initiator's address as the IUT perceived it");
   }
 
   /**
