@@ -311,6 +311,15 @@ public record Plan(
           .append(floats)
           .append("); vendor IDs ")
           .append(words(k.vendorIds()))
+          .append(
+              s.harness().persona().isEmpty()
+                  ? ""
+                  : " and the persona "
+                      + s.harness().persona()
+                      + "'s "
+                      + Personas.vendorIds(s.harness().persona()).stream()
+                          .map(io.natt.wire.VendorIds::name)
+                          .toList())
           .append(", NAT-D ")
           .append(word(k.natD()))
           .append(", proposal ")
