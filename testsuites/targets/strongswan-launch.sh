@@ -73,6 +73,12 @@ connections {
         esp_proposals = $esp
         mode = tunnel
       }
+      host {
+        local_ts = dynamic
+        remote_ts = dynamic
+        esp_proposals = $esp
+        mode = transport
+      }
     }
   }
   harness-am {
@@ -94,6 +100,12 @@ connections {
         remote_ts = $NATT_HARNESS_INNER_NET
         esp_proposals = $esp
         mode = tunnel
+      }
+      host {
+        local_ts = dynamic
+        remote_ts = dynamic
+        esp_proposals = $esp
+        mode = transport
       }
     }
   }

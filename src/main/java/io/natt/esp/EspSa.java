@@ -10,9 +10,12 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
- * One direction of an ESP security association (RFC 4303) in tunnel mode: seals inner IP packets
- * into ESP, opens ESP into inner packets with ICV check and a 64-packet anti-replay window. The
- * cipher decides the IV length and the padding alignment (4 bytes for AES-GCM); the ICV is the
+ * One direction of an ESP security association (RFC 4303): seals inner IP packets (tunnel mode) or
+ * transport-layer segments (transport mode, see {@link TransportChecksum} for the checksum fix
+ * behind a NAT) into ESP, opens ESP into its payload and next header with ICV check and a 64-packet
+ * anti-replay window. The
+ *
+ * <p>cipher decides the IV length and the padding alignment (4 bytes for AES-GCM); the ICV is the
  * HMAC's or, for AES-GCM, the tag (RFC 4106). Used by one thread at a time.
  *
  * @see EspCrypto for the algorithms and the KEYMAT layout (key, salt, integrity key)
@@ -52,12 +55,21 @@ public final class EspSa {
    * harness's data path; {@code natt bench} measures it).
    */
   public byte[] seal(byte[] innerPacket, SecureRandom rnd) {
+    return seal(innerPacket, NEXT_HEADER_IPV4, rnd);
+  }
+
+  /**
+   * Encrypts and authenticates a payload with the given next header: an inner IPv4 packet (4) in
+   * tunnel mode, or in transport mode the transport-layer segment itself (17 UDP, 1 ICMP, 6 TCP),
+   * whose IP header is the outer one (RFC 4303 section 3.1.1).
+   */
+  public byte[] seal(byte[] innerPacket, int nextHeader, SecureRandom rnd) {
     int ivLen = cipher.ivLength();
     int paddedLen = EspTrailer.paddedLength(innerPacket.length, cipher.blockSize());
     if (padded.length < paddedLen) {
       padded = new byte[paddedLen];
     }
-    EspTrailer.padInto(innerPacket, NEXT_HEADER_IPV4, padded, paddedLen);
+    EspTrailer.padInto(innerPacket, nextHeader, padded, paddedLen);
     long seq = nextSeq++;
     if (cipher.isAead()) {
       // RFC 4106 §3.1: the GCM IV must never repeat under a key, it need not be unpredictable;

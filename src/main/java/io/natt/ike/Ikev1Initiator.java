@@ -14,11 +14,14 @@ import io.natt.wire.IsakmpHeader;
 import io.natt.wire.IsakmpMessage;
 import io.natt.wire.KePayload;
 import io.natt.wire.NatDPayload;
+import io.natt.wire.NatOaPayload;
+import io.natt.wire.NatTVariant;
 import io.natt.wire.NoncePayload;
 import io.natt.wire.NotificationPayload;
 import io.natt.wire.NotifyType;
 import io.natt.wire.PacketView;
 import io.natt.wire.Payload;
+import io.natt.wire.PayloadType;
 import io.natt.wire.Payloads;
 import io.natt.wire.Proposal;
 import io.natt.wire.SaPayload;
@@ -55,6 +58,8 @@ public final class Ikev1Initiator {
   private boolean floated;
   private int natDPort = 500;
   private int messagesSent;
+  private List<NatOaPayload> peerNatOa = List.of();
+  private final List<Payload> extraVendorIds = new ArrayList<>();
 
   public Ikev1Initiator(PeerConfig cfg, Channel channel, PeerListener listener, SecureRandom rnd) {
     this.cfg = cfg;
@@ -194,7 +199,9 @@ public final class Ikev1Initiator {
     m1.add(new NoncePayload(ni));
     m1.add(idii);
     m1.addAll(natT.vendorIdPayloads());
+    m1.addAll(extraVendorIds);
     natDPort = localPort();
+
     PacketView.Ike r2 =
         exchangePlain(
             header(ExchangeType.AGGRESSIVE.code(), 0, 0),
@@ -229,12 +236,22 @@ public final class Ikev1Initiator {
     listener.note("IKE SA established with " + idir.identity() + " (Aggressive Mode)");
   }
 
-  /** Main Mode message 1: the SA, then the vendor IDs the knobs ask for. */
+  /** Main Mode message 1: the SA, then the vendor IDs the knobs ask for, then any others. */
   private List<Payload> message1(SaPayload sa) {
     List<Payload> m1 = new ArrayList<>();
     m1.add(sa);
     m1.addAll(natT.vendorIdPayloads());
+    m1.addAll(extraVendorIds);
     return m1;
+  }
+
+  /**
+   * Vendor IDs to announce in phase-1 message 1 after the NAT-T ones (a persona's, such as
+   * Microsoft's); they change nothing in how this side behaves.
+   */
+  public void announceAlso(List<byte[]> vendorIds) {
+    extraVendorIds.clear();
+    vendorIds.forEach(v -> extraVendorIds.add(new VendorIdPayload(v)));
   }
 
   private SaPayload phase1Sa() {
@@ -337,6 +354,19 @@ public final class Ikev1Initiator {
 
   /** Runs Quick Mode (three messages) for one ESP SA pair in tunnel mode. */
   public ChildSaKeys quickMode(IdPayload idci, IdPayload idcr) {
+    return quickMode(idci, idcr, false);
+  }
+
+  /**
+   * Runs Quick Mode for one ESP SA pair in tunnel mode or, with {@code transport}, in transport
+   * mode (RFC 3947 section 5): UDP-Encapsulated-Transport (4, or 61444 for the drafts) when NAT-D
+   * found a NAT, plain Transport (2) when it found none, unless the knob encapsulation names
+   * another value than the default 3. With a UDP-encapsulated transport mode offered, NAT-OAi (this
+   * side's address) then NAT-OAr (the IUT's address as this side sees it) follow the IDs (section
+   * 5.2); the IUT's NAT-OA payloads are kept ({@link #peerNatOa()}). One transform, so plain and
+   * UDP-encapsulated modes are never mixed in one offer (section 5.1).
+   */
+  public ChildSaKeys quickMode(IdPayload idci, IdPayload idcr, boolean transport) {
     if (!session.established()) {
       throw new IllegalStateException("Quick Mode needs an established IKE SA");
     }
@@ -344,8 +374,14 @@ public final class Ikev1Initiator {
     byte[] spiIn = randomBytes(4);
     spiIn[0] = (byte) (spiIn[0] | 0x10);
     byte[] ni2 = randomBytes(32);
-    SaPayload sa = quickModeSa(spiIn);
-    List<Payload> rest = List.of(sa, new NoncePayload(ni2), idci, idcr);
+    int offeredMode = transport ? transportMode() : cfg.knobs().encapsulationMode();
+    SaPayload sa = quickModeSa(spiIn, offeredMode);
+    List<Payload> rest = new ArrayList<>(List.of(sa, new NoncePayload(ni2), idci, idcr));
+    if (IpsecAttr.isUdpTransport(offeredMode)) {
+      int type = natT.variant().map(NatTVariant::natOaType).orElse(PayloadType.NAT_OA.code());
+      rest.add(natOa(type, cfg.localAddress().getAddress()));
+      rest.add(natOa(type, cfg.remoteAddress().getAddress()));
+    }
     byte[] hash1 = session.quickModeHash1(mid, Payloads.encodeChain(rest));
     List<Payload> qm1 = new ArrayList<>();
     qm1.add(new HashPayload(hash1));
@@ -372,14 +408,13 @@ public final class Ikev1Initiator {
       throw new IkeException("Quick Mode message 2: the chosen ESP proposal has no 4-byte SPI");
     }
     byte[] spiOut = chosen.proposals().get(0).spi();
-    int mode = cfg.knobs().encapsulationMode();
-    for (Transform t : chosen.proposals().get(0).transforms()) {
-      for (Attribute a : t.attributes()) {
-        if (a.type() == IpsecAttr.ENCAPSULATION_MODE) {
-          mode = (int) a.longValue();
-        }
-      }
-    }
+    int mode =
+        chosen.proposals().get(0).transforms().stream()
+            .findFirst()
+            .flatMap(t -> t.attribute(IpsecAttr.ENCAPSULATION_MODE))
+            .map(a -> (int) a.longValue())
+            .orElse(offeredMode);
+    peerNatOa = List.copyOf(r2.view().all(NatOaPayload.class));
     byte[] hash3 = session.quickModeHash3(mid, ni2, nr2);
     sendEncrypted(
         header(ExchangeType.QUICK.code(), IsakmpHeader.FLAG_ENCRYPTION, mid),
@@ -392,11 +427,36 @@ public final class Ikev1Initiator {
     return child;
   }
 
-  private SaPayload quickModeSa(byte[] spi) {
+  /** The NAT-OA payloads of the IUT's last Quick Mode answer (NAT-OAi, NAT-OAr), maybe none. */
+  public List<NatOaPayload> peerNatOa() {
+    return peerNatOa;
+  }
+
+  /**
+   * The transport mode to offer: the knob encapsulation when it is not the default 3, else
+   * UDP-Encapsulated-Transport of the agreed variant with a NAT detected, else Transport.
+   */
+  private int transportMode() {
+    int knob = cfg.knobs().encapsulationMode();
+    if (knob != IpsecAttr.UDP_TUNNEL) {
+      return knob;
+    }
+    if (natT.detection().natDetected()) {
+      return natT.variant().orElse(NatTVariant.RFC3947).udpTransportMode();
+    }
+    return IpsecAttr.TRANSPORT;
+  }
+
+  private static NatOaPayload natOa(int type, byte[] address) {
+    return new NatOaPayload(
+        type, address.length == 16 ? IdPayload.ID_IPV6_ADDR : IdPayload.ID_IPV4_ADDR, address);
+  }
+
+  private SaPayload quickModeSa(byte[] spi, int mode) {
     List<Attribute> attrs = new ArrayList<>();
     attrs.add(Attribute.basic(IpsecAttr.SA_LIFE_TYPE, 1));
     attrs.add(Attribute.basic(IpsecAttr.SA_LIFE_DURATION, 3600));
-    attrs.add(Attribute.basic(IpsecAttr.ENCAPSULATION_MODE, cfg.knobs().encapsulationMode()));
+    attrs.add(Attribute.basic(IpsecAttr.ENCAPSULATION_MODE, mode));
     if (cfg.espIntegrity() != EspIntegrity.NONE) {
       // a combined mode (AES-GCM) has no separate integrity algorithm, hence no attribute
       attrs.add(

@@ -19,11 +19,13 @@ import io.natt.wire.IsakmpMessage;
 import io.natt.wire.KePayload;
 import io.natt.wire.MalformedException;
 import io.natt.wire.NatDPayload;
+import io.natt.wire.NatOaPayload;
 import io.natt.wire.NoncePayload;
 import io.natt.wire.NotificationPayload;
 import io.natt.wire.NotifyType;
 import io.natt.wire.PacketView;
 import io.natt.wire.Payload;
+import io.natt.wire.PayloadType;
 import io.natt.wire.Payloads;
 import io.natt.wire.Proposal;
 import io.natt.wire.SaPayload;
@@ -60,8 +62,15 @@ import java.util.Optional;
  * <p>{@link Knobs.Deviation}s it honours: {@code NO_MARKER} (IKE on 4500 without the non-ESP
  * marker), {@code ID_PORT_500} (IDir with protocol 17, port 500), {@code REPLY_TO_PORT_500} (every
  * answer to port 500, or 4500 when the message came on 4500, of the sender's address), {@code
- * IGNORE_4500_START} (a Main Mode message 1 on 4500 is noted and not answered) and {@code
- * IGNORE_REBINDING} (after the IKE SA is up, it keeps sending to the first 4500 endpoint).
+ * IGNORE_4500_START} (a Main Mode message 1 on 4500 is noted and not answered), {@code
+ * IGNORE_REBINDING} (after the IKE SA is up, it keeps sending to the first 4500 endpoint), and for
+ * Quick Mode {@code NAT_OA_OMITTED}, {@code NAT_OA_IN_TUNNEL}, {@code NAT_OA_MALFORMED}, {@code
+ * NAT_OA_ECHOED} and {@code MIXED_MODES}.
+ *
+ * <p>Quick Mode: it accepts the offered encapsulation mode (tunnel or transport) and sends NAT-OAi
+ * (the initiator's address as it came) and NAT-OAr (its own) only when it chose
+ * UDP-Encapsulated-Transport (RFC 3947 section 5.2); it keeps the initiator's NAT-OA payloads
+ * ({@link #initiatorNatOa()}) for the transport-mode checksum fix.
  */
 public final class Ikev1Responder {
   private static final int MAX_SENDS = 4;
@@ -82,6 +91,7 @@ public final class Ikev1Responder {
   private NatTNegotiation natT;
   private final List<ChildSaKeys> children = new ArrayList<>();
   private final List<PacketView.Ike> informationals = new ArrayList<>();
+  private volatile List<NatOaPayload> initiatorNatOa = List.of();
   private byte[] lastRequest;
   private Reply lastReply;
   private boolean awaitingNext;
@@ -721,10 +731,13 @@ public final class Ikev1Responder {
     }
     s.quickModes.put(mid, q);
     ps.advance(mid, dec.lastBlock());
+    List<NatOaPayload> theirOa = dec.view().all(NatOaPayload.class);
+    initiatorNatOa = List.copyOf(theirOa);
     List<Payload> rest = new ArrayList<>();
-    rest.add(new SaPayload(offered.doi(), offered.situation(), List.of(chosen)));
+    rest.add(new SaPayload(offered.doi(), offered.situation(), List.of(mixedModes(chosen, q))));
     rest.add(new NoncePayload(q.nr));
     rest.addAll(ids);
+    rest.addAll(natOaPayloads(d, q.mode, theirOa));
     byte[] hash2 = ps.quickModeHash2(mid, q.ni, Payloads.encodeChain(rest));
     List<Payload> qm2 = new ArrayList<>();
     qm2.add(new HashPayload(hash2));
@@ -732,6 +745,80 @@ public final class Ikev1Responder {
     IsakmpHeader h = header(ExchangeType.QUICK.code(), IsakmpHeader.FLAG_ENCRYPTION, mid);
     byte[] sealed = ps.encryptInChain(h, qm2);
     answerBytes(d, sealed, new PacketView.Ike(false, h, qm2, true), true);
+  }
+
+  /**
+   * NAT-OAi (the initiator's address as it came) then NAT-OAr (the responder's own), of the agreed
+   * variant's type, only when the responder chose UDP-Encapsulated-Transport (RFC 3947 section
+   * 5.2); the deviations nat-oa-omitted, nat-oa-in-tunnel and nat-oa-malformed change that.
+   */
+  private List<Payload> natOaPayloads(Datagram d, int mode, List<NatOaPayload> theirs) {
+    Knobs k = cfg.knobs();
+    boolean udpTransport = IpsecAttr.isUdpTransport(mode);
+    if (udpTransport && k.has(Knobs.Deviation.NAT_OA_OMITTED)) {
+      listener.note("responder: no NAT-OA although it chose transport (deviation nat-oa-omitted)");
+      return List.of();
+    }
+    if (!udpTransport && !k.has(Knobs.Deviation.NAT_OA_IN_TUNNEL)) {
+      return List.of();
+    }
+    if (!udpTransport) {
+      listener.note("responder: NAT-OA in tunnel mode (deviation nat-oa-in-tunnel)");
+    }
+    int type =
+        natT != null && natT.agreed()
+            ? natT.variant().orElseThrow().natOaType()
+            : theirs.isEmpty() ? PayloadType.NAT_OA.code() : theirs.get(0).type();
+    byte[] peer = d.from().getAddress().getAddress();
+    byte[] own = cfg.localAddress().getAddress();
+    if (k.has(Knobs.Deviation.NAT_OA_ECHOED) && theirs.size() >= 2) {
+      listener.note("responder: echoes the initiator's NAT-OA payloads (deviation nat-oa-echoed)");
+      return List.of(theirs.get(0), theirs.get(1));
+    }
+    if (k.has(Knobs.Deviation.NAT_OA_MALFORMED)) {
+      listener.note("responder: NAT-OA with ID_FQDN and reserved bytes set (nat-oa-malformed)");
+      return List.of(
+          new NatOaPayload(type, IdPayload.ID_FQDN, 0x010203, peer),
+          new NatOaPayload(type, IdPayload.ID_FQDN, 0x010203, own));
+    }
+    return List.of(
+        new NatOaPayload(type, IdPayload.ID_IPV4_ADDR, peer),
+        new NatOaPayload(type, IdPayload.ID_IPV4_ADDR, own));
+  }
+
+  /**
+   * The chosen proposal, or with the deviation mixed-modes the chosen transform followed by its
+   * twin in the plain mode (1 for a tunnel mode, 2 for a transport mode).
+   */
+  private Proposal mixedModes(Proposal chosen, QuickMode q) {
+    if (!cfg.knobs().has(Knobs.Deviation.MIXED_MODES)) {
+      return chosen;
+    }
+    Transform t = chosen.transforms().get(0);
+    int plain = IpsecAttr.isTransport(q.mode) ? IpsecAttr.TRANSPORT : IpsecAttr.TUNNEL;
+    List<Attribute> attrs = new ArrayList<>();
+    for (Attribute a : t.attributes()) {
+      attrs.add(
+          a.type() == IpsecAttr.ENCAPSULATION_MODE
+              ? Attribute.basic(IpsecAttr.ENCAPSULATION_MODE, plain)
+              : a);
+    }
+    listener.note(
+        "responder: answers its transform in mode "
+            + q.mode
+            + " and again in mode "
+            + plain
+            + " (deviation mixed-modes)");
+    return new Proposal(
+        chosen.number(),
+        chosen.protocolId(),
+        chosen.spi(),
+        List.of(t, new Transform(t.number() + 1, t.transformId(), attrs)));
+  }
+
+  /** The NAT-OA payloads of the initiator's last Quick Mode message 1 (none in tunnel mode). */
+  public List<NatOaPayload> initiatorNatOa() {
+    return initiatorNatOa;
   }
 
   /** The first ESP transform the responder supports, with the encapsulation mode it answers. */

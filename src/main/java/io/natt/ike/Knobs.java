@@ -70,7 +70,17 @@ public record Knobs(
     /** (IUT) Sends its ESP-in-UDP with the SPI field zero. */
     ESP_SPI_ZERO(false),
     /** (IUT) Accepts inner packets from any source, not only the peer's Quick Mode identity. */
-    NO_INNER_SOURCE_CHECK(false);
+    NO_INNER_SOURCE_CHECK(false),
+    /** (IUT) Chooses UDP-Encapsulated-Transport without sending NAT-OAi and NAT-OAr back. */
+    NAT_OA_OMITTED(false),
+    /** (IUT) Sends NAT-OAi and NAT-OAr also when it chose a tunnel mode. */
+    NAT_OA_IN_TUNNEL(false),
+    /** (IUT) Sends its NAT-OA payloads with ID type ID_FQDN and non-zero reserved bytes. */
+    NAT_OA_MALFORMED(false),
+    /** (IUT) Answers Quick Mode with its transform twice: the chosen mode and its plain twin. */
+    MIXED_MODES(false),
+    /** (IUT) Sends back the initiator's own NAT-OA payloads instead of the addresses it sees. */
+    NAT_OA_ECHOED(false);
 
     private final boolean byHarness;
 

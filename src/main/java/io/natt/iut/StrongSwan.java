@@ -291,6 +291,12 @@ public final class StrongSwan implements Iut {
                 esp_proposals = %s
                 mode = tunnel
               }
+              host {
+                local_ts = dynamic
+                remote_ts = dynamic
+                esp_proposals = %s
+                mode = transport
+              }
             }
           }
         """
@@ -303,6 +309,7 @@ public final class StrongSwan implements Iut {
             t.localId(),
             t.protectedNet(),
             remoteTs,
+            String.join(",", t.espProposals().isEmpty() ? DEFAULT_ESP : t.espProposals()),
             String.join(",", t.espProposals().isEmpty() ? DEFAULT_ESP : t.espProposals()));
   }
 

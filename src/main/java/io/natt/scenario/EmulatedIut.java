@@ -57,6 +57,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * local port 500 to the initiator's port-500 endpoint) and, through the responder, {@code
  * IGNORE_REBINDING} (ESP and IKE keep going to the first 4500 endpoint).
  *
+ * <p>Transport mode: ESP carries the segment itself; ICMP echo requests to its own address are
+ * answered, and UDP datagrams are echoed back from the port they were sent to, after their checksum
+ * was fixed from the initiator's NAT-OA and verified (RFC 3948 section 3.1.2). The deviations
+ * no-esp-echo applies there too; the ESP deviations of tunnel mode (SPI 0, from 500) and the inner
+ * source check do not.
+ *
  * <p>Limits: ESP always travels in UDP on the port the initiator used (a knob that answers plain
  * tunnel mode changes only what Quick Mode says); one IKE SA at a time.
  */
@@ -300,6 +306,12 @@ public final class EmulatedIut implements Channel, Iut {
       trace.note("emulated IUT: ESP packet not accepted: " + e.getMessage());
       return;
     }
+    if (o.nextHeader() != EspSa.NEXT_HEADER_IPV4
+        && child != null
+        && io.natt.wire.IpsecAttr.isTransport(child.encapsulationMode())) {
+      answerTransport(d, esp, o);
+      return;
+    }
     trace.record(Direction.RECEIVED, d, new PacketView.Esp(esp.esp(), Optional.of(o.inner())));
     responder.authenticated(d.from(), d.to().getPort(), "a valid ESP packet");
     espLocalPort = d.to().getPort();
@@ -317,6 +329,58 @@ public final class EmulatedIut implements Channel, Iut {
       return;
     }
     answerEcho(o.inner());
+  }
+
+  /**
+   * Transport mode: the segment comes in the outer IPv4 header (the initiator as it came, this
+   * IUT's own address); a UDP checksum is fixed with the initiator's NAT-OA (RFC 3948 section
+   * 3.1.2) and must then be valid. An ICMP echo request is answered, and a UDP datagram is echoed
+   * back from the port it was sent to (L2TP's 1701 in the persona's scenarios), its checksum over
+   * this IUT's own addresses, as a host computes it.
+   */
+  private void answerTransport(Datagram d, PacketView.Esp esp, EspSa.Opened o) {
+    TransportMode t =
+        TransportMode.responder(
+            responder.initiatorNatOa(),
+            cfg.localAddress(),
+            (Inet4Address) responder.remoteEndpoint().getAddress());
+    byte[] ip = t.received(o.nextHeader(), o.inner());
+    trace.record(Direction.RECEIVED, d, new PacketView.Esp(esp.esp(), Optional.of(ip)));
+    responder.authenticated(d.from(), d.to().getPort(), "a valid ESP packet");
+    espLocalPort = d.to().getPort();
+    if (cfg.knobs().has(Knobs.Deviation.NO_ESP_ECHO)) {
+      trace.note("emulated IUT: no echo reply (deviation no-esp-echo)");
+      return;
+    }
+    try {
+      Ipv4Packet p = Ipv4Packet.decode(ip);
+      byte[] segment;
+      if (p.protocol() == Ipv4Packet.ICMP) {
+        IcmpMessage icmp = IcmpMessage.decode(new WireReader(p.payload()));
+        if (icmp.type() != IcmpMessage.ECHO_REQUEST) {
+          return;
+        }
+        segment = IcmpMessage.echoReply(icmp.echoId(), icmp.echoSeq(), icmp.echoData()).encode();
+      } else if (p.protocol() == Ipv4Packet.UDP) {
+        io.natt.wire.UdpDatagram u = io.natt.wire.UdpDatagram.decode(p.payload());
+        if (!u.checksumValid(p.src(), p.dst())) {
+          trace.note("emulated IUT: transport-mode UDP with a wrong checksum after the NAT-OA fix");
+          return;
+        }
+        segment = t.udpSegment(u.dstPort(), u.srcPort(), u.payload());
+      } else {
+        return;
+      }
+      byte[] sealed = out.seal(segment, p.protocol(), random);
+      Datagram sent = transport.send(espLocalPort, responder.remoteEndpoint(), sealed);
+      trace.record(
+          Direction.SENT,
+          sent,
+          new PacketView.Esp(EspPacket.decode(sealed), Optional.of(t.sent(p.protocol(), segment))));
+      echoReplies.incrementAndGet();
+    } catch (MalformedException e) {
+      trace.note("emulated IUT: transport-mode segment does not decode: " + e.getMessage());
+    }
   }
 
   /** Answers an ICMP echo request for the protected network through the tunnel. */

@@ -47,6 +47,7 @@ public final class HarnessPeer implements Channel, AutoCloseable {
   private Ikev1Initiator ike;
   private EspSa in;
   private EspSa out;
+  private TransportMode transportMode;
 
   public HarnessPeer(DatagramPort transport, Trace trace, SecureRandom random) {
     this.transport = transport;
@@ -63,10 +64,16 @@ public final class HarnessPeer implements Channel, AutoCloseable {
     this.ike = engine;
   }
 
-  /** Installs the ESP SA pair of a finished Quick Mode. */
+  /** Installs the ESP SA pair of a finished Quick Mode (tunnel mode until {@link #transport}). */
   public void install(ChildSaKeys k) {
     in = new EspSa(k.spiIn(), k.cipher(), k.encIn(), k.integrity(), k.authIn());
     out = new EspSa(k.spiOut(), k.cipher(), k.encOut(), k.integrity(), k.authOut());
+    transportMode = null;
+  }
+
+  /** The installed SA pair is in transport mode, with these selectors and original addresses. */
+  void transport(TransportMode t) {
+    this.transportMode = t;
   }
 
   // ------------------------------------------------------------------ Channel
@@ -110,8 +117,12 @@ public final class HarnessPeer implements Channel, AutoCloseable {
       byte[] raw = d.payload();
       try {
         EspSa.Opened o = in.open(raw);
-        innerReceived.add(o.inner());
-        trace.record(Direction.RECEIVED, d, new PacketView.Esp(esp.esp(), Optional.of(o.inner())));
+        byte[] inner =
+            transportMode != null && o.nextHeader() != EspSa.NEXT_HEADER_IPV4
+                ? transportMode.received(o.nextHeader(), o.inner())
+                : o.inner();
+        innerReceived.add(inner);
+        trace.record(Direction.RECEIVED, d, new PacketView.Esp(esp.esp(), Optional.of(inner)));
       } catch (EspException e) {
         trace.record(Direction.RECEIVED, d, esp);
         trace.note("ESP packet not accepted: " + e.getMessage());
@@ -212,7 +223,95 @@ public final class HarnessPeer implements Channel, AutoCloseable {
     return results;
   }
 
+  /**
+   * In transport mode, {@code count} requests for each size to the IUT's own address: ICMP echo
+   * requests when the selectors name no protocol, else UDP datagrams between the selectors' port on
+   * both ends (1701: L2TP), which the IUT is to echo. A UDP reply counts when its checksum, fixed
+   * with the IUT's NAT-OA (RFC 3948 section 3.1.2), is valid and the data comes back.
+   */
+  List<PingResult> pingTransport(int count, List<Integer> sizes, Duration wait) {
+    if (out == null || transportMode == null) {
+      throw new IllegalStateException("no transport-mode ESP SA installed");
+    }
+    List<PingResult> results = new ArrayList<>();
+    int id = random.nextInt(0xffff);
+    List<Integer> rounds = sizes.isEmpty() ? java.util.Collections.singletonList(null) : sizes;
+    int seq = 0;
+    for (Integer size : rounds) {
+      for (int k = 0; k < count; k++) {
+        seq++;
+        byte[] data = size == null ? defaultData(seq) : echoData(seq, size);
+        boolean udp = transportMode.udp();
+        int proto = udp ? Ipv4Packet.UDP : Ipv4Packet.ICMP;
+        byte[] segment =
+            udp
+                ? transportMode.udpSegment(transportMode.udpPort(), transportMode.udpPort(), data)
+                : IcmpMessage.echoRequest(id, seq, data).encode();
+        byte[] esp = out.seal(segment, proto, random);
+        long t0 = System.nanoTime();
+        Datagram d = transport.send(ike.localPort(), ike.remoteEndpoint(), esp);
+        trace.record(
+            Direction.SENT,
+            d,
+            new PacketView.Esp(
+                EspPacket.decode(esp), Optional.of(transportMode.sent(proto, segment))));
+        results.add(
+            udp
+                ? awaitUdpReply(data, seq, t0, wait)
+                : awaitReply(transportMode.own(), transportMode.peer(), id, seq, data, t0, wait));
+      }
+    }
+    return results;
+  }
+
+  /** A UDP echo from the IUT's selector port back to the harness's, with the request's data. */
+  private PingResult awaitUdpReply(byte[] data, int seq, long t0, Duration wait) {
+    long deadline = t0 + wait.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (byte[] p : List.copyOf(innerReceived)) {
+        try {
+          Ipv4Packet ip = Ipv4Packet.decode(p);
+          if (ip.protocol() != Ipv4Packet.UDP) {
+            continue;
+          }
+          io.natt.wire.UdpDatagram u = io.natt.wire.UdpDatagram.decode(ip.payload());
+          if (u.srcPort() != transportMode.udpPort()
+              || !java.util.Arrays.equals(u.payload(), data)) {
+            continue;
+          }
+          innerReceived.remove(p);
+          double rtt = (System.nanoTime() - t0) / 1e6;
+          boolean valid = u.checksumValid(ip.src(), ip.dst());
+          return new PingResult(
+              seq,
+              valid,
+              rtt,
+              valid
+                  ? "UDP reply decrypted, checksum valid after the NAT-OA fix, "
+                      + data.length
+                      + " data bytes echoed"
+                  : "UDP reply whose checksum is wrong after the NAT-OA fix (RFC 3948 3.1.2)");
+        } catch (MalformedException e) {
+          trace.note("inner packet does not decode: " + e.getMessage());
+          innerReceived.remove(p);
+        }
+      }
+      Optional<Datagram> d =
+          transport.receive(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      d.ifPresent(
+          x -> {
+            if (isIke(x)) {
+              pendingIke.add(x);
+            } else {
+              handleNonIke(x);
+            }
+          });
+    }
+    return new PingResult(seq, false, -1, "no UDP reply within " + wait.toMillis() + " ms");
+  }
+
   private static byte[] defaultData(int seq) {
+
     return ("natt-conformance " + seq).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 

@@ -311,6 +311,15 @@ public record Plan(
           .append(floats)
           .append("); vendor IDs ")
           .append(words(k.vendorIds()))
+          .append(
+              s.harness().persona().isEmpty()
+                  ? ""
+                  : " and the persona "
+                      + s.harness().persona()
+                      + "'s "
+                      + Personas.vendorIds(s.harness().persona()).stream()
+                          .map(io.natt.wire.VendorIds::name)
+                          .toList())
           .append(", NAT-D ")
           .append(word(k.natD()))
           .append(", proposal ")
@@ -334,6 +343,16 @@ public record Plan(
 
     @Override
     public String quickMode(Scenario.Step.QuickMode st) {
+      if (st.transport()) {
+        return "Quick Mode messages 1,3 (transport mode: UDP-Encapsulated-Transport with NAT-OA"
+            + " when NAT-D finds a NAT, else Transport; ESP "
+            + proposals.esp()
+            + ", harness <-> "
+            + target.address().getHostAddress()
+            + (st.protocol() == 0 ? "" : ", UDP port " + st.port())
+            + ") "
+            + onIkePort(ikePort());
+      }
       return "Quick Mode messages 1,3 ("
           + st.mode()
           + " mode, encapsulation mode "
@@ -350,6 +369,15 @@ public record Plan(
 
     @Override
     public String espPing(Scenario.Step.EspPing st) {
+      if (st.to().equals("iut")) {
+        inside.add(target.address());
+        return "ESP in UDP, transport mode, "
+            + st.count()
+            + " requests (ICMP echo, or UDP on the Quick Mode's port) to the IUT's own address "
+            + target.address().getHostAddress()
+            + ", "
+            + onIkePort(ikePort());
+      }
       Inet4Address dst =
           st.to().equals("iut.protected") ? target.protectedHost() : Runner.ip(st.to());
       inside.add(dst);

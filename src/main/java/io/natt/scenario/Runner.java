@@ -398,6 +398,7 @@ public final class Runner {
           peer = p;
           cfg = peerConfig();
           ike = new Ikev1Initiator(cfg, peer, peer.recorder(), rnd);
+          ike.announceAlso(Personas.vendorIds(s.harness().persona()));
           peer.attach(ike);
           runSteps();
           peer.drain(Duration.ofMillis(300));
@@ -720,21 +721,28 @@ public final class Runner {
             + ike.natDetection().natTVariant()
             + (ike.floated() ? ", on 4500" : "");
       } else if (step instanceof Scenario.Step.QuickMode q) {
-        if (!q.mode().equals("tunnel")) {
-          throw new SetupException(
-              "quick-mode mode: " + q.mode() + " is not supported yet (tunnel only)");
+        if (q.transport()) {
+          child = TransportMode.quickMode(ike, cfg, q);
+          peer.install(child);
+          peer.transport(TransportMode.of(ike, cfg, q));
+        } else {
+          child =
+              ike.quickMode(
+                  IdPayloads.host(testbed.harnessInnerAddress()),
+                  IdPayloads.subnet(cfg.remoteNet(), cfg.remotePrefix()));
+          peer.install(child);
         }
-        child =
-            ike.quickMode(
-                IdPayloads.host(testbed.harnessInnerAddress()),
-                IdPayloads.subnet(cfg.remoteNet(), cfg.remotePrefix()));
-        peer.install(child);
         SaKeysOf.esp(child).forEach(trace::addKeys);
         // IKEv1 without the commit bit: the responder installs its SAs only after HASH(3), so
         // ESP sent at once can overtake that; a real client's first packet comes later too
         return child + " (then " + awaitInstalled(child) + ")";
       } else if (step instanceof Scenario.Step.EspPing e) {
+        if (e.to().equals("iut")) {
+          List<HarnessPeer.PingResult> r = peer.pingTransport(e.count(), e.sizes(), replyWait());
+          return TransportMode.describe(r, pings);
+        }
         Inet4Address to = e.to().equals("iut.protected") ? target.protectedHost() : ip(e.to());
+
         if (!inside(to, cfg.remoteNet(), cfg.remotePrefix())) {
           // the interlock's inner half: inside the tunnel only to the target's protected network
           throw new SetupException(

@@ -83,7 +83,12 @@ public record Scenario(
   public record NatSpec(String mapping, String filtering, String ports, Duration udpTimeout) {}
 
   /** The harness's role, IKE settings and behaviour knobs. */
-  public record HarnessSpec(String role, IkeSpec ike, Knobs knobs) {}
+  public record HarnessSpec(String role, IkeSpec ike, Knobs knobs, String persona) {
+    /** Without a persona. */
+    public HarnessSpec(String role, IkeSpec ike, Knobs knobs) {
+      this(role, ike, knobs, "");
+    }
+  }
 
   /**
    * What a scenario wants when the target profile lists the proposals it accepts and the scenario's
@@ -167,8 +172,19 @@ public record Scenario(
      * Quick Mode to one ESP SA pair.
      *
      * @param mode tunnel or transport
+     * @param protocol the IP protocol both Quick Mode IDs name (transport only; 0: any)
+     * @param port the port both Quick Mode IDs name (with protocol 17 or 6; 0: any)
      */
-    record QuickMode(int line, String mode) implements Step {
+    record QuickMode(int line, String mode, int protocol, int port) implements Step {
+      /** Any protocol, any port. */
+      public QuickMode(int line, String mode) {
+        this(line, mode, 0, 0);
+      }
+
+      public boolean transport() {
+        return mode.equals("transport");
+      }
+
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.quickMode(this);

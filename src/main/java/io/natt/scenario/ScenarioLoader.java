@@ -53,7 +53,7 @@ public final class ScenarioLoader {
   static final List<String> NAT_KEYS = List.of("mapping", "filtering", "ports", "udp-timeout");
   static final List<String> HARNESS_PLACE_KEYS = List.of("behind");
   static final List<String> IUT_PLACE_KEYS = List.of("behind", "forward");
-  static final List<String> HARNESS_KEYS = List.of("role", "ike", "knobs");
+  static final List<String> HARNESS_KEYS = List.of("role", "ike", "knobs", "persona");
   static final List<String> IKE_KEYS =
       List.of("version", "exchange", "auth", "proposal", "esp", "if-not-accepted");
   static final List<String> KNOB_KEYS =
@@ -87,6 +87,8 @@ public final class ScenarioLoader {
   private boolean phase1Seen;
   private boolean quickModeSeen;
   private boolean kindKnown;
+  private Personas.Persona persona;
+  private boolean transportSeen;
 
   private ScenarioLoader(Path file, Set<String> known, Testbed.Backend backend) {
     this.file = file;
@@ -97,7 +99,7 @@ public final class ScenarioLoader {
   private static Map<String, List<String>> steps() {
     Map<String, List<String>> m = new LinkedHashMap<>();
     m.put("phase1", List.of());
-    m.put("quick-mode", List.of("mode"));
+    m.put("quick-mode", List.of("mode", "protocol", "port"));
     m.put("esp-ping", List.of("to", "count", "size", "udp-checksum", "from"));
     m.put("wait", List.of());
     m.put("expect-keepalive", List.of("from", "within"));
@@ -468,8 +470,10 @@ public final class ScenarioLoader {
               return r;
             },
             "initiator");
+    persona = read(h, "persona", ScenarioLoader::persona, null);
     IkeSpec ike = read(h, "ike", this::ike, null);
-    Knobs knobs = read(h, "knobs", n -> knobs(n, p, Knobs.Side.HARNESS), Knobs.rfc3947());
+    Knobs base = persona == null ? Knobs.rfc3947() : persona.knobs();
+    Knobs knobs = read(h, "knobs", n -> knobs(n, p, Knobs.Side.HARNESS, base), base);
     if (ike != null
         && ike.exchange().equals("aggressive")
         && knobs.floatAt() == Knobs.FloatMode.EARLY
@@ -482,7 +486,52 @@ public final class ScenarioLoader {
                       + " Mode learns of the NAT in message 2 and floats at message 3 with"
                       + " at-message-5"));
     }
-    return new HarnessSpec(role, ike, knobs);
+    return new HarnessSpec(role, ike, knobs, persona == null ? "" : persona.name());
+  }
+
+  private static Personas.Persona persona(YamlNode n) {
+    String name = n.string();
+    return Personas.get(name)
+        .orElseThrow(
+            () ->
+                n.error(
+                    "unknown persona '"
+                        + name
+                        + "'"
+                        + YamlNode.hint(name, Personas.names())
+                        + "; known personas: "
+                        + String.join(", ", Personas.names())));
+  }
+
+  /**
+   * An ike key the persona also sets: absent, the persona's value; the same, fine; another value is
+   * refused, since the persona would then not be what it says.
+   */
+  private String personaValue(YamlMap ike, String key, String own, String fallback) {
+    if (persona == null) {
+      return own;
+    }
+    String theirs =
+        switch (key) {
+          case "exchange" -> persona.exchange();
+          case "proposal" -> persona.proposal();
+          default -> persona.esp();
+        };
+    if (ike.has(key) && !own.equals(theirs)) {
+      p.add(
+          ike.get(key)
+              .error(
+                  "the persona "
+                      + persona.name()
+                      + " uses "
+                      + key
+                      + " "
+                      + theirs
+                      + "; remove '"
+                      + key
+                      + "' or the persona"));
+    }
+    return ike.has(key) ? own : theirs;
   }
 
   private IkeSpec ike(YamlNode node) {
@@ -506,6 +555,9 @@ public final class ScenarioLoader {
     String auth = read(ike, "auth", n -> n.oneOf("psk"), "psk");
     String proposal = read(ike, "proposal", ProposalGrammar::phase1, DEFAULT_PROPOSAL);
     String esp = read(ike, "esp", ProposalGrammar::esp, DEFAULT_ESP);
+    exchange = personaValue(ike, "exchange", exchange, "main");
+    proposal = personaValue(ike, "proposal", proposal, DEFAULT_PROPOSAL);
+    esp = personaValue(ike, "esp", esp, DEFAULT_ESP);
     Scenario.IfNotAccepted ifNotAccepted =
         read(
             ike,
@@ -528,8 +580,12 @@ public final class ScenarioLoader {
    * value); a value that side would not act on is a mistake.
    */
   static Knobs knobs(YamlNode node, Problems p, Knobs.Side side) {
+    return knobs(node, p, side, Knobs.rfc3947());
+  }
+
+  /** As above, each knob the file leaves out taken from {@code d} (a persona's knobs). */
+  static Knobs knobs(YamlNode node, Problems p, Knobs.Side side, Knobs d) {
     YamlMap k = node.map().allowedKeys(p, KNOB_KEYS);
-    Knobs d = Knobs.rfc3947();
     List<Knobs.VendorIdChoice> vids = d.vendorIds();
     if (k.has("vendor-ids")) {
       vids =
@@ -678,25 +734,16 @@ public final class ScenarioLoader {
         if (!afterPhase1) {
           p.add(item.error("quick-mode needs an earlier phase1 step"));
         }
-        String mode = "tunnel";
-        if (value != null) {
-          YamlMap m = value.map().allowedKeys(p, STEPS.get(kind));
-          mode =
-              read(
-                  m,
-                  "mode",
-                  n -> {
-                    String md = n.oneOf("tunnel", "transport");
-                    if (md.equals("transport")) {
-                      throw n.error(
-                          "transport is not supported by the harness's engine yet (tunnel"
-                              + " only)");
-                    }
-                    return md;
-                  },
-                  mode);
+        if (value == null) {
+          transportSeen = persona != null && persona.mode().equals("transport");
+          yield persona == null
+              ? new Step.QuickMode(line, "tunnel")
+              : new Step.QuickMode(line, persona.mode(), persona.protocol(), persona.port());
         }
-        yield new Step.QuickMode(line, mode);
+        YamlMap m = value.map().allowedKeys(p, STEPS.get(kind));
+        Step.QuickMode qm = quickMode(m, line);
+        transportSeen = qm.transport();
+        yield qm;
       }
       case "esp-ping" -> {
         if (!afterQuickMode) {
@@ -711,8 +758,16 @@ public final class ScenarioLoader {
                 "to",
                 to -> {
                   String t = to.string();
-                  if (!t.equals("iut.protected") && !YamlNode.isIpv4(t)) {
-                    throw to.expected("iut.protected or an IPv4 address");
+                  if (!t.equals("iut.protected") && !t.equals("iut") && !YamlNode.isIpv4(t)) {
+                    throw to.expected("iut.protected, iut or an IPv4 address");
+                  }
+                  if (t.equals("iut") != transportSeen) {
+                    throw to.error(
+                        transportSeen
+                            ? "the last quick-mode is in transport mode, whose ends are the two"
+                                + " hosts: write 'to: iut' (the IUT's own address)"
+                            : "'to: iut' is for a transport-mode SA (quick-mode: { mode:"
+                                + " transport }); a tunnel leads to iut.protected");
                   }
                   return t;
                 },
@@ -722,6 +777,12 @@ public final class ScenarioLoader {
         boolean zero = read(m, "udp-checksum", n -> n.oneOf("valid", "zero").equals("zero"), false);
         boolean spoofed =
             read(m, "from", n -> n.oneOf("harness", "spoofed").equals("spoofed"), false);
+        if (transportSeen && (zero || spoofed)) {
+          p.add(
+              item.error(
+                  "esp-ping in transport mode sends plain requests to the IUT itself;"
+                      + " udp-checksum: zero and from: spoofed are for a tunnel"));
+        }
         if (zero && spoofed) {
           p.add(item.error("esp-ping: from: spoofed and udp-checksum: zero cannot go together"));
         }
@@ -745,6 +806,48 @@ public final class ScenarioLoader {
       case "replay" -> replay(item, settings(item, value, kind));
       default -> throw new IllegalStateException(kind); // STEPS and the switch agree
     };
+  }
+
+  /**
+   * The settings of a quick-mode step: mode (tunnel or transport) and, in transport mode, the
+   * protocol (udp) and port both Quick Mode IDs name (udp 1701: L2TP).
+   */
+  private Step.QuickMode quickMode(YamlMap m, int line) {
+    String mode =
+        read(
+            m,
+            "mode",
+            n -> {
+              String md = n.oneOf("tunnel", "transport");
+              if (persona != null && !md.equals(persona.mode())) {
+                throw n.error(
+                    "the persona "
+                        + persona.name()
+                        + " negotiates "
+                        + persona.mode()
+                        + " mode; remove 'mode' or the persona");
+              }
+              return md;
+            },
+            persona == null ? "tunnel" : persona.mode());
+    boolean fromPersona = persona != null && !m.has("protocol") && !m.has("port");
+    int protocol =
+        fromPersona
+            ? persona.protocol()
+            : read(m, "protocol", n -> n.oneOf("udp").equals("udp") ? 17 : 0, 0);
+    int port = fromPersona ? persona.port() : read(m, "port", n -> n.integer(1, 65535), 0);
+
+    if (mode.equals("tunnel") && m.has("protocol")) {
+      p.add(
+          m.keyNode("protocol")
+              .error(
+                  "protocol and port selectors are for mode: transport; in tunnel mode the"
+                      + " harness's esp-ping sends ICMP between its inner address and the"
+                      + " protected network"));
+    } else if (m.has("port") && !m.has("protocol")) {
+      p.add(m.keyNode("port").error("a port needs its protocol (protocol: udp)"));
+    }
+    return new Step.QuickMode(line, mode, protocol, port);
   }
 
   /** A NAT of the topology that the harness sits behind (the runner acts on that NAT only). */

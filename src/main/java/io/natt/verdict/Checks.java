@@ -50,6 +50,12 @@ public final class Checks {
     ALL.put("3948-4-keepalive-behind-nat", Checks::keepaliveBehindNat);
     ALL.put("3948-2.1-spi-nonzero", Checks::spiNonZero);
     ALL.put("3948-3.1.1-inner-source", Checks::innerSource);
+    ALL.put("3947-5.1-transport-encap-mode", QuickModeChecks::transportEncapsulationMode);
+    ALL.put("3947-5.1-no-mixed-modes", QuickModeChecks::noMixedModes);
+    ALL.put("3947-5.2-nat-oa-sent", QuickModeChecks::natOaSent);
+    ALL.put("3947-5.2-nat-oa-format", QuickModeChecks::natOaFormat);
+    ALL.put("3947-5.2-nat-oa-not-in-tunnel", QuickModeChecks::natOaNotInTunnel);
+    ALL.put("3947-5.2-nat-oa-initiator-address", QuickModeChecks::natOaInitiatorAddress);
   }
 
   private Checks() {}

@@ -71,6 +71,21 @@ public final class IpsecAttr {
     };
   }
 
+  /** UDP-Encapsulated-Transport: 4 (RFC 3947) or 61444 (drafts). */
+  public static boolean isUdpTransport(int mode) {
+    return mode == UDP_TRANSPORT || mode == UDP_TRANSPORT_DRAFT;
+  }
+
+  /** A transport mode of any kind: 2, 4 or 61444 (the others are tunnel modes). */
+  public static boolean isTransport(int mode) {
+    return mode == TRANSPORT || isUdpTransport(mode);
+  }
+
+  /** A UDP-encapsulated mode of any variant: 3, 4, 61443, 61444. */
+  public static boolean isUdpEncapsulated(int mode) {
+    return mode == UDP_TUNNEL || mode == UDP_TUNNEL_DRAFT || isUdpTransport(mode);
+  }
+
   /** Readable name of an encapsulation mode. */
   public static String encapsulationName(int mode) {
     return switch (mode) {

@@ -60,6 +60,12 @@ public final class VendorIds {
   public static final byte[] CISCO_UNITY =
       define("Cisco Unity 1.0", "12f5f28c457168a9702d9fe274cc0100");
   public static final byte[] STRONGSWAN = define("strongSwan", "882fe56d6fd20dbc2251613b2ebe5beb");
+  // Microsoft: MD5("MS NT5 ISAKMPOAKLEY") then a 4-byte version (4: Windows XP SP2 and Server
+  // 2003); MD5("FRAGMENTATION"), the IKE fragmentation VID Windows announces alongside
+  public static final byte[] MS_NT5_ISAKMPOAKLEY_V4 =
+      define("MS NT5 ISAKMPOAKLEY v4", "1e2b516905991c7d7c96fcbfb587e46100000004");
+  public static final byte[] MS_FRAGMENTATION =
+      define("FRAGMENTATION", "4048b7d56ebce88525e7de7f00d6c2d3");
 
   // Aliases spelled after the defining strings (used by the IKE engine).
   public static final byte[] RFC3947 = RFC_3947;

@@ -162,7 +162,25 @@ public class ScenarioLoaderTest {
   }
 
   @Test
+  public void aPersonaGivesItsDefaultsAndTheFileOverridesKnobs() {
+    Scenario s = ScenarioLoader.load(FIXTURES.resolve("good/transport-persona.yaml"), Set.of());
+    assertEquals(s.harness().persona(), "windows-xp-l2tp");
+    assertEquals(
+        s.harness().ike(),
+        new Scenario.IkeSpec(1, "main", "psk", "3des-sha1-modp1024", "3des-sha1"));
+    assertEquals(s.harness().knobs().vendorIds(), List.of(Knobs.VendorIdChoice.DRAFT_02N));
+    // the file's keepalive overrides the persona's 20 s
+    assertEquals(s.harness().knobs().keepaliveInterval(), Duration.ofSeconds(5));
+    // a bare quick-mode is the persona's: transport, UDP port 1701
+    assertEquals(s.steps().get(1), new Scenario.Step.QuickMode(14, "transport", 17, 1701));
+    assertEquals(((Scenario.Step.EspPing) s.steps().get(2)).to(), "iut");
+    assertEquals(Personas.vendorIds("windows-xp-l2tp").size(), 2);
+    assertTrue(Personas.vendorIds("").isEmpty());
+  }
+
+  @Test
   public void aBackendLimitIsAnErrorOnlyForThatBackend() {
+
     Path f = FIXTURES.resolve("good/filtering-endpoint-independent.yaml");
     ScenarioLoader.load(f, Set.of(), io.natt.nat.EmulatedTestbed.BACKEND);
     LoadException e =
