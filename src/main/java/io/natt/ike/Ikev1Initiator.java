@@ -55,6 +55,7 @@ public final class Ikev1Initiator {
   private boolean floated;
   private int natDPort = 500;
   private int messagesSent;
+  private boolean initialContact;
 
   public Ikev1Initiator(PeerConfig cfg, Channel channel, PeerListener listener, SecureRandom rnd) {
     this.cfg = cfg;
@@ -155,7 +156,8 @@ public final class Ikev1Initiator {
     detectNatAndFloat(r4, "Main Mode message 4", "Main Mode message 5");
     IdPayload idii = IdPayloads.phase1(cfg.localId(), cfg.knobs(), "IDii", listener::note);
     byte[] hashI = session.hashI(Payloads.body(idii));
-    List<Payload> m5 = List.of(idii, new HashPayload(hashI));
+    List<Payload> m5 = new ArrayList<>(List.of(idii, new HashPayload(hashI)));
+    m5.addAll(initialContactPayload());
     Phase1Session.Decrypted r6 =
         exchangeEncrypted(
             header(ExchangeType.IDENTITY_PROTECTION.code(), IsakmpHeader.FLAG_ENCRYPTION, 0),
@@ -221,12 +223,35 @@ public final class Ikev1Initiator {
       m3.addAll(natDPayloads());
     }
     m3.add(new HashPayload(session.hashI(Payloads.body(idii))));
+    m3.addAll(initialContactPayload());
     sendEncrypted(
         header(ExchangeType.AGGRESSIVE.code(), IsakmpHeader.FLAG_ENCRYPTION, 0),
         m3,
         "Aggressive Mode message 3");
     session.finishPhase1();
     listener.note("IKE SA established with " + idir.identity() + " (Aggressive Mode)");
+  }
+
+  /**
+   * Whether the next phase 1 ends with the INITIAL-CONTACT notification (RFC 2407 section 4.6.3.3,
+   * protocol ISAKMP, SPI the two cookies), after HASH_I in Main Mode message 5 or Aggressive Mode
+   * message 3: "I have no other SA with you", which RFC 3947 section 6 asks the receiver to act on
+   * by the sender's ID, never by its address and port.
+   */
+  public void initialContact(boolean on) {
+    initialContact = on;
+  }
+
+  private List<Payload> initialContactPayload() {
+    if (!initialContact) {
+      return List.of();
+    }
+    byte[] spi = new byte[16];
+    System.arraycopy(session.initiatorCookie(), 0, spi, 0, 8);
+    System.arraycopy(session.responderCookie(), 0, spi, 8, 8);
+    return List.of(
+        io.natt.wire.NotificationPayload.of(
+            io.natt.wire.IpsecAttr.PROTO_ISAKMP, NotifyType.INITIAL_CONTACT.code(), spi));
   }
 
   /** Main Mode message 1: the SA, then the vendor IDs the knobs ask for. */

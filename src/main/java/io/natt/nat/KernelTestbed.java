@@ -72,6 +72,7 @@ public final class KernelTestbed implements Testbed {
           return KernelTestbed.build(
               r.layout().harnessBehind().stream().findFirst().map(Nat::behaviour),
               !r.layout().iutBehind().isEmpty(),
+              r.layout().clients(),
               r.iutAddress(),
               r.protectedHost());
         }
@@ -103,6 +104,8 @@ public final class KernelTestbed implements Testbed {
 
   private final NatBehaviour nat;
   private final boolean iutBehindNat;
+  private int clients = 1;
+  private final List<Host> extraClients = new ArrayList<>();
   private String natNs;
   private Inet4Address iutSeenAs;
   private Host harness;
@@ -136,6 +139,16 @@ public final class KernelTestbed implements Testbed {
       boolean iutBehindNat,
       Inet4Address iutAddress,
       Inet4Address protectedAddress) {
+    return build(harnessNat, iutBehindNat, 1, iutAddress, protectedAddress);
+  }
+
+  /** The same, with {@code clients} client hosts behind the harness's NAT ({@link ClientHosts}). */
+  static KernelTestbed build(
+      Optional<NatBehaviour> harnessNat,
+      boolean iutBehindNat,
+      int clients,
+      Inet4Address iutAddress,
+      Inet4Address protectedAddress) {
     harnessNat
         .flatMap(n -> refusal("in front of the harness", n))
         .ifPresent(
@@ -145,6 +158,7 @@ public final class KernelTestbed implements Testbed {
     requireRoot();
     NetNs.removeLeftovers();
     KernelTestbed t = new KernelTestbed(harnessNat.orElse(null), iutBehindNat);
+    t.clients = clients;
     try {
       t.create(iutAddress, protectedAddress);
       return t;
@@ -213,6 +227,10 @@ public final class KernelTestbed implements Testbed {
   /** Why the kernel backend cannot build the layout, if it cannot. */
   static Optional<String> refusal(Layout layout) {
     Optional<String> iutPlace = EmulatedTestbed.iutPlacementRefusal(layout, "kernel NAT backend");
+    Optional<String> clientPlace = ClientHosts.refusal(layout, "kernel NAT backend");
+    if (clientPlace.isPresent()) {
+      return clientPlace;
+    }
     if (iutPlace.isPresent()) {
       return iutPlace;
     }
@@ -291,7 +309,7 @@ public final class KernelTestbed implements Testbed {
     veth(natNs, "out0", towardNs, towardDev);
     harness = new Host("harness", h, "h0", ip(HARNESS_PRIVATE), 24);
     addr(harness);
-    addr(new Host("nat", natNs, "in0", ip(NAT_PRIVATE), 24));
+    addr(new Host("nat", natNs, privateLan(), ip(NAT_PRIVATE), 24));
     addr(new Host("nat", natNs, "out0", ip(natPublicAddress), 24));
     Exec.check("ip", "-n", h, "route", "add", "default", "via", NAT_PRIVATE);
     Exec.inNs(natNs, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
@@ -306,9 +324,49 @@ public final class KernelTestbed implements Testbed {
         nat.ports() == NatBehaviour.PortAllocation.RANDOM
             ? "meta l4proto udp masquerade to :10000-65535 random"
             : "meta l4proto udp masquerade");
+    for (int k = 2; k <= clients; k++) {
+      extraClients.add(clientHost(k));
+    }
     harnessPublic = ip(natPublicAddress);
     capturePoints.add(new CapturePoint("harness", h, "h0"));
     capturePoints.add(new CapturePoint("nat-public", natNs, "out0"));
+  }
+
+  /**
+   * The NAT's private side: in0 alone, or with further clients a bridge in the NAT's namespace
+   * joining in0 and one veth per client, so that all sit on one LAN behind one NAT.
+   */
+  private String privateLan() {
+    if (clients == 1) {
+      return "in0";
+    }
+    Exec.check("ip", "-n", natNs, "link", "add", "br0", "type", "bridge");
+    Exec.check("ip", "-n", natNs, "link", "set", "in0", "master", "br0");
+    Exec.check("ip", "-n", natNs, "link", "set", "br0", "up");
+    return "br0";
+  }
+
+  /** Client host {@code k} (from 2): a namespace of its own on the NAT's bridge. */
+  private Host clientHost(int k) {
+    String c = ns("c" + k);
+    String lanSide = "in" + (k - 1);
+    veth(c, "h0", natNs, lanSide);
+    Exec.check("ip", "-n", natNs, "link", "set", lanSide, "master", "br0");
+    Host host = new Host("client-" + k, c, "h0", ClientHosts.address(k), 24);
+    addr(host);
+    Exec.check("ip", "-n", c, "route", "add", "default", "via", NAT_PRIVATE);
+    return host;
+  }
+
+  @Override
+  public Host client(int n) {
+    return n == 1 ? harness : extraClients.get(n - 2);
+  }
+
+  @Override
+  public DatagramPort openClientPort(int n, List<Integer> localPorts) {
+    Host c = client(n);
+    return UdpTransport.open(executor(c.namespace()), c.address(), localPorts);
   }
 
   /** The harness NAT's masquerade on out0 (UDP as {@code udp} says, anything else as it comes). */

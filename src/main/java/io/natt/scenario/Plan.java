@@ -443,6 +443,22 @@ public record Plan(
           + (k.floatAt() == Knobs.FloatMode.START_ON_4500 ? to(4500) : to(500))
           + " (does the IUT still answer?)";
     }
+
+    @Override
+    public String onClient(Scenario.Step.OnClient st) {
+      String inner =
+          st.step().accept(this)
+              + (st.initialContact() ? ", with INITIAL-CONTACT in its last message" : "");
+      return st.client() == 1
+          ? inner
+          : "client "
+              + st.client()
+              + " ("
+              + io.natt.nat.ClientHosts.address(st.client()).getHostAddress()
+              + ", a host of its own behind the same NAT): "
+              + inner.replace(
+                  own + ":", io.natt.nat.ClientHosts.address(st.client()).getHostAddress() + ":");
+    }
   }
 
   private static String seconds(Duration d) {

@@ -35,12 +35,23 @@ public record Scenario(
    *
    * @param harnessBehind NAT names, innermost first; empty: no NAT
    * @param iutForward UDP ports the IUT's NAT forwards to the IUT (empty when none)
+   * @param clients client hosts behind the harness's NAT (1: the harness alone)
    */
   public record TopologySpec(
       Map<String, NatSpec> nats,
       List<String> harnessBehind,
       List<String> iutBehind,
-      List<Integer> iutForward) {
+      List<Integer> iutForward,
+      int clients) {
+    /** One client (the harness). */
+    public TopologySpec(
+        Map<String, NatSpec> nats,
+        List<String> harnessBehind,
+        List<String> iutBehind,
+        List<Integer> iutForward) {
+      this(nats, harnessBehind, iutBehind, iutForward, 1);
+    }
+
     /** Without port forwarding to the IUT. */
     public TopologySpec(
         Map<String, NatSpec> nats, List<String> harnessBehind, List<String> iutBehind) {
@@ -56,7 +67,8 @@ public record Scenario(
       return new Testbed.Layout(
           harnessBehind.stream().map(this::nat).toList(),
           iutBehind.stream().map(this::nat).toList(),
-          iutForward);
+          iutForward,
+          clients);
     }
 
     private Testbed.Nat nat(String name) {
@@ -153,6 +165,8 @@ public record Scenario(
       R delete(Delete s);
 
       R liveness(Liveness s);
+
+      R onClient(OnClient s);
     }
 
     /** Main Mode (or Aggressive Mode) to an IKE SA. */
@@ -270,6 +284,18 @@ public record Scenario(
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.delete(this);
+      }
+    }
+
+    /**
+     * A phase1, quick-mode or esp-ping of client {@code client} (1 is the harness; 2 and up are the
+     * further client hosts of {@code topology.harness.clients}), and for a phase1 whether it
+     * carries the INITIAL-CONTACT notification (RFC 2407 4.6.3.3) in its last message.
+     */
+    record OnClient(int line, int client, boolean initialContact, Step step) implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.onClient(this);
       }
     }
 
