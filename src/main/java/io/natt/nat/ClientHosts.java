@@ -24,6 +24,20 @@ public final class ClientHosts {
   }
 
   /**
+   * Client {@code n}'s IKE identity: the harness's own for client 1, else {@code client-N.} before
+   * it (client-2.harness.example.org), so that the IUT can tell the clients apart by ID, as RFC
+   * 3947 section 6 asks of INITIAL-CONTACT.
+   */
+  public static String identity(int n, String harnessId) {
+    return n == 1 ? harnessId : "client-" + n + "." + harnessId;
+  }
+
+  /** A strongSwan identity pattern for the identities of clients 2 and up. */
+  public static String identityPattern(String harnessId) {
+    return "*." + harnessId;
+  }
+
+  /**
    * Why a backend ({@code who}) cannot place the layout's clients, if it cannot: they need the
    * harness behind one NAT (they share its private LAN), and the IUT on the public side.
    */

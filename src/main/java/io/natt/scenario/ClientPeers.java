@@ -4,6 +4,7 @@ import io.natt.ike.ChildSaKeys;
 import io.natt.ike.IdPayloads;
 import io.natt.ike.Ikev1Initiator;
 import io.natt.ike.PeerConfig;
+import io.natt.nat.ClientHosts;
 import io.natt.nat.Testbed;
 import io.natt.net.DatagramPort;
 import io.natt.net.Interlock;
@@ -71,8 +72,11 @@ final class ClientPeers implements AutoCloseable {
     this.rnd = rnd;
   }
 
-  /** Client {@code n} (from 2), its port opened on first use. */
-  Client client(int n) {
+  /**
+   * Client {@code n} (from 2), its port opened on first use, with its own identity ({@link
+   * ClientHosts#identity}) or, {@code sharedIdentity}, the harness's (fixed at first use).
+   */
+  Client client(int n, boolean sharedIdentity) {
     Client c = clients.get(n);
     if (c != null) {
       return c;
@@ -85,7 +89,7 @@ final class ClientPeers implements AutoCloseable {
         new PeerConfig(
             own,
             h.remoteAddress(),
-            h.localId(),
+            sharedIdentity ? h.localId() : ClientHosts.identity(n, h.localId()),
             h.remoteId(),
             h.psk(),
             h.cipher(),

@@ -733,7 +733,7 @@ public final class Runner {
           ike.initialContact(false);
         }
       }
-      ClientPeers.Client cl = clients.client(c.client());
+      ClientPeers.Client cl = clients.client(c.client(), c.sharedIdentity());
       if (c.step() instanceof Scenario.Step.Phase1) {
         String done = clients.phase1(cl, aggressive(), c.initialContact());
         trace.addKeys(SaKeysOf.ike(cl.ike));

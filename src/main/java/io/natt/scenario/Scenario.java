@@ -292,7 +292,8 @@ public record Scenario(
      * further client hosts of {@code topology.harness.clients}), and for a phase1 whether it
      * carries the INITIAL-CONTACT notification (RFC 2407 4.6.3.3) in its last message.
      */
-    record OnClient(int line, int client, boolean initialContact, Step step) implements Step {
+    record OnClient(int line, int client, boolean initialContact, boolean sharedIdentity, Step step)
+        implements Step {
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.onClient(this);

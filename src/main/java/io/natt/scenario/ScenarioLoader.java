@@ -101,7 +101,7 @@ public final class ScenarioLoader {
 
   private static Map<String, List<String>> steps() {
     Map<String, List<String>> m = new LinkedHashMap<>();
-    m.put("phase1", List.of("client", "initial-contact"));
+    m.put("phase1", List.of("client", "initial-contact", "id"));
     m.put("quick-mode", List.of("mode", "client"));
     m.put("esp-ping", List.of("to", "count", "size", "udp-checksum", "from", "client"));
     m.put("wait", List.of());
@@ -828,7 +828,15 @@ public final class ScenarioLoader {
             },
             1);
     boolean ic = withInitialContact && read(m, "initial-contact", YamlNode::bool, false);
-    return client == 1 && !ic ? step : new Step.OnClient(step.line(), client, ic, step);
+    boolean shared =
+        withInitialContact && read(m, "id", n -> n.oneOf("own", "shared"), "own").equals("shared");
+    if (client == 1 && m.has("id")) {
+      p.add(
+          m.keyNode("id")
+              .error(
+                  "'id' is for a further client (client: 2 and up); the harness uses the target's"));
+    }
+    return client == 1 && !ic ? step : new Step.OnClient(step.line(), client, ic, shared, step);
   }
 
   private static int bare(YamlNode item, YamlNode value, String kind) {
