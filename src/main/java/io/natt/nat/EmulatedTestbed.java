@@ -502,6 +502,7 @@ public final class EmulatedTestbed implements Testbed {
                 remote == null ? EmulatedNat.RANDOM_PORT_MIN : remote.portMin(),
                 remote == null ? 65535 : remote.portMax());
     p.record(insideCapture, outsideCapture);
+    p.dropFragments(nat != null && nat.dropFragments());
     p.impair(impairment);
     if (iutSeenAs != null) {
       p.translateRemote(iutSeenAs, iut.address());
@@ -545,6 +546,7 @@ public final class EmulatedTestbed implements Testbed {
             remote == null ? EmulatedNat.RANDOM_PORT_MIN : remote.portMin(),
             remote == null ? 65535 : remote.portMax());
     p.record(null, outsideCapture);
+    p.dropFragments(nat.dropFragments());
     p.impair(impairment);
     ports.add(p);
     clientPorts.add(p);

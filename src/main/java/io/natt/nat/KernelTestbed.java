@@ -73,6 +73,7 @@ public final class KernelTestbed implements Testbed {
               r.layout().harnessBehind().stream().findFirst().map(Nat::behaviour),
               !r.layout().iutBehind().isEmpty(),
               r.layout().clients(),
+              r.layout().harnessBehind().stream().anyMatch(Nat::dropFragments),
               r.iutAddress(),
               r.protectedHost());
         }
@@ -105,6 +106,7 @@ public final class KernelTestbed implements Testbed {
   private final NatBehaviour nat;
   private final boolean iutBehindNat;
   private int clients = 1;
+  private boolean dropFragments;
   private final List<Host> extraClients = new ArrayList<>();
   private String natNs;
   private Inet4Address iutSeenAs;
@@ -139,7 +141,7 @@ public final class KernelTestbed implements Testbed {
       boolean iutBehindNat,
       Inet4Address iutAddress,
       Inet4Address protectedAddress) {
-    return build(harnessNat, iutBehindNat, 1, iutAddress, protectedAddress);
+    return build(harnessNat, iutBehindNat, 1, false, iutAddress, protectedAddress);
   }
 
   /** The same, with {@code clients} client hosts behind the harness's NAT ({@link ClientHosts}). */
@@ -147,6 +149,7 @@ public final class KernelTestbed implements Testbed {
       Optional<NatBehaviour> harnessNat,
       boolean iutBehindNat,
       int clients,
+      boolean dropFragments,
       Inet4Address iutAddress,
       Inet4Address protectedAddress) {
     harnessNat
@@ -159,6 +162,7 @@ public final class KernelTestbed implements Testbed {
     NetNs.removeLeftovers();
     KernelTestbed t = new KernelTestbed(harnessNat.orElse(null), iutBehindNat);
     t.clients = clients;
+    t.dropFragments = dropFragments;
     try {
       t.create(iutAddress, protectedAddress);
       return t;
@@ -380,6 +384,12 @@ public final class KernelTestbed implements Testbed {
             + "\n"
             + "    oifname \"out0\" masquerade\n"
             + "  }\n"
+            + (dropFragments
+                ? "  chain fragments {\n"
+                    + "    type filter hook prerouting priority -450; policy accept;\n"
+                    + "    ip frag-off & 0x3fff != 0 counter drop\n"
+                    + "  }\n"
+                : "")
             + "}\n";
     Exec.run(List.of("ip", "netns", "exec", natNs, "nft", "-f", "-"), rules).orThrow();
   }

@@ -15,8 +15,18 @@ import java.util.Optional;
  * everything it made, also after a failure.
  */
 public interface Testbed extends AutoCloseable {
-  /** A NAT of the scenario, by the name the scenario file gives it. */
-  record Nat(String name, NatBehaviour behaviour) {}
+  /**
+   * A NAT of the scenario, by the name the scenario file gives it.
+   *
+   * @param dropFragments it drops every IP fragment (a NAT or firewall that does not reassemble),
+   *     so a datagram larger than the path's MTU never arrives
+   */
+  record Nat(String name, NatBehaviour behaviour, boolean dropFragments) {
+    /** A NAT that forwards IP fragments. */
+    public Nat(String name, NatBehaviour behaviour) {
+      this(name, behaviour, false);
+    }
+  }
 
   /**
    * Where the scenario puts NATs: in front of the harness, in front of the IUT, each list from the

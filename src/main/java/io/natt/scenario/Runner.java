@@ -727,14 +727,17 @@ public final class Runner {
     private String onClient(Scenario.Step.OnClient c) {
       if (c.client() == 1) {
         ike.initialContact(c.initialContact());
+        ike.largeMessages(c.padding(), c.ikeFragmentation());
         try {
           return execute(c.step()) + (c.initialContact() ? "; INITIAL-CONTACT sent" : "");
         } finally {
           ike.initialContact(false);
+          ike.largeMessages(0, false);
         }
       }
       ClientPeers.Client cl = clients.client(c.client(), c.sharedIdentity());
       if (c.step() instanceof Scenario.Step.Phase1) {
+        cl.ike.largeMessages(c.padding(), c.ikeFragmentation());
         String done = clients.phase1(cl, aggressive(), c.initialContact());
         trace.addKeys(SaKeysOf.ike(cl.ike));
         return done;

@@ -81,7 +81,8 @@ public record Scenario(
               n.ports().equals("preserve")
                   ? NatBehaviour.PortAllocation.PRESERVE
                   : NatBehaviour.PortAllocation.RANDOM,
-              n.udpTimeout()));
+              n.udpTimeout()),
+          n.dropFragments());
     }
   }
 
@@ -91,8 +92,15 @@ public record Scenario(
    * @param mapping endpoint-independent, address-dependent or address-and-port-dependent
    * @param filtering the same three values
    * @param ports preserve or random
+   * @param dropFragments drops IP fragments (drop-fragments: true)
    */
-  public record NatSpec(String mapping, String filtering, String ports, Duration udpTimeout) {}
+  public record NatSpec(
+      String mapping, String filtering, String ports, Duration udpTimeout, boolean dropFragments) {
+    /** A NAT that forwards IP fragments. */
+    public NatSpec(String mapping, String filtering, String ports, Duration udpTimeout) {
+      this(mapping, filtering, ports, udpTimeout, false);
+    }
+  }
 
   /** The harness's role, IKE settings and behaviour knobs. */
   public record HarnessSpec(String role, IkeSpec ike, Knobs knobs) {}
@@ -290,9 +298,19 @@ public record Scenario(
     /**
      * A phase1, quick-mode or esp-ping of client {@code client} (1 is the harness; 2 and up are the
      * further client hosts of {@code topology.harness.clients}), and for a phase1 whether it
-     * carries the INITIAL-CONTACT notification (RFC 2407 4.6.3.3) in its last message.
+     * carries the INITIAL-CONTACT notification (RFC 2407 4.6.3.3) in its last message, whether a
+     * further client uses the harness's identity ({@code id: shared}) instead of its own ({@code
+     * id: own}), how many bytes of padding Main Mode message 5 gets ({@code pad-message-5}), and
+     * whether the client does IKE fragmentation ({@code ike-fragmentation}).
      */
-    record OnClient(int line, int client, boolean initialContact, boolean sharedIdentity, Step step)
+    record OnClient(
+        int line,
+        int client,
+        boolean initialContact,
+        boolean sharedIdentity,
+        int padding,
+        boolean ikeFragmentation,
+        Step step)
         implements Step {
       @Override
       public <R> R accept(Visitor<R> v) {

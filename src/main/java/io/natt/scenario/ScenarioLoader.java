@@ -52,7 +52,8 @@ public final class ScenarioLoader {
   static final List<String> TOP_KEYS =
       List.of("id", "title", "judges", "applies-when", "topology", "harness", "steps", "expect");
   static final List<String> TOPOLOGY_KEYS = List.of("nats", "harness", "iut");
-  static final List<String> NAT_KEYS = List.of("mapping", "filtering", "ports", "udp-timeout");
+  static final List<String> NAT_KEYS =
+      List.of("mapping", "filtering", "ports", "udp-timeout", "drop-fragments");
   static final List<String> HARNESS_PLACE_KEYS = List.of("behind", "clients");
   static final List<String> IUT_PLACE_KEYS = List.of("behind", "forward");
   static final List<String> HARNESS_KEYS = List.of("role", "ike", "knobs");
@@ -101,7 +102,8 @@ public final class ScenarioLoader {
 
   private static Map<String, List<String>> steps() {
     Map<String, List<String>> m = new LinkedHashMap<>();
-    m.put("phase1", List.of("client", "initial-contact", "id"));
+    m.put(
+        "phase1", List.of("client", "initial-contact", "id", "pad-message-5", "ike-fragmentation"));
     m.put("quick-mode", List.of("mode", "client"));
     m.put("esp-ping", List.of("to", "count", "size", "udp-checksum", "from", "client"));
     m.put("wait", List.of());
@@ -416,7 +418,8 @@ public final class ScenarioLoader {
     String filtering = read(m, "filtering", n -> n.oneOf(NAT_TYPES), DEFAULT_NAT.filtering());
     String ports = read(m, "ports", n -> n.oneOf("preserve", "random"), DEFAULT_NAT.ports());
     Duration timeout = read(m, "udp-timeout", YamlNode::positiveDuration, DEFAULT_NAT.udpTimeout());
-    return new NatSpec(mapping, filtering, ports, timeout);
+    return new NatSpec(
+        mapping, filtering, ports, timeout, read(m, "drop-fragments", YamlNode::bool, false));
   }
 
   private List<String> behind(YamlNode node) {
@@ -791,6 +794,12 @@ public final class ScenarioLoader {
     return name;
   }
 
+  /**
+   * The most padding a phase1 adds to Main Mode message 5: with the message, well below the 65507
+   * bytes a UDP datagram carries, and enough for 10 IP fragments on a 1500-byte path.
+   */
+  static final int MAX_PAD = 16000;
+
   /** The client a step's settings name (1 when none, or when it cannot be read: reported later). */
   private static int peekClient(YamlNode value) {
     if (value == null || !value.isMap() || !value.map().has("client")) {
@@ -836,7 +845,11 @@ public final class ScenarioLoader {
               .error(
                   "'id' is for a further client (client: 2 and up); the harness uses the target's"));
     }
-    return client == 1 && !ic ? step : new Step.OnClient(step.line(), client, ic, shared, step);
+    int pad = withInitialContact ? read(m, "pad-message-5", n -> n.integer(0, MAX_PAD), 0) : 0;
+    boolean frag = withInitialContact && read(m, "ike-fragmentation", YamlNode::bool, false);
+    return client == 1 && !ic && pad == 0 && !frag
+        ? step
+        : new Step.OnClient(step.line(), client, ic, shared, pad, frag, step);
   }
 
   private static int bare(YamlNode item, YamlNode value, String kind) {
