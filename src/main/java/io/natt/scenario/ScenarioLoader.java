@@ -393,7 +393,8 @@ public final class ScenarioLoader {
       why.add(r.get());
     }
     return Optional.of(
-        String.join("; ", why) + (backends.size() > 1 ? " (no NAT backend can realise it)" : ""));
+        String.join("; ", why.stream().distinct().toList())
+            + (backends.size() > 1 ? " (no NAT backend can realise it)" : ""));
   }
 
   private List<Integer> ports(YamlNode node) {
