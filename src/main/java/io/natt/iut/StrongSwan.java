@@ -255,13 +255,13 @@ public final class StrongSwan implements Iut {
     String connections = connection("harness", "", iut, t, remoteTs);
     // further clients behind the harness's NAT ({@link ClientHosts#identity}): their own identity,
     // the same key
-    connections +=
-        connection("clients", "", iut, t, remoteTs)
-            .replace(
-                "id = " + t.localId() + "\n",
-                "id = " + ClientHosts.identityPattern(t.localId()) + "\n");
+    String clientId = "id = " + ClientHosts.identityPattern(t.localId()) + "\n";
+    String harnessId = "id = " + t.localId() + "\n";
+    connections += connection("clients", "", iut, t, remoteTs).replace(harnessId, clientId);
     if (t.claims(AGGRESSIVE_CLAIM)) {
-      connections += connection("harness-am", "\n    aggressive = yes", iut, t, remoteTs);
+      String am = "\n    aggressive = yes";
+      connections += connection("harness-am", am, iut, t, remoteTs);
+      connections += connection("clients-am", am, iut, t, remoteTs).replace(harnessId, clientId);
     }
     return """
         connections {
