@@ -172,13 +172,6 @@ final class ClientPeers implements AutoCloseable {
     return points;
   }
 
-  /** The clients' traces, by number. */
-  Map<Integer, Trace> traces() {
-    Map<Integer, Trace> out = new TreeMap<>();
-    clients.forEach((n, c) -> out.put(n, c.trace));
-    return out;
-  }
-
   @Override
   public void close() {
     for (Client c : clients.values()) {
