@@ -370,7 +370,7 @@ public final class Runner {
           new TraceContext(
               testbed.iutSeenAs(),
               testbed.harness().address(),
-              natted ? 1 : 0,
+              natted ? s.topology().harnessBehind().size() : 0,
               natted ? testbed.iutSidePoint() : Trace.PEER,
               target.claims(),
               withClientPoints(testbed.observationPoints()),
