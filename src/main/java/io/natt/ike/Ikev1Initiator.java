@@ -60,6 +60,11 @@ public final class Ikev1Initiator {
   private int messagesSent;
   private List<NatOaPayload> peerNatOa = List.of();
   private final List<Payload> extraVendorIds = new ArrayList<>();
+  private boolean initialContact;
+  private int padding;
+  private boolean fragmentation;
+  private boolean iutFragmentation;
+  private int fragmentIds;
 
   public Ikev1Initiator(PeerConfig cfg, Channel channel, PeerListener listener, SecureRandom rnd) {
     this.cfg = cfg;
@@ -160,7 +165,11 @@ public final class Ikev1Initiator {
     detectNatAndFloat(r4, "Main Mode message 4", "Main Mode message 5");
     IdPayload idii = IdPayloads.phase1(cfg.localId(), cfg.knobs(), "IDii", listener::note);
     byte[] hashI = session.hashI(Payloads.body(idii));
-    List<Payload> m5 = List.of(idii, new HashPayload(hashI));
+    List<Payload> m5 = new ArrayList<>(List.of(idii, new HashPayload(hashI)));
+    m5.addAll(initialContactPayload());
+    if (padding > 0) {
+      m5.add(new VendorIdPayload(paddingVendorId(padding)));
+    }
     Phase1Session.Decrypted r6 =
         exchangeEncrypted(
             header(ExchangeType.IDENTITY_PROTECTION.code(), IsakmpHeader.FLAG_ENCRYPTION, 0),
@@ -228,6 +237,7 @@ public final class Ikev1Initiator {
       m3.addAll(natDPayloads());
     }
     m3.add(new HashPayload(session.hashI(Payloads.body(idii))));
+    m3.addAll(initialContactPayload());
     sendEncrypted(
         header(ExchangeType.AGGRESSIVE.code(), IsakmpHeader.FLAG_ENCRYPTION, 0),
         m3,
@@ -236,12 +246,69 @@ public final class Ikev1Initiator {
     listener.note("IKE SA established with " + idir.identity() + " (Aggressive Mode)");
   }
 
+  /** The FRAGMENTATION vendor ID as strongSwan sends it (with its capability suffix). */
+  static final byte[] FRAGMENTATION_VID =
+      io.natt.wire.Hex.parse("4048b7d56ebce88525e7de7f00d6c2d380000000");
+
+  /** The largest IKE message sent whole when both sides do IKE fragmentation. */
+  static final int FRAGMENT_MESSAGE = 548;
+
+  /**
+   * Large messages for the next phase 1: {@code padding} bytes more in Main Mode message 5 (a
+   * vendor ID payload of that size, as a certificate chain would make it large), and with {@code
+   * fragmentation} the FRAGMENTATION vendor ID in message 1 and, when the IUT announces it too,
+   * messages over {@value #FRAGMENT_MESSAGE} bytes sent as IKE fragments.
+   */
+  public void largeMessages(int padding, boolean fragmentation) {
+    this.padding = padding;
+    this.fragmentation = fragmentation;
+  }
+
+  /** Whether the IUT announced IKE fragmentation in its first answer. */
+  public boolean iutFragmentation() {
+    return iutFragmentation;
+  }
+
+  private static byte[] paddingVendorId(int n) {
+    byte[] v = new byte[n];
+    byte[] tag = "natt-conformance padding".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    for (int k = 0; k < n; k++) {
+      v[k] = k < tag.length ? tag[k] : (byte) k;
+    }
+    return v;
+  }
+
+  /**
+   * Whether the next phase 1 ends with the INITIAL-CONTACT notification (RFC 2407 section 4.6.3.3,
+   * protocol ISAKMP, SPI the two cookies), after HASH_I in Main Mode message 5 or Aggressive Mode
+   * message 3: "I have no other SA with you", which RFC 3947 section 6 asks the receiver to act on
+   * by the sender's ID, never by its address and port.
+   */
+  public void initialContact(boolean on) {
+    initialContact = on;
+  }
+
+  private List<Payload> initialContactPayload() {
+    if (!initialContact) {
+      return List.of();
+    }
+    byte[] spi = new byte[16];
+    System.arraycopy(session.initiatorCookie(), 0, spi, 0, 8);
+    System.arraycopy(session.responderCookie(), 0, spi, 8, 8);
+    return List.of(
+        io.natt.wire.NotificationPayload.of(
+            io.natt.wire.IpsecAttr.PROTO_ISAKMP, NotifyType.INITIAL_CONTACT.code(), spi));
+  }
+
   /** Main Mode message 1: the SA, then the vendor IDs the knobs ask for, then any others. */
   private List<Payload> message1(SaPayload sa) {
     List<Payload> m1 = new ArrayList<>();
     m1.add(sa);
     m1.addAll(natT.vendorIdPayloads());
     m1.addAll(extraVendorIds);
+    if (fragmentation) {
+      m1.add(new VendorIdPayload(FRAGMENTATION_VID));
+    }
     return m1;
   }
 
@@ -284,6 +351,18 @@ public final class Ikev1Initiator {
       seen.add(VendorIds.name(v.data()));
     }
     natT.agree(r2.all(VendorIdPayload.class));
+    iutFragmentation =
+        r2.all(VendorIdPayload.class).stream()
+            .anyMatch(v -> VendorIds.name(v.data()).startsWith("FRAGMENTATION"));
+    if (fragmentation) {
+      listener.note(
+          iutFragmentation
+              ? "the IUT announced IKE fragmentation: messages over "
+                  + FRAGMENT_MESSAGE
+                  + " bytes go out in IKE fragments (payload 132)"
+              : "the IUT did not announce IKE fragmentation: large messages go out whole (the IP"
+                  + " layer fragments them)");
+    }
     listener.note(
         "IUT vendor IDs: "
             + seen
@@ -528,6 +607,19 @@ public final class Ikev1Initiator {
   }
 
   private void send(byte[] ike, PacketView.Ike view) {
+    if (fragmentation && iutFragmentation && ike.length > FRAGMENT_MESSAGE) {
+      int id = ++fragmentIds;
+      List<byte[]> pieces = io.natt.wire.Ikev1Fragments.split(ike, FRAGMENT_MESSAGE, id);
+      listener.note(
+          "IKE message of " + ike.length + " bytes sent in " + pieces.size() + " IKE fragments");
+      for (byte[] piece : pieces) {
+        byte[] p = markerOn() ? marked(piece) : piece;
+        Datagram d = channel.send(localPort(), remoteEndpoint(), p);
+        listener.sent(d, PacketView.classify(localPort(), remoteEndpoint().getPort(), p));
+      }
+      messagesSent++;
+      return;
+    }
     byte[] payload = markerOn() ? marked(ike) : ike;
     Datagram d = channel.send(localPort(), remoteEndpoint(), payload);
     messagesSent++;

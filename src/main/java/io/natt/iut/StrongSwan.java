@@ -1,5 +1,6 @@
 package io.natt.iut;
 
+import io.natt.nat.ClientHosts;
 import io.natt.nat.Host;
 import io.natt.nat.Testbed;
 import io.natt.sys.Exec;
@@ -252,8 +253,15 @@ public final class StrongSwan implements Iut {
   static String swanctlConf(Host iut, TargetProfile t, String remoteTs) {
     String psk = "0x" + io.natt.wire.Hex.hex(t.psk());
     String connections = connection("harness", "", iut, t, remoteTs);
+    // further clients behind the harness's NAT ({@link ClientHosts#identity}): their own identity,
+    // the same key
+    String clientId = "id = " + ClientHosts.identityPattern(t.localId()) + "\n";
+    String harnessId = "id = " + t.localId() + "\n";
+    connections += connection("clients", "", iut, t, remoteTs).replace(harnessId, clientId);
     if (t.claims(AGGRESSIVE_CLAIM)) {
-      connections += connection("harness-am", "\n    aggressive = yes", iut, t, remoteTs);
+      String am = "\n    aggressive = yes";
+      connections += connection("harness-am", am, iut, t, remoteTs);
+      connections += connection("clients-am", am, iut, t, remoteTs).replace(harnessId, clientId);
     }
     return """
         connections {
@@ -262,11 +270,13 @@ public final class StrongSwan implements Iut {
           ike-harness {
             id-1 = %s
             id-2 = %s
+            id-3 = %s
             secret = %s
           }
         }
         """
-        .formatted(connections, t.localId(), t.remoteId(), psk);
+        .formatted(
+            connections, t.localId(), t.remoteId(), ClientHosts.identityPattern(t.localId()), psk);
   }
 
   private static String connection(

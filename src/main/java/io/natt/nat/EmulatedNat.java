@@ -275,6 +275,35 @@ public final class EmulatedNat implements DatagramPort {
     }
   }
 
+  /** The largest UDP payload whose IPv4 packet fits the testbed's 1500-byte MTU unfragmented. */
+  static final int UNFRAGMENTED_PAYLOAD = 1500 - 20 - 8;
+
+  private volatile boolean dropFragments;
+
+  /**
+   * From now on, drops every datagram that the IP layer would carry in fragments on a 1500-byte
+   * path (its payload over {@value #UNFRAGMENTED_PAYLOAD} bytes), both ways: a NAT that drops IP
+   * fragments loses all of them, so the datagram is lost whole.
+   */
+  public void dropFragments(boolean on) {
+    dropFragments = on;
+  }
+
+  private boolean fragmented(byte[] payload, String where) {
+    if (!dropFragments || payload.length <= UNFRAGMENTED_PAYLOAD) {
+      return false;
+    }
+    event(
+        "NAT "
+            + name
+            + ": dropped a "
+            + payload.length
+            + "-byte datagram "
+            + where
+            + " (its IP fragments; drop-fragments)");
+    return true;
+  }
+
   // ------------------------------------------------------------------ outbound
 
   @Override
@@ -289,6 +318,9 @@ public final class EmulatedNat implements DatagramPort {
     }
     byte[] copy = payload.clone();
     record(insideCapture, from, to, copy, true);
+    if (fragmented(payload, "from " + from.getAddress().getHostAddress() + ":" + localPort)) {
+      return d;
+    }
     pass(outbound, () -> forward(localPort, to, copy));
     return d;
   }
@@ -414,6 +446,9 @@ public final class EmulatedNat implements DatagramPort {
   private void arrived(int port, InetSocketAddress from, byte[] payload) {
     InetSocketAddress local = new InetSocketAddress(publicAddress, port);
     record(outsideCapture, seen(from), local, payload, false);
+    if (fragmented(payload, "to public port " + port)) {
+      return;
+    }
     Mapping m;
     synchronized (this) {
       m = closed ? null : byPort.get(port);

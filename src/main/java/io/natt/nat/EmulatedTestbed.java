@@ -102,6 +102,10 @@ public final class EmulatedTestbed implements Testbed {
   private Interlock interlock;
 
   private final Testbed.Nat iutNat;
+  private int clients = 1;
+
+  /** The ports of clients 2 and up: recorded on the NAT's public side only. */
+  private final List<EmulatedNat> clientPorts = new ArrayList<>();
 
   private EmulatedTestbed(
       boolean inMemory, Testbed.Nat nat, Testbed.Nat iutNat, Testbed.Remote remote) {
@@ -168,6 +172,7 @@ public final class EmulatedTestbed implements Testbed {
                 r.layout().harnessBehind().stream().findFirst().orElse(null),
                 r.layout().iutBehind().stream().findFirst().orElse(null),
                 r.remote());
+        t.clients = r.layout().clients();
         try {
           t.create(r.iutAddress(), r.protectedHost());
           if (t.iutNat != null) {
@@ -237,6 +242,10 @@ public final class EmulatedTestbed implements Testbed {
   /** Why the emulated backend cannot build the layout, if it cannot. */
   static Optional<String> refusal(Layout layout) {
     Optional<String> iutPlace = iutPlacementRefusal(layout, "emulated NAT backend");
+    Optional<String> clientPlace = ClientHosts.refusal(layout, "emulated NAT backend");
+    if (clientPlace.isPresent()) {
+      return clientPlace;
+    }
     if (iutPlace.isPresent()) {
       return iutPlace;
     }
@@ -493,11 +502,54 @@ public final class EmulatedTestbed implements Testbed {
                 remote == null ? EmulatedNat.RANDOM_PORT_MIN : remote.portMin(),
                 remote == null ? 65535 : remote.portMax());
     p.record(insideCapture, outsideCapture);
+    p.dropFragments(nat != null && nat.dropFragments());
     p.impair(impairment);
     if (iutSeenAs != null) {
       p.translateRemote(iutSeenAs, iut.address());
     }
     ports.add(p);
+    return p;
+  }
+
+  @Override
+  public Host client(int n) {
+    if (n == 1) {
+      return harness;
+    }
+    if (n > clients) {
+      throw new IllegalArgumentException("this testbed has " + clients + " client(s), not " + n);
+    }
+    return new Host(
+        "client-" + n, harness.namespace(), harness.iface(), ClientHosts.address(n), 24);
+  }
+
+  /**
+   * Client {@code n} (from 2) behind the same NAT: a NAT port of its own for its private address,
+   * with the same behaviour and public address as the harness's, whose mappings are sockets on that
+   * public address too (a port-preserving NAT keeps the client's port only where no one holds it
+   * yet).
+   */
+  @Override
+  public synchronized DatagramPort openClientPort(int n, List<Integer> localPorts) {
+    if (n == 1) {
+      return openHarnessPort(localPorts);
+    }
+    EmulatedNat p =
+        EmulatedNat.open(
+            nat.name(),
+            nat.behaviour(),
+            client(n).address(),
+            harnessPublic,
+            localPorts,
+            harnessNetwork(),
+            random,
+            remote == null ? EmulatedNat.RANDOM_PORT_MIN : remote.portMin(),
+            remote == null ? 65535 : remote.portMax());
+    p.record(null, outsideCapture);
+    p.dropFragments(nat.dropFragments());
+    p.impair(impairment);
+    ports.add(p);
+    clientPorts.add(p);
     return p;
   }
 
@@ -542,7 +594,7 @@ public final class EmulatedTestbed implements Testbed {
       outsideCapture = RecordingCapture.start("nat-public", dir.resolve("nat-public.pcap"));
       captures.add(outsideCapture);
     }
-    ports.forEach(p -> p.record(insideCapture, outsideCapture));
+    ports.forEach(p -> p.record(clientPorts.contains(p) ? null : insideCapture, outsideCapture));
     List<Capture> out = new ArrayList<>();
     out.add(insideCapture);
     if (outsideCapture != null) {

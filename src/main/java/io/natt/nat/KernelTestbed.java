@@ -72,6 +72,9 @@ public final class KernelTestbed implements Testbed {
           return KernelTestbed.build(
               r.layout().harnessBehind().stream().findFirst().map(Nat::behaviour),
               !r.layout().iutBehind().isEmpty(),
+              r.layout().clients(),
+              r.layout().harnessBehind().stream().findFirst().map(Nat::dropFragments).orElse(false),
+              r.layout().harnessBehind().stream().skip(1).findFirst().orElse(null),
               r.iutAddress(),
               r.protectedHost());
         }
@@ -103,6 +106,14 @@ public final class KernelTestbed implements Testbed {
 
   private final NatBehaviour nat;
   private final boolean iutBehindNat;
+  private int clients = 1;
+  private boolean dropFragments;
+
+  /** The second NAT in a row, outside the harness's own (a carrier-grade NAT), or null. */
+  private Nat carrier;
+
+  private String carrierNs;
+  private final List<Host> extraClients = new ArrayList<>();
   private String natNs;
   private Inet4Address iutSeenAs;
   private Host harness;
@@ -136,6 +147,18 @@ public final class KernelTestbed implements Testbed {
       boolean iutBehindNat,
       Inet4Address iutAddress,
       Inet4Address protectedAddress) {
+    return build(harnessNat, iutBehindNat, 1, false, null, iutAddress, protectedAddress);
+  }
+
+  /** The same, with {@code clients} client hosts behind the harness's NAT ({@link ClientHosts}). */
+  static KernelTestbed build(
+      Optional<NatBehaviour> harnessNat,
+      boolean iutBehindNat,
+      int clients,
+      boolean dropFragments,
+      Nat carrier,
+      Inet4Address iutAddress,
+      Inet4Address protectedAddress) {
     harnessNat
         .flatMap(n -> refusal("in front of the harness", n))
         .ifPresent(
@@ -145,6 +168,9 @@ public final class KernelTestbed implements Testbed {
     requireRoot();
     NetNs.removeLeftovers();
     KernelTestbed t = new KernelTestbed(harnessNat.orElse(null), iutBehindNat);
+    t.clients = clients;
+    t.dropFragments = dropFragments;
+    t.carrier = carrier;
     try {
       t.create(iutAddress, protectedAddress);
       return t;
@@ -213,11 +239,20 @@ public final class KernelTestbed implements Testbed {
   /** Why the kernel backend cannot build the layout, if it cannot. */
   static Optional<String> refusal(Layout layout) {
     Optional<String> iutPlace = EmulatedTestbed.iutPlacementRefusal(layout, "kernel NAT backend");
+    Optional<String> clientPlace = ClientHosts.refusal(layout, "kernel NAT backend");
+    if (clientPlace.isPresent()) {
+      return clientPlace;
+    }
     if (iutPlace.isPresent()) {
       return iutPlace;
     }
-    if (layout.harnessBehind().size() > 1) {
-      return Optional.of("two NATs in a row are not supported by the kernel backend yet");
+    if (layout.harnessBehind().size() > 2) {
+      return Optional.of("more than two NATs in a row are not supported by the kernel backend yet");
+    }
+    if (layout.harnessBehind().size() == 2 && !layout.iutBehind().isEmpty()) {
+      return Optional.of(
+          "two NATs in a row in front of the harness with the IUT behind a NAT as well are not"
+              + " supported by the kernel backend yet");
     }
     for (Nat n : layout.harnessBehind()) {
       Optional<String> why = refusal(n.name(), n.behaviour());
@@ -264,7 +299,11 @@ public final class KernelTestbed implements Testbed {
       createIutBehindNat(h, i, protectedAddress);
       return;
     }
-    harnessSide(h, i, "e0", HARNESS_PUBLIC, NAT_PUBLIC);
+    if (carrier != null) {
+      behindCarrier(h, i);
+    } else {
+      harnessSide(h, i, "e0", HARNESS_PUBLIC, NAT_PUBLIC);
+    }
     addr(iut);
     Exec.check(
         "ip", "-n", i, "addr", "add", protectedAddress.getHostAddress() + "/32", "dev", "lo");
@@ -291,7 +330,7 @@ public final class KernelTestbed implements Testbed {
     veth(natNs, "out0", towardNs, towardDev);
     harness = new Host("harness", h, "h0", ip(HARNESS_PRIVATE), 24);
     addr(harness);
-    addr(new Host("nat", natNs, "in0", ip(NAT_PRIVATE), 24));
+    addr(new Host("nat", natNs, privateLan(), ip(NAT_PRIVATE), 24));
     addr(new Host("nat", natNs, "out0", ip(natPublicAddress), 24));
     Exec.check("ip", "-n", h, "route", "add", "default", "via", NAT_PRIVATE);
     Exec.inNs(natNs, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
@@ -306,13 +345,58 @@ public final class KernelTestbed implements Testbed {
         nat.ports() == NatBehaviour.PortAllocation.RANDOM
             ? "meta l4proto udp masquerade to :10000-65535 random"
             : "meta l4proto udp masquerade");
+    for (int k = 2; k <= clients; k++) {
+      extraClients.add(clientHost(k));
+    }
     harnessPublic = ip(natPublicAddress);
     capturePoints.add(new CapturePoint("harness", h, "h0"));
     capturePoints.add(new CapturePoint("nat-public", natNs, "out0"));
   }
 
+  /**
+   * The NAT's private side: in0 alone, or with further clients a bridge in the NAT's namespace
+   * joining in0 and one veth per client, so that all sit on one LAN behind one NAT.
+   */
+  private String privateLan() {
+    if (clients == 1) {
+      return "in0";
+    }
+    Exec.check("ip", "-n", natNs, "link", "add", "br0", "type", "bridge");
+    Exec.check("ip", "-n", natNs, "link", "set", "in0", "master", "br0");
+    Exec.check("ip", "-n", natNs, "link", "set", "br0", "up");
+    return "br0";
+  }
+
+  /** Client host {@code k} (from 2): a namespace of its own on the NAT's bridge. */
+  private Host clientHost(int k) {
+    String c = ns("c" + k);
+    String lanSide = "in" + (k - 1);
+    veth(c, "h0", natNs, lanSide);
+    Exec.check("ip", "-n", natNs, "link", "set", lanSide, "master", "br0");
+    Host host = new Host("client-" + k, c, "h0", ClientHosts.address(k), 24);
+    addr(host);
+    Exec.check("ip", "-n", c, "route", "add", "default", "via", NAT_PRIVATE);
+    return host;
+  }
+
+  @Override
+  public Host client(int n) {
+    return n == 1 ? harness : extraClients.get(n - 2);
+  }
+
+  @Override
+  public DatagramPort openClientPort(int n, List<Integer> localPorts) {
+    Host c = client(n);
+    return UdpTransport.open(executor(c.namespace()), c.address(), localPorts);
+  }
+
   /** The harness NAT's masquerade on out0 (UDP as {@code udp} says, anything else as it comes). */
   private void harnessNatRules(String udp) {
+    natRules(natNs, udp, dropFragments);
+  }
+
+  /** A NAT's masquerade on out0 in {@code ns}, dropping IP fragments first with {@code drop}. */
+  private static void natRules(String ns, String udp, boolean drop) {
     String rules =
         "table ip natt {\n"
             + "  chain post {\n"
@@ -322,8 +406,52 @@ public final class KernelTestbed implements Testbed {
             + "\n"
             + "    oifname \"out0\" masquerade\n"
             + "  }\n"
+            + (drop
+                ? "  chain fragments {\n"
+                    + "    type filter hook prerouting priority -450; policy accept;\n"
+                    + "    ip frag-off & 0x3fff != 0 counter drop\n"
+                    + "  }\n"
+                : "")
             + "}\n";
-    Exec.run(List.of("ip", "netns", "exec", natNs, "nft", "-f", "-"), rules).orThrow();
+    Exec.run(List.of("ip", "netns", "exec", ns, "nft", "-f", "-"), rules).orThrow();
+  }
+
+  /** The link between the harness's NAT and the carrier's NAT behind it (RFC 1918). */
+  private static final String CARRIER_INSIDE = "172.16.0.1";
+
+  private static final String HOME_ON_CARRIER = "172.16.0.2";
+
+  /**
+   * Two NATs in a row: the harness behind its own NAT (namespace "nat", public side 172.16.0.2),
+   * which sits behind a carrier's NAT (namespace "cgn", 172.16.0.1 inside, {@link #NAT_PUBLIC} on
+   * the IUT's link), each masquerading with its own port allocation, UDP timeout and fragment
+   * handling. Observation points: harness, home-public (between the NATs) and nat-public (the
+   * carrier's public side, what the IUT sees).
+   */
+  private void behindCarrier(String h, String i) {
+    carrierNs = ns("cgn");
+    harnessSide(h, carrierNs, "in0", HARNESS_PUBLIC, HOME_ON_CARRIER);
+    capturePoints.removeIf(c -> c.name().equals("nat-public"));
+    capturePoints.add(new CapturePoint("home-public", natNs, "out0"));
+    Exec.check("ip", "-n", natNs, "route", "add", "default", "via", CARRIER_INSIDE);
+    veth(carrierNs, "out0", i, "e0");
+    addr(new Host("cgn", carrierNs, "in0", ip(CARRIER_INSIDE), 24));
+    addr(new Host("cgn", carrierNs, "out0", ip(NAT_PUBLIC), 24));
+    Exec.inNs(carrierNs, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
+    NatBehaviour b = carrier.behaviour();
+    for (String key : List.of("nf_conntrack_udp_timeout", "nf_conntrack_udp_timeout_stream")) {
+      Exec.inNs(
+              carrierNs, "sysctl", "-qw", "net.netfilter." + key + "=" + b.udpTimeout().toSeconds())
+          .orThrow();
+    }
+    natRules(
+        carrierNs,
+        b.ports() == NatBehaviour.PortAllocation.RANDOM
+            ? "meta l4proto udp masquerade to :10000-65535 random"
+            : "meta l4proto udp masquerade",
+        carrier.dropFragments());
+    harnessPublic = ip(NAT_PUBLIC);
+    capturePoints.add(new CapturePoint("nat-public", carrierNs, "out0"));
   }
 
   /**
@@ -509,6 +637,9 @@ public final class KernelTestbed implements Testbed {
   public String rebind() {
     if (natNs != null) {
       Exec.inNs(natNs, "conntrack", "-F");
+      if (carrierNs != null) {
+        Exec.inNs(carrierNs, "conntrack", "-F");
+      }
     }
     return "conntrack flush";
   }

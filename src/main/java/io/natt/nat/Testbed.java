@@ -15,20 +15,41 @@ import java.util.Optional;
  * everything it made, also after a failure.
  */
 public interface Testbed extends AutoCloseable {
-  /** A NAT of the scenario, by the name the scenario file gives it. */
-  record Nat(String name, NatBehaviour behaviour) {}
+  /**
+   * A NAT of the scenario, by the name the scenario file gives it.
+   *
+   * @param dropFragments it drops every IP fragment (a NAT or firewall that does not reassemble),
+   *     so a datagram larger than the path's MTU never arrives
+   */
+  record Nat(String name, NatBehaviour behaviour, boolean dropFragments) {
+    /** A NAT that forwards IP fragments. */
+    public Nat(String name, NatBehaviour behaviour) {
+      this(name, behaviour, false);
+    }
+  }
 
   /**
    * Where the scenario puts NATs: in front of the harness, in front of the IUT, each list from the
    * host outwards.
    *
    * @param iutForward UDP ports the IUT's NAT forwards to the IUT (empty when none)
+   * @param clients how many client hosts sit behind the harness's innermost NAT: 1 is the harness
+   *     alone; more are further hosts of the harness on the same private LAN ({@link #client})
    */
-  record Layout(List<Nat> harnessBehind, List<Nat> iutBehind, List<Integer> iutForward) {
+  record Layout(
+      List<Nat> harnessBehind, List<Nat> iutBehind, List<Integer> iutForward, int clients) {
     public Layout {
       harnessBehind = List.copyOf(harnessBehind);
       iutBehind = List.copyOf(iutBehind);
       iutForward = List.copyOf(iutForward);
+      if (clients < 1) {
+        throw new IllegalArgumentException("clients: " + clients);
+      }
+    }
+
+    /** One client host (the harness). */
+    public Layout(List<Nat> harnessBehind, List<Nat> iutBehind, List<Integer> iutForward) {
+      this(harnessBehind, iutBehind, iutForward, 1);
     }
 
     /** Without port forwarding to the IUT. */
@@ -196,6 +217,29 @@ public interface Testbed extends AutoCloseable {
 
   /** Opens the harness's datagram port on {@code localPorts} of its address; the caller closes. */
   DatagramPort openHarnessPort(List<Integer> localPorts);
+
+  /**
+   * Client host {@code n} behind the harness's NAT (2 up to the layout's {@code clients}; 1 is
+   * {@link #harness()}): a host of its own on the harness's private LAN, with an address of its own
+   * there, which is also its address inside the tunnel.
+   */
+  default Host client(int n) {
+    if (n == 1) {
+      return harness();
+    }
+    throw new IllegalArgumentException("this testbed has no client " + n);
+  }
+
+  /**
+   * Opens client {@code n}'s datagram port on {@code localPorts} of its address (through the same
+   * NAT as the harness's); the caller closes. Client 1 is the harness ({@link #openHarnessPort}).
+   */
+  default DatagramPort openClientPort(int n, List<Integer> localPorts) {
+    if (n == 1) {
+      return openHarnessPort(localPorts);
+    }
+    throw new IllegalArgumentException("this testbed has no client " + n);
+  }
 
   /**
    * A raw IPv4 socket on the harness's host, where the backend has one ({@link Backend#rawIpv4()}):

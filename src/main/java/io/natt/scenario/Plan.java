@@ -471,6 +471,37 @@ public record Plan(
           + (k.floatAt() == Knobs.FloatMode.START_ON_4500 ? to(4500) : to(500))
           + " (does the IUT still answer?)";
     }
+
+    @Override
+    public String onClient(Scenario.Step.OnClient st) {
+      List<String> extras = new java.util.ArrayList<>();
+      if (st.initialContact()) {
+        extras.add("INITIAL-CONTACT after HASH_I");
+      }
+      if (st.padding() > 0) {
+        extras.add("message 5 padded by " + st.padding() + " bytes");
+      }
+      if (st.ikeFragmentation()) {
+        extras.add("IKE fragmentation offered (used when the IUT offers it too)");
+      }
+      if (st.client() > 1 && st.step() instanceof Scenario.Step.Phase1) {
+        extras.add(
+            "identity "
+                + (st.sharedIdentity()
+                    ? target.localId()
+                    : io.natt.nat.ClientHosts.identity(st.client(), target.localId())));
+      }
+      String inner =
+          (extras.isEmpty() ? "" : "[" + String.join("; ", extras) + "] ") + st.step().accept(this);
+      return st.client() == 1
+          ? inner
+          : "client "
+              + st.client()
+              + " ("
+              + io.natt.nat.ClientHosts.address(st.client()).getHostAddress()
+              + ", a host of its own behind the same NAT): "
+              + inner.replace(own, io.natt.nat.ClientHosts.address(st.client()).getHostAddress());
+    }
   }
 
   private static String seconds(Duration d) {

@@ -269,6 +269,7 @@ public final class Runner {
     private List<HarnessPeer.PingResult> pings = new ArrayList<>();
     private Optional<String> refused = Optional.empty();
     private Iut startedIut;
+    private ClientPeers clients;
 
     Execution(
         Scenario s,
@@ -369,10 +370,10 @@ public final class Runner {
           new TraceContext(
               testbed.iutSeenAs(),
               testbed.harness().address(),
-              natted ? 1 : 0,
+              natted ? s.topology().harnessBehind().size() : 0,
               natted ? testbed.iutSidePoint() : Trace.PEER,
               target.claims(),
-              testbed.observationPoints(),
+              withClientPoints(testbed.observationPoints()),
               target.address()));
       List<Capture> captures = new ArrayList<>();
       Path capDir = outDir.resolve("captures");
@@ -400,8 +401,14 @@ public final class Runner {
           ike = new Ikev1Initiator(cfg, peer, peer.recorder(), rnd);
           ike.announceAlso(Personas.vendorIds(s.harness().persona()));
           peer.attach(ike);
-          runSteps();
-          peer.drain(Duration.ofMillis(300));
+          clients = new ClientPeers(testbed, interlock, cfg, rnd);
+          try (ClientPeers closing = clients) {
+            runSteps();
+            peer.drain(Duration.ofMillis(300));
+            clients.drainAll(Duration.ofMillis(100));
+          } finally {
+            clients.mergeInto(trace);
+          }
           error = refused.isPresent() ? refused : unreachable(captures);
         }
         status = iut.status();
@@ -704,9 +711,72 @@ public final class Runner {
           + " answered through the tunnel";
     }
 
+    /** The run's observation points, and one per further client ({@link ClientPeers#point}). */
+    private List<String> withClientPoints(List<String> points) {
+      List<String> out = new ArrayList<>(points);
+      for (int n = 2; n <= s.topology().clients(); n++) {
+        out.add(ClientPeers.point(n));
+      }
+      return out;
+    }
+
+    /**
+     * A step of another client than the harness (or the harness's phase 1 with INITIAL-CONTACT). An
+     * esp-ping of another client fails also when ESP came to it, or to the harness, that its SAs do
+     * not open: one client got the other's traffic.
+     */
+    private String onClient(Scenario.Step.OnClient c) {
+      if (c.client() == 1) {
+        ike.initialContact(c.initialContact());
+        ike.largeMessages(c.padding(), c.ikeFragmentation());
+        try {
+          return execute(c.step()) + (c.initialContact() ? "; INITIAL-CONTACT sent" : "");
+        } finally {
+          ike.initialContact(false);
+          ike.largeMessages(0, false);
+        }
+      }
+      ClientPeers.Client cl = clients.client(c.client(), c.sharedIdentity());
+      if (c.step() instanceof Scenario.Step.Phase1) {
+        cl.ike.largeMessages(c.padding(), c.ikeFragmentation());
+        String done = clients.phase1(cl, aggressive(), c.initialContact());
+        trace.addKeys(SaKeysOf.ike(cl.ike));
+        return done;
+      }
+      if (c.step() instanceof Scenario.Step.QuickMode) {
+        ChildSaKeys k = clients.quickMode(cl);
+        SaKeysOf.esp(k).forEach(trace::addKeys);
+        return "client " + c.client() + ": " + k + " (then " + awaitInstalled(k) + ")";
+      }
+      Scenario.Step.EspPing e = (Scenario.Step.EspPing) c.step();
+      Inet4Address to = e.to().equals("iut.protected") ? target.protectedHost() : ip(e.to());
+      if (!inside(to, cfg.remoteNet(), cfg.remotePrefix())) {
+        throw new SetupException(
+            "esp-ping to " + to.getHostAddress() + " refused: outside the protected network");
+      }
+      List<HarnessPeer.PingResult> r =
+          cl.peer.ping(cl.address, to, e.count(), e.sizes(), replyWait());
+      // whatever the IUT sent to the harness meanwhile lands in its trace too
+      peer.drain(Duration.ofMillis(100));
+      long ok = r.stream().filter(HarnessPeer.PingResult::answered).count();
+      long foreign = ClientPeers.foreignEsp(cl.trace) + ClientPeers.foreignEsp(trace);
+      String what = "client " + c.client() + ": " + ok + "/" + r.size() + " echo replies decrypted";
+      if (ok < r.size() || foreign > 0) {
+        throw new StepFailed(
+            what
+                + (foreign > 0
+                    ? "; " + foreign + " ESP packet(s) came to a client whose SAs do not open them"
+                    : ""));
+      }
+      return what;
+    }
+
     /** Runs one step; returns a short description of what happened. */
     private String execute(Scenario.Step step) {
       Knobs knobs = s.harness().knobs();
+      if (step instanceof Scenario.Step.OnClient c) {
+        return onClient(c);
+      }
       if (step instanceof Scenario.Step.Phase1) {
         if (aggressive()) {
           ike.aggressiveMode();
@@ -906,6 +976,9 @@ public final class Runner {
   }
 
   static String stepName(Scenario.Step step) {
+    if (step instanceof Scenario.Step.OnClient c) {
+      return stepName(c.step()) + (c.client() == 1 ? "" : " (client " + c.client() + ")");
+    }
     String n = step.getClass().getSimpleName();
     return n.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
   }

@@ -35,12 +35,23 @@ public record Scenario(
    *
    * @param harnessBehind NAT names, innermost first; empty: no NAT
    * @param iutForward UDP ports the IUT's NAT forwards to the IUT (empty when none)
+   * @param clients client hosts behind the harness's NAT (1: the harness alone)
    */
   public record TopologySpec(
       Map<String, NatSpec> nats,
       List<String> harnessBehind,
       List<String> iutBehind,
-      List<Integer> iutForward) {
+      List<Integer> iutForward,
+      int clients) {
+    /** One client (the harness). */
+    public TopologySpec(
+        Map<String, NatSpec> nats,
+        List<String> harnessBehind,
+        List<String> iutBehind,
+        List<Integer> iutForward) {
+      this(nats, harnessBehind, iutBehind, iutForward, 1);
+    }
+
     /** Without port forwarding to the IUT. */
     public TopologySpec(
         Map<String, NatSpec> nats, List<String> harnessBehind, List<String> iutBehind) {
@@ -56,7 +67,8 @@ public record Scenario(
       return new Testbed.Layout(
           harnessBehind.stream().map(this::nat).toList(),
           iutBehind.stream().map(this::nat).toList(),
-          iutForward);
+          iutForward,
+          clients);
     }
 
     private Testbed.Nat nat(String name) {
@@ -69,7 +81,8 @@ public record Scenario(
               n.ports().equals("preserve")
                   ? NatBehaviour.PortAllocation.PRESERVE
                   : NatBehaviour.PortAllocation.RANDOM,
-              n.udpTimeout()));
+              n.udpTimeout()),
+          n.dropFragments());
     }
   }
 
@@ -79,8 +92,15 @@ public record Scenario(
    * @param mapping endpoint-independent, address-dependent or address-and-port-dependent
    * @param filtering the same three values
    * @param ports preserve or random
+   * @param dropFragments drops IP fragments (drop-fragments: true)
    */
-  public record NatSpec(String mapping, String filtering, String ports, Duration udpTimeout) {}
+  public record NatSpec(
+      String mapping, String filtering, String ports, Duration udpTimeout, boolean dropFragments) {
+    /** A NAT that forwards IP fragments. */
+    public NatSpec(String mapping, String filtering, String ports, Duration udpTimeout) {
+      this(mapping, filtering, ports, udpTimeout, false);
+    }
+  }
 
   /** The harness's role, IKE settings and behaviour knobs. */
   public record HarnessSpec(String role, IkeSpec ike, Knobs knobs, String persona) {
@@ -158,6 +178,8 @@ public record Scenario(
       R delete(Delete s);
 
       R liveness(Liveness s);
+
+      R onClient(OnClient s);
     }
 
     /** Main Mode (or Aggressive Mode) to an IKE SA. */
@@ -286,6 +308,29 @@ public record Scenario(
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.delete(this);
+      }
+    }
+
+    /**
+     * A phase1, quick-mode or esp-ping of client {@code client} (1 is the harness; 2 and up are the
+     * further client hosts of {@code topology.harness.clients}), and for a phase1 whether it
+     * carries the INITIAL-CONTACT notification (RFC 2407 4.6.3.3) in its last message, whether a
+     * further client uses the harness's identity ({@code id: shared}) instead of its own ({@code
+     * id: own}), how many bytes of padding Main Mode message 5 gets ({@code pad-message-5}), and
+     * whether the client does IKE fragmentation ({@code ike-fragmentation}).
+     */
+    record OnClient(
+        int line,
+        int client,
+        boolean initialContact,
+        boolean sharedIdentity,
+        int padding,
+        boolean ikeFragmentation,
+        Step step)
+        implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.onClient(this);
       }
     }
 

@@ -2,6 +2,7 @@ package io.natt.scenario;
 
 import io.natt.ike.Knobs;
 import io.natt.iut.ProposalGrammar;
+import io.natt.nat.ClientHosts;
 import io.natt.nat.Testbed;
 import io.natt.nat.Testbeds;
 import io.natt.scenario.Scenario.HarnessSpec;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,8 +52,9 @@ public final class ScenarioLoader {
   static final List<String> TOP_KEYS =
       List.of("id", "title", "judges", "applies-when", "topology", "harness", "steps", "expect");
   static final List<String> TOPOLOGY_KEYS = List.of("nats", "harness", "iut");
-  static final List<String> NAT_KEYS = List.of("mapping", "filtering", "ports", "udp-timeout");
-  static final List<String> HARNESS_PLACE_KEYS = List.of("behind");
+  static final List<String> NAT_KEYS =
+      List.of("mapping", "filtering", "ports", "udp-timeout", "drop-fragments");
+  static final List<String> HARNESS_PLACE_KEYS = List.of("behind", "clients");
   static final List<String> IUT_PLACE_KEYS = List.of("behind", "forward");
   static final List<String> HARNESS_KEYS = List.of("role", "ike", "knobs", "persona");
   static final List<String> IKE_KEYS =
@@ -89,6 +92,9 @@ public final class ScenarioLoader {
   private boolean kindKnown;
   private Personas.Persona persona;
   private boolean transportSeen;
+  private int clients = 1;
+  private final Set<Integer> clientPhase1 = new HashSet<>();
+  private final Set<Integer> clientQuickMode = new HashSet<>();
 
   private ScenarioLoader(Path file, Set<String> known, Testbed.Backend backend) {
     this.file = file;
@@ -98,9 +104,10 @@ public final class ScenarioLoader {
 
   private static Map<String, List<String>> steps() {
     Map<String, List<String>> m = new LinkedHashMap<>();
-    m.put("phase1", List.of());
-    m.put("quick-mode", List.of("mode", "protocol", "port"));
-    m.put("esp-ping", List.of("to", "count", "size", "udp-checksum", "from"));
+    m.put(
+        "phase1", List.of("client", "initial-contact", "id", "pad-message-5", "ike-fragmentation"));
+    m.put("quick-mode", List.of("mode", "protocol", "port", "client"));
+    m.put("esp-ping", List.of("to", "count", "size", "udp-checksum", "from", "client"));
     m.put("wait", List.of());
     m.put("expect-keepalive", List.of("from", "within"));
     m.put("nat-rebind", List.of());
@@ -278,6 +285,7 @@ public final class ScenarioLoader {
           p.get(
               () -> {
                 YamlMap h = t.get("harness").map().allowedKeys(p, HARNESS_PLACE_KEYS);
+                clients = read(h, "clients", n -> n.integer(1, ClientHosts.MAX), 1);
                 return read(h, "behind", this::behind, List.<String>of());
               },
               List.of());
@@ -322,7 +330,7 @@ public final class ScenarioLoader {
       }
     }
     this.harnessBehind = harnessBehind;
-    TopologySpec spec = new TopologySpec(nats, harnessBehind, iutBehind, forward);
+    TopologySpec spec = new TopologySpec(nats, harnessBehind, iutBehind, forward, clients);
     for (String name : badReference ? List.<String>of() : nats.keySet()) {
       if (!harnessBehind.contains(name) && !iutBehind.contains(name)) {
         p.add(
@@ -387,7 +395,8 @@ public final class ScenarioLoader {
       why.add(r.get());
     }
     return Optional.of(
-        String.join("; ", why) + (backends.size() > 1 ? " (no NAT backend can realise it)" : ""));
+        String.join("; ", why.stream().distinct().toList())
+            + (backends.size() > 1 ? " (no NAT backend can realise it)" : ""));
   }
 
   private List<Integer> ports(YamlNode node) {
@@ -412,7 +421,8 @@ public final class ScenarioLoader {
     String filtering = read(m, "filtering", n -> n.oneOf(NAT_TYPES), DEFAULT_NAT.filtering());
     String ports = read(m, "ports", n -> n.oneOf("preserve", "random"), DEFAULT_NAT.ports());
     Duration timeout = read(m, "udp-timeout", YamlNode::positiveDuration, DEFAULT_NAT.udpTimeout());
-    return new NatSpec(mapping, filtering, ports, timeout);
+    return new NatSpec(
+        mapping, filtering, ports, timeout, read(m, "drop-fragments", YamlNode::bool, false));
   }
 
   private List<String> behind(YamlNode node) {
@@ -721,13 +731,25 @@ public final class ScenarioLoader {
               + String.join(", ", STEPS.keySet()));
     }
     kindKnown = true;
-    boolean afterPhase1 = phase1Seen;
-    boolean afterQuickMode = quickModeSeen;
-    phase1Seen |= kind.equals("phase1");
-    quickModeSeen |= kind.equals("quick-mode");
+    int client = peekClient(value);
+    boolean afterPhase1 = client == 1 ? phase1Seen : clientPhase1.contains(client);
+    boolean afterQuickMode = client == 1 ? quickModeSeen : clientQuickMode.contains(client);
+    if (client == 1) {
+      phase1Seen |= kind.equals("phase1");
+      quickModeSeen |= kind.equals("quick-mode");
+    } else if (kind.equals("phase1")) {
+      clientPhase1.add(client);
+    } else if (kind.equals("quick-mode")) {
+      clientQuickMode.add(client);
+    }
     int line = item.line();
     return switch (kind) {
-      case "phase1" -> new Step.Phase1(bare(item, value, kind));
+      case "phase1" -> {
+        if (value == null) {
+          yield new Step.Phase1(line);
+        }
+        yield forClient(settings(item, value, kind), new Step.Phase1(line), true);
+      }
       case "delete" -> new Step.Delete(bare(item, value, kind));
       case "liveness" -> new Step.Liveness(bare(item, value, kind));
       case "quick-mode" -> {
@@ -743,7 +765,15 @@ public final class ScenarioLoader {
         YamlMap m = value.map().allowedKeys(p, STEPS.get(kind));
         Step.QuickMode qm = quickMode(m, line);
         transportSeen = qm.transport();
-        yield qm;
+        Step onClient = forClient(m, qm, false);
+        if (qm.transport() && onClient instanceof Step.OnClient oc && oc.client() > 1) {
+          p.add(
+              m.keyNode("client")
+                  .error(
+                      "transport mode is for the harness itself (client 1); further clients run"
+                          + " tunnel mode"));
+        }
+        yield onClient;
       }
       case "esp-ping" -> {
         if (!afterQuickMode) {
@@ -786,7 +816,15 @@ public final class ScenarioLoader {
         if (zero && spoofed) {
           p.add(item.error("esp-ping: from: spoofed and udp-checksum: zero cannot go together"));
         }
-        yield new Step.EspPing(line, target, count, sizes, zero, spoofed);
+        Step ping = new Step.EspPing(line, target, count, sizes, zero, spoofed);
+        if ((zero || spoofed) && m.has("client")) {
+          p.add(
+              m.keyNode("client")
+                  .error(
+                      "esp-ping of another client takes neither udp-checksum: zero nor from:"
+                          + " spoofed (those are the harness's, client 1)"));
+        }
+        yield forClient(m, ping, false);
       }
       case "wait" -> new Step.Wait(line, argument(item, value, kind).positiveDuration());
       case "expect-keepalive" -> {
@@ -865,6 +903,64 @@ public final class ScenarioLoader {
                   : " (" + String.join(", ", harnessBehind) + ")"));
     }
     return name;
+  }
+
+  /**
+   * The most padding a phase1 adds to Main Mode message 5: with the message, well below the 65507
+   * bytes a UDP datagram carries, and enough for 10 IP fragments on a 1500-byte path.
+   */
+  static final int MAX_PAD = 16000;
+
+  /** The client a step's settings name (1 when none, or when it cannot be read: reported later). */
+  private static int peekClient(YamlNode value) {
+    if (value == null || !value.isMap() || !value.map().has("client")) {
+      return 1;
+    }
+    try {
+      return value.map().get("client").integer(1, ClientHosts.MAX);
+    } catch (LoadException e) {
+      return 1;
+    }
+  }
+
+  /**
+   * The step as client {@code client:} runs it, when the settings name another client than the
+   * harness or ask for INITIAL-CONTACT ({@code withInitialContact}: a phase1); else the step.
+   */
+  private Step forClient(YamlMap m, Step step, boolean withInitialContact) {
+    int client =
+        read(
+            m,
+            "client",
+            n -> {
+              int c = n.integer(1, ClientHosts.MAX);
+              if (c > clients) {
+                throw n.error(
+                    "client "
+                        + c
+                        + " does not exist: topology.harness.clients is "
+                        + clients
+                        + " (write 'clients: "
+                        + c
+                        + "' there)");
+              }
+              return c;
+            },
+            1);
+    boolean ic = withInitialContact && read(m, "initial-contact", YamlNode::bool, false);
+    boolean shared =
+        withInitialContact && read(m, "id", n -> n.oneOf("own", "shared"), "own").equals("shared");
+    if (client == 1 && m.has("id")) {
+      p.add(
+          m.keyNode("id")
+              .error(
+                  "'id' is for a further client (client: 2 and up); the harness uses the target's"));
+    }
+    int pad = withInitialContact ? read(m, "pad-message-5", n -> n.integer(0, MAX_PAD), 0) : 0;
+    boolean frag = withInitialContact && read(m, "ike-fragmentation", YamlNode::bool, false);
+    return client == 1 && !ic && pad == 0 && !frag
+        ? step
+        : new Step.OnClient(step.line(), client, ic, shared, pad, frag, step);
   }
 
   private static int bare(YamlNode item, YamlNode value, String kind) {

@@ -56,7 +56,16 @@ public final class Trace {
     try {
       EthernetFrame eth = EthernetFrame.decode(frame);
       Ipv4Packet ip = Ipv4Packet.decode(eth.payload());
-      if (ip.protocol() == Ipv4Packet.UDP) {
+      if ((ip.flagsAndFragment() & 0x3fff) != 0) {
+        // a piece of a larger datagram: its bytes are no UDP header (after the first piece) nor a
+        // whole payload, so they are shown as what they are, never decoded as IKE or ESP
+        d = new Datagram(sock(ip.src(), 0), sock(ip.dst(), 0), ip.payload(), time, monoNanos);
+        view =
+            new PacketView.Other(
+                "IPv4 fragment, offset "
+                    + 8 * (ip.flagsAndFragment() & 0x1fff)
+                    + ((ip.flagsAndFragment() & 0x2000) != 0 ? ", more follow" : ", the last"));
+      } else if (ip.protocol() == Ipv4Packet.UDP) {
         UdpDatagram udp = UdpDatagram.decode(new WireReader(ip.payload()));
         d =
             new Datagram(

@@ -59,6 +59,14 @@ public final class VendorIds {
   public static final byte[] DPD = define("DPD (RFC 3706)", "afcad71368a1f1c96b8696fc77570100");
   public static final byte[] CISCO_UNITY =
       define("Cisco Unity 1.0", "12f5f28c457168a9702d9fe274cc0100");
+
+  /**
+   * IKEv1 fragmentation (strongSwan, Cisco, Microsoft; strongSwan and Cisco send it with a 4-byte
+   * suffix of capability bits).
+   */
+  public static final byte[] FRAGMENTATION =
+      define("FRAGMENTATION", "4048b7d56ebce88525e7de7f00d6c2d3");
+
   public static final byte[] STRONGSWAN = define("strongSwan", "882fe56d6fd20dbc2251613b2ebe5beb");
   // Microsoft: MD5("MS NT5 ISAKMPOAKLEY") then a 4-byte version (4: Windows XP SP2 and Server
   // 2003); MD5("FRAGMENTATION"), the IKE fragmentation VID Windows announces alongside

@@ -51,12 +51,17 @@ public class StrongSwanConfTest {
   public void aggressiveClaimAddsAnAggressiveConnectionBesideTheMainModeOne() throws Exception {
     TargetProfile t = bundled(Set.of("ikev1", "ikev1-main", "ikev1-aggressive"));
     String swanctl = StrongSwan.swanctlConf(iut(), t, "10.0.1.2/32");
-    assertEquals(count(swanctl, "version = 1"), 2, swanctl);
-    assertEquals(count(swanctl, "aggressive = yes"), 1, swanctl);
+    // harness, clients (the further clients' identities), harness-am and clients-am
+    assertEquals(count(swanctl, "version = 1"), 4, swanctl);
+    assertEquals(count(swanctl, "aggressive = yes"), 2, swanctl);
+    assertTrue(
+        swanctl.contains("  clients-am {\n    version = 1\n    aggressive = yes\n"), swanctl);
     assertTrue(swanctl.contains("  harness {\n    version = 1\n    local_addrs"), swanctl);
     assertTrue(
         swanctl.contains("  harness-am {\n    version = 1\n    aggressive = yes\n"), swanctl);
-    assertEquals(count(swanctl, "remote_ts = 10.0.1.2/32"), 2, swanctl);
+    assertEquals(count(swanctl, "remote_ts = 10.0.1.2/32"), 4, swanctl);
+    assertTrue(swanctl.contains("  clients {\n"), swanctl);
+    assertTrue(swanctl.contains("id = *.harness.example.org\n"), swanctl);
     assertEquals(count(swanctl, "secret = 0x"), 1, swanctl);
     String conf = StrongSwan.strongswanConf(Path.of("/tmp/x"), true);
     assertTrue(
@@ -70,7 +75,7 @@ public class StrongSwanConfTest {
   public void withoutTheClaimOnlyMainMode() throws Exception {
     Set<String> claims = new HashSet<>(Set.of("ikev1", "ikev1-main"));
     String swanctl = StrongSwan.swanctlConf(iut(), bundled(claims), "10.0.1.2/32");
-    assertEquals(count(swanctl, "version = 1"), 1, swanctl);
+    assertEquals(count(swanctl, "version = 1"), 2, swanctl);
     assertFalse(swanctl.contains("aggressive"), swanctl);
     assertFalse(StrongSwan.strongswanConf(Path.of("/tmp/x")).contains("aggressive"));
   }

@@ -211,19 +211,31 @@ public class TestbedsTest {
                 KernelTestbed.ip("10.9.0.1")));
     assertEquals(a.iutSeenAs(), KernelTestbed.ip("203.0.113.1"));
     assertEquals(a.harnessSeenAs(), KernelTestbed.ip("203.0.113.3"));
+    Testbed.Nat cgn =
+        nat("cgn", Dependency.ADDRESS_AND_PORT_DEPENDENT, Dependency.ADDRESS_AND_PORT_DEPENDENT);
+    // two NATs in a row: the kernel backend builds them, not three, nor with further clients
+    assertEquals(
+        KernelTestbed.BACKEND.refusal(new Testbed.Layout(List.of(HOME, cgn), List.of())),
+        Optional.empty());
     assertEquals(
         KernelTestbed.BACKEND
             .refusal(
                 new Testbed.Layout(
                     List.of(
                         HOME,
+                        cgn,
                         nat(
-                            "cgn",
+                            "isp",
                             Dependency.ADDRESS_AND_PORT_DEPENDENT,
                             Dependency.ADDRESS_AND_PORT_DEPENDENT)),
                     List.of()))
             .orElseThrow(),
-        "two NATs in a row are not supported by the kernel backend yet");
+        "more than two NATs in a row are not supported by the kernel backend yet");
+    assertTrue(
+        KernelTestbed.BACKEND
+            .refusal(new Testbed.Layout(List.of(HOME, cgn), List.of(), List.of(), 2))
+            .orElseThrow()
+            .contains("behind two NATs in a row"));
   }
 
   @Test

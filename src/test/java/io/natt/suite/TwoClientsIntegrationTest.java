@@ -1,0 +1,143 @@
+package io.natt.suite;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertTrue;
+
+import io.natt.iut.TargetLoader;
+import io.natt.iut.TargetProfile;
+import io.natt.nat.EmulatedTestbed;
+import io.natt.nat.KernelTestbed;
+import io.natt.scenario.Integration;
+import io.natt.scenario.Runner;
+import io.natt.scenario.Scenario;
+import io.natt.scenario.ScenarioLoader;
+import io.natt.trace.Direction;
+import io.natt.trace.TraceEntry;
+import io.natt.wire.PacketView;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.testng.annotations.Test;
+
+/**
+ * Further clients and fragment-dropping NATs against the bundled strongSwan, on both NAT backends
+ * (root, namespaces): two clients behind a port-preserving NAT each get a tunnel of their own from
+ * a public port of their own; and a fragment-dropping NAT stalls phase 1 when Main Mode message 5
+ * exceeds the MTU and the harness does not use IKE fragmentation.
+ */
+public class TwoClientsIntegrationTest {
+  static final Path PRESERVING = Path.of("testsuites/rfc3947/two-clients-port-preserving-nat.yaml");
+
+  static Runner.Outcome run(Path file, String backend) throws Exception {
+    TargetProfile target =
+        TargetLoader.load(
+            Path.of("testsuites/targets/bundled-strongswan.yaml"), new SecureRandom());
+    Scenario s = ScenarioLoader.load(file, MutantTest.CATALOG.ids());
+    Path out = io.natt.testutil.TempDirs.create("natt-clients-");
+    return Runner.run(s, target, new Runner.IutLaunch.Bundled(), backend, out, l -> {});
+  }
+
+  /** The public source ports of IKE messages the NAT's public side saw leave, from 10.0.1.x. */
+  static Set<Integer> ikeSourcePorts(Runner.Outcome o, String clientPoint) {
+    Set<Integer> out = new TreeSet<>();
+    for (TraceEntry e : o.trace().at(clientPoint)) {
+      if (e.direction() == Direction.RECEIVED && e.view() instanceof PacketView.Ike) {
+        out.add(e.to().getPort());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  public void twoClientsBehindAPortPreservingNatEachGetTheirOwnTunnel() throws Exception {
+    Integration.require();
+    for (String backend : List.of(KernelTestbed.NAME, EmulatedTestbed.NAME)) {
+      Runner.Outcome o = run(PRESERVING, backend);
+      assertEquals(o.error(), Optional.empty(), backend);
+      for (Runner.StepResult r : o.steps()) {
+        assertEquals(r.status(), Runner.Status.OK, backend + ": " + r);
+      }
+      assertTrue(o.trace().context().points().contains("client-2"), backend);
+      List<TraceEntry> c2 = o.trace().at("client-2");
+      assertTrue(
+          c2.stream()
+              .anyMatch(
+                  e ->
+                      e.direction() == Direction.RECEIVED
+                          && e.view() instanceof PacketView.Esp esp
+                          && esp.inner().isPresent()),
+          backend + ": client 2 decrypted ESP of its own");
+      // on the NAT's public side: the harness kept 500, client 2 could not
+      Set<Integer> publicIkePorts = new TreeSet<>();
+      for (TraceEntry e : o.trace().at("nat-public")) {
+        if (e.direction() == Direction.OBSERVED
+            && e.view() instanceof PacketView.Ike
+            && e.to().getPort() == 500
+            && e.from().getAddress().getHostAddress().equals("198.51.100.1")) {
+          publicIkePorts.add(e.from().getPort());
+        }
+      }
+      assertEquals(publicIkePorts.size(), 2, backend + ": " + publicIkePorts);
+      assertTrue(publicIkePorts.contains(500), backend + ": " + publicIkePorts);
+      // each client's own sockets: 500 and 4500 on its own private address
+      assertEquals(ikeSourcePorts(o, "client-2"), Set.of(500, 4500), backend);
+    }
+  }
+
+  @Test
+  public void twoNatsInARowOnTheKernelBackend() throws Exception {
+    Integration.require();
+    Runner.Outcome o =
+        run(
+            Path.of("src/test/resources/fixtures/kernel/two-nats-in-a-row.yaml"),
+            KernelTestbed.NAME);
+    assertEquals(o.error(), Optional.empty());
+    for (Runner.StepResult r : o.steps()) {
+      assertEquals(r.status(), Runner.Status.OK, r.toString());
+    }
+    assertTrue(
+        o.trace().context().points().contains("home-public"),
+        o.trace().context().points().toString());
+    // between the NATs the harness is 172.16.0.2; on the carrier's public side 198.51.100.1
+    assertTrue(
+        o.trace().at("home-public").stream()
+            .anyMatch(e -> e.from().getAddress().getHostAddress().equals("172.16.0.2")));
+    assertTrue(
+        o.trace().at("nat-public").stream()
+            .anyMatch(e -> e.from().getAddress().getHostAddress().equals("198.51.100.1")));
+    assertTrue(
+        o.trace().at("nat-public").stream()
+            .noneMatch(e -> e.from().getAddress().getHostAddress().startsWith("172.16.")));
+    // the emulated backend refuses it, naming why
+    Runner.Outcome e =
+        run(
+            Path.of("src/test/resources/fixtures/kernel/two-nats-in-a-row.yaml"),
+            EmulatedTestbed.NAME);
+    assertTrue(e.error().orElseThrow().contains("two NATs in a row"), e.error().toString());
+  }
+
+  @Test
+  public void aFragmentDroppingNatStallsAnOversizedMessage5WithoutIkeFragmentation()
+      throws Exception {
+    Integration.require();
+    String yaml =
+        Files.readString(Path.of("testsuites/rfc3948/large-ike-fragments-dropped.yaml"))
+            .replace("ike-fragmentation: true", "ike-fragmentation: false");
+    Path file = io.natt.testutil.TempDirs.create("natt-frag-").resolve("no-ike-fragments.yaml");
+    Files.writeString(file, yaml);
+    for (String backend : List.of(KernelTestbed.NAME, EmulatedTestbed.NAME)) {
+      Runner.Outcome o = run(file, backend);
+      assertEquals(o.error(), Optional.empty(), backend);
+      assertEquals(o.steps().get(0).status(), Runner.Status.FAILED, backend + ": " + o.steps());
+      // message 5 left the harness whole but never reached the IUT's side of the NAT
+      assertTrue(
+          o.trace().at("nat-public").stream()
+              .noneMatch(e -> e.view() instanceof PacketView.Ike i && i.header().encrypted()),
+          backend + ": nothing encrypted passed the NAT");
+    }
+  }
+}
