@@ -412,7 +412,9 @@ public record Plan(
 
     @Override
     public String sendRaw(Scenario.Step.SendRaw st) {
-      return st.bytes().length + " raw bytes " + to(st.port());
+      return st.resendPhase1()
+          ? "the harness's last phase-1 message again, " + to(st.port())
+          : st.bytes().length + " raw bytes " + to(st.port());
     }
 
     @Override

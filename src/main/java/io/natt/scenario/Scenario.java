@@ -248,8 +248,16 @@ public record Scenario(
      * Raw bytes sent to the IUT.
      *
      * @param port 500 or 4500 (destination; the harness sends from the same port)
+     * @param resendPhase1 instead of {@code bytes}: the harness's last Main or Aggressive Mode
+     *     message of its IKE SA, byte for byte as it was sent (without a non-ESP marker; with one
+     *     when {@code port} is 4500)
      */
-    record SendRaw(int line, int port, byte[] bytes) implements Step {
+    record SendRaw(int line, int port, byte[] bytes, boolean resendPhase1) implements Step {
+      /** Raw bytes given in the scenario. */
+      public SendRaw(int line, int port, byte[] bytes) {
+        this(line, port, bytes, false);
+      }
+
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.sendRaw(this);

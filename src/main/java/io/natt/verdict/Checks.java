@@ -50,6 +50,9 @@ public final class Checks {
     ALL.put("3948-4-keepalive-behind-nat", Checks::keepaliveBehindNat);
     ALL.put("3948-2.1-spi-nonzero", Checks::spiNonZero);
     ALL.put("3948-3.1.1-inner-source", Checks::innerSource);
+    ALL.put("3947-3.1-one-variant", VariantChecks::oneVariant);
+    ALL.put("3947-3.2-nat-only-when-no-match", NatDetectionChecks::natOnlyWhenNoMatch);
+    ALL.put("3947-4-drop-stale-phase1", AfterFloatChecks::dropStalePhase1);
   }
 
   private Checks() {}

@@ -60,6 +60,20 @@ public final class VendorIds {
   public static final byte[] CISCO_UNITY =
       define("Cisco Unity 1.0", "12f5f28c457168a9702d9fe274cc0100");
   public static final byte[] STRONGSWAN = define("strongSwan", "882fe56d6fd20dbc2251613b2ebe5beb");
+  // The later drafts (04 to 08) and the unnumbered first one, MD5 of their names as for 00 to 03;
+  // strongSwan's IKEv1 vendor-ID table lists the same values (and answers none of them).
+  public static final byte[] DRAFT_NAT_T_04 =
+      define("draft-ietf-ipsec-nat-t-ike-04", "9909b64eed937c6573de52ace952fa6b");
+  public static final byte[] DRAFT_NAT_T_05 =
+      define("draft-ietf-ipsec-nat-t-ike-05", "80d0bb3def54565ee84645d4c85ce3ee");
+  public static final byte[] DRAFT_NAT_T_06 =
+      define("draft-ietf-ipsec-nat-t-ike-06", "4d1e0e136deafa34c4f3ea9f02ec7285");
+  public static final byte[] DRAFT_NAT_T_07 =
+      define("draft-ietf-ipsec-nat-t-ike-07", "439b59f8ba676c4c7737ae22eab8f582");
+  public static final byte[] DRAFT_NAT_T_08 =
+      define("draft-ietf-ipsec-nat-t-ike-08", "8f8d83826d246b6fc7a8a6a428c11de8");
+  public static final byte[] DRAFT_NAT_T_UNNUMBERED =
+      define("draft-ietf-ipsec-nat-t-ike", "4df37928e9fc4fd1b3262170d515c662");
 
   // Aliases spelled after the defining strings (used by the IKE engine).
   public static final byte[] RFC3947 = RFC_3947;
@@ -103,13 +117,8 @@ public final class VendorIds {
     return Arrays.equals(vid, KNOWN.get(0).value);
   }
 
-  /** True for one of the NAT-T draft vendor IDs (00, 01, 02, 02\n, 03). */
+  /** True for the vendor ID of one of the NAT-T drafts of the registry {@link NatTVariant}. */
   public static boolean isNatTDraft(byte[] vid) {
-    for (int i = 1; i <= 5; i++) {
-      if (Arrays.equals(vid, KNOWN.get(i).value)) {
-        return true;
-      }
-    }
-    return false;
+    return NatTVariant.byVendorId(vid).filter(v -> !v.isRfc()).isPresent();
   }
 }
