@@ -29,6 +29,19 @@ public interface Iut extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * Asks the IUT to start, itself, a Quick Mode rekey of its ESP SA with the harness (RFC 3947
+   * section 4: messages it starts after the float go from 4500 to the peer's (4500, Y)). Returns
+   * how it was asked; empty when this kind of IUT cannot be asked (then a target does not claim
+   * {@value #REKEY_CLAIM}).
+   */
+  default java.util.Optional<String> rekey() {
+    return java.util.Optional.empty();
+  }
+
+  /** The PICS item of a target whose IUT can be asked to rekey ({@link #rekey()}). */
+  String REKEY_CLAIM = "iut-rekey-on-request";
+
   /** Which implementation and version it is, for the report's environment. */
   String version();
 

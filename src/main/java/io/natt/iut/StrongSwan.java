@@ -114,6 +114,17 @@ public final class StrongSwan implements Iut {
         cmd, null, java.util.Map.of("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString()));
   }
 
+  /** The CHILD_SA rekey through VICI ({@code swanctl --rekey --child net}). */
+  @Override
+  public java.util.Optional<String> rekey() {
+    Exec.Result r = swanctl("--rekey", "--child", "net");
+    if (!r.ok()) {
+      throw new io.natt.sys.SetupException(
+          "swanctl --rekey --child net failed (exit " + r.exitCode() + "): " + r.output().strip());
+    }
+    return java.util.Optional.of("swanctl --rekey --child net");
+  }
+
   /** What {@code swanctl --list-sas} prints. */
   public String listSas() {
     return swanctl("--list-sas").orThrow().output();

@@ -440,6 +440,13 @@ public record Plan(
     }
 
     @Override
+    public String iutRekey(Scenario.Step.IutRekey st) {
+      return "asks the IUT to rekey its ESP SA itself, then listens "
+          + IutRekeyStep.LISTEN.toSeconds()
+          + " s for the Quick Mode it starts (not answered)";
+    }
+
+    @Override
     public String liveness(Scenario.Step.Liveness st) {
       return "a fresh Main Mode message 1 "
           + (k.floatAt() == Knobs.FloatMode.START_ON_4500 ? to(4500) : to(500))

@@ -153,6 +153,8 @@ public record Scenario(
       R delete(Delete s);
 
       R liveness(Liveness s);
+
+      R iutRekey(IutRekey s);
     }
 
     /** Main Mode (or Aggressive Mode) to an IKE SA. */
@@ -278,6 +280,17 @@ public record Scenario(
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.delete(this);
+      }
+    }
+
+    /**
+     * Asks the IUT to rekey its ESP SA with the harness itself (a Quick Mode it starts), then
+     * listens for what it sends; needs a target claiming {@code iut-rekey-on-request}.
+     */
+    record IutRekey(int line) implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.iutRekey(this);
       }
     }
 

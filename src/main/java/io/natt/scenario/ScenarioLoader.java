@@ -107,6 +107,7 @@ public final class ScenarioLoader {
     m.put("replay", List.of("file", "rewrite"));
     m.put("delete", List.of());
     m.put("liveness", List.of());
+    m.put("iut-rekey", List.of());
     return Collections.unmodifiableMap(m);
   }
 
@@ -674,6 +675,7 @@ public final class ScenarioLoader {
       case "phase1" -> new Step.Phase1(bare(item, value, kind));
       case "delete" -> new Step.Delete(bare(item, value, kind));
       case "liveness" -> new Step.Liveness(bare(item, value, kind));
+      case "iut-rekey" -> new Step.IutRekey(bare(item, value, kind));
       case "quick-mode" -> {
         if (!afterPhase1) {
           p.add(item.error("quick-mode needs an earlier phase1 step"));
