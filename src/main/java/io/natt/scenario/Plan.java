@@ -441,9 +441,13 @@ public record Plan(
 
     @Override
     public String iutRekey(Scenario.Step.IutRekey st) {
-      return "asks the IUT to rekey its ESP SA itself, then listens "
+      return "asks the IUT to rekey its "
+          + (st.ike() ? "IKE SA" : "ESP SA")
+          + " itself, then listens "
           + IutRekeyStep.LISTEN.toSeconds()
-          + " s for the Quick Mode it starts (not answered)";
+          + " s for the "
+          + (st.ike() ? "phase 1" : "Quick Mode")
+          + " it starts (not answered)";
     }
 
     @Override

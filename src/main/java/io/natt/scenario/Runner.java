@@ -864,8 +864,8 @@ public final class Runner {
         ike.delete(child);
         peer.drain(Duration.ofMillis(500));
         return "Delete sent for ESP SA and IKE SA";
-      } else if (step instanceof Scenario.Step.IutRekey) {
-        return IutRekeyStep.run(startedIut, peer::drain);
+      } else if (step instanceof Scenario.Step.IutRekey r) {
+        return IutRekeyStep.run(startedIut, r.ike(), peer::drain);
       } else if (step instanceof Scenario.Step.Liveness) {
         boolean alive = new Ikev1Initiator(cfg, peer, peer.recorder(), rnd).probe();
         if (!alive) {

@@ -284,10 +284,11 @@ public record Scenario(
     }
 
     /**
-     * Asks the IUT to rekey its ESP SA with the harness itself (a Quick Mode it starts), then
-     * listens for what it sends; needs a target claiming {@code iut-rekey-on-request}.
+     * Asks the IUT to rekey its ESP SA (a Quick Mode it starts) or, with {@code ike}, its IKE SA (a
+     * phase 1 it starts) with the harness itself, then listens for what it sends; needs a target
+     * claiming {@code iut-rekey-on-request}.
      */
-    record IutRekey(int line) implements Step {
+    record IutRekey(int line, boolean ike) implements Step {
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.iutRekey(this);

@@ -675,7 +675,9 @@ public final class ScenarioLoader {
       case "phase1" -> new Step.Phase1(bare(item, value, kind));
       case "delete" -> new Step.Delete(bare(item, value, kind));
       case "liveness" -> new Step.Liveness(bare(item, value, kind));
-      case "iut-rekey" -> new Step.IutRekey(bare(item, value, kind));
+      case "iut-rekey" ->
+          new Step.IutRekey(
+              item.line(), value != null && value.oneOf("child", "ike").equals("ike"));
       case "quick-mode" -> {
         if (!afterPhase1) {
           p.add(item.error("quick-mode needs an earlier phase1 step"));

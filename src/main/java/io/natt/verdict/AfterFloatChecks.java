@@ -53,15 +53,25 @@ final class AfterFloatChecks {
     int at = side.indexOf(first);
     List<Evidence> wrong = new ArrayList<>();
     boolean alive = false;
-    for (TraceEntry e : side.subList(at + 1, side.size())) {
+    // observation points may record an answer a moment before the request it answers, so the
+    // IUT's phase-1 messages of the SA are looked at from the float on: one on port 500 can only
+    // answer an old packet; one after the old packet that answers no 4500 request of the harness
+    // neither
+    for (int k = from + 1; k < side.size(); k++) {
+      TraceEntry e = side.get(k);
       if (!x.fromIut(e)) {
         continue;
       }
-      alive = true;
+      alive |= k > at;
       Optional<PacketView.Ike> i = ike(e);
-      if (i.isPresent()
-          && IkeTraffic.isPhase1(i.get().header().exchangeType())
-          && IkeTraffic.sameSa(i.get(), floated)) {
+      if (i.isEmpty()
+          || !IkeTraffic.isPhase1(i.get().header().exchangeType())
+          || !IkeTraffic.sameSa(i.get(), floated)) {
+        continue;
+      }
+      boolean on500 = e.from().getPort() == 500 || e.to().getPort() == 500;
+      boolean answers4500 = x.requestOf(e).map(q -> q.to().getPort() == 4500).orElse(false);
+      if (on500 || (k > at && !answers4500)) {
         wrong.add(
             new Evidence(
                 List.of(first.ref(), e.ref()),
@@ -72,7 +82,7 @@ final class AfterFloatChecks {
                     + endpoint(e.from())
                     + " to "
                     + endpoint(e.to())
-                    + " after it"));
+                    + " after the float"));
         break;
       }
     }
