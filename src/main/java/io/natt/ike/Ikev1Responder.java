@@ -20,6 +20,7 @@ import io.natt.wire.KePayload;
 import io.natt.wire.MalformedException;
 import io.natt.wire.NatDPayload;
 import io.natt.wire.NatOaPayload;
+import io.natt.wire.NatTVariant;
 import io.natt.wire.NoncePayload;
 import io.natt.wire.NotificationPayload;
 import io.natt.wire.NotifyType;
@@ -94,6 +95,8 @@ public final class Ikev1Responder {
   private volatile List<NatOaPayload> initiatorNatOa = List.of();
   private byte[] lastRequest;
   private Reply lastReply;
+  private byte[] lastPhase1;
+  private PacketView.Ike lastPhase1View;
   private boolean awaitingNext;
   private int resends;
   private int messagesSent;
@@ -342,6 +345,9 @@ public final class Ikev1Responder {
               + " (deviation ignore-4500-start)");
       return Optional.empty();
     }
+    if (stalePhase1(d, h, view)) {
+      return Optional.empty();
+    }
     localPort = d.to().getPort();
     if (newMainMode || newAggressive) {
       pinned = null;
@@ -411,6 +417,40 @@ public final class Ikev1Responder {
     received(d, view);
     listener.note("responder: ignored exchange type " + ExchangeType.valueOf(ex).name());
     return Optional.empty();
+  }
+
+  /**
+   * RFC 3947 section 4: once the initiator floated, a Main or Aggressive Mode message of this IKE
+   * SA (same cookies) on port 500 is old and is dropped; with the deviation answer-stale-phase1 it
+   * is answered with the last phase-1 answer, on 500. Returns whether it was such a message.
+   */
+  private boolean stalePhase1(Datagram d, IsakmpHeader h, PacketView view) {
+    int ex = h.exchangeType();
+    if (d.to().getPort() != 500
+        || !floated()
+        || !ours(h)
+        || allZero(h.responderCookie())
+        || (ex != ExchangeType.IDENTITY_PROTECTION.code()
+            && ex != ExchangeType.AGGRESSIVE.code())) {
+      return false;
+    }
+    received(d, view);
+    if (!cfg.knobs().has(Knobs.Deviation.ANSWER_STALE_PHASE1) || lastPhase1 == null) {
+      listener.note(
+          "responder: dropped a phase-1 message with the IKE SA's cookies on port 500 after the"
+              + " float (RFC 3947 section 4)");
+      return true;
+    }
+    listener.note(
+        "responder: answers a phase-1 message with the IKE SA's cookies on port 500 after the"
+            + " float (deviation answer-stale-phase1)");
+    transmit(
+        new Reply(
+            500,
+            d.from(),
+            lastPhase1,
+            new PacketView.Ike(false, lastPhase1View.header(), lastPhase1View.payloads(), false)));
+    return true;
   }
 
   private boolean ours(IsakmpHeader h) {
@@ -836,6 +876,18 @@ public final class Ikev1Responder {
             continue;
           }
           int mode = offeredMode;
+          if (cfg.knobs().has(Knobs.Deviation.NAT_WHEN_ANY_HASH_DIFFERS)
+              && natT.detection().natDetected()
+              && (offeredMode == IpsecAttr.TUNNEL || offeredMode == IpsecAttr.TRANSPORT)) {
+            NatTVariant v = natT.variant().orElse(NatTVariant.RFC3947);
+            mode = offeredMode == IpsecAttr.TUNNEL ? v.udpTunnelMode() : v.udpTransportMode();
+            listener.note(
+                "responder: takes the initiator for being behind a NAT and answers "
+                    + IpsecAttr.encapsulationName(mode)
+                    + " to the offered "
+                    + IpsecAttr.encapsulationName(offeredMode)
+                    + " (deviation nat-when-any-hash-differs)");
+          }
           int knob = cfg.knobs().encapsulationMode();
           if (knob != IpsecAttr.UDP_TUNNEL && knob != offeredMode) {
             mode = knob;
@@ -975,6 +1027,11 @@ public final class Ikev1Responder {
     }
     PacketView.Ike v = new PacketView.Ike(marker, view.header(), view.payloads(), view.decrypted());
     Reply r = new Reply(port, to, marker ? Ikev1Initiator.marked(ike) : ike, v);
+    int ex = view.header().exchangeType();
+    if (ex == ExchangeType.IDENTITY_PROTECTION.code() || ex == ExchangeType.AGGRESSIVE.code()) {
+      lastPhase1 = ike;
+      lastPhase1View = view;
+    }
     lastRequest = d.payload();
     lastReply = r;
     awaitingNext = expectMore;

@@ -80,7 +80,23 @@ public record Knobs(
     /** (IUT) Answers Quick Mode with its transform twice: the chosen mode and its plain twin. */
     MIXED_MODES(false),
     /** (IUT) Sends back the initiator's own NAT-OA payloads instead of the addresses it sees. */
-    NAT_OA_ECHOED(false);
+    NAT_OA_ECHOED(false),
+    /**
+     * (IUT) Sends its NAT-D payloads with the RFC 3947 type (20) whatever variant was agreed: a
+     * draft vendor ID answered with the RFC's payload types.
+     */
+    RFC_NATD_WITH_DRAFT_VID(false),
+    /**
+     * (IUT) Takes the peer for being behind a NAT when any one of its local NAT-D hashes does not
+     * match (instead of when none matches), and then answers a plain mode offer in Quick Mode with
+     * UDP encapsulation.
+     */
+    NAT_WHEN_ANY_HASH_DIFFERS(false),
+    /**
+     * (IUT) After the float, answers a Main or Aggressive Mode message that arrives on port 500
+     * with the IKE SA's cookies (with its last phase-1 answer, on 500) instead of dropping it.
+     */
+    ANSWER_STALE_PHASE1(false);
 
     private final boolean byHarness;
 
@@ -139,7 +155,14 @@ public record Knobs(
     RFC3947(NatTVariant.RFC3947),
     DRAFT_02(NatTVariant.DRAFT_02),
     DRAFT_02N(NatTVariant.DRAFT_02N),
-    DRAFT_03(NatTVariant.DRAFT_03);
+    DRAFT_03(NatTVariant.DRAFT_03),
+    DRAFT_00(NatTVariant.DRAFT_00),
+    DRAFT_01(NatTVariant.DRAFT_01),
+    DRAFT_04(NatTVariant.DRAFT_04),
+    DRAFT_05(NatTVariant.DRAFT_05),
+    DRAFT_06(NatTVariant.DRAFT_06),
+    DRAFT_07(NatTVariant.DRAFT_07),
+    DRAFT_08(NatTVariant.DRAFT_08);
 
     private final NatTVariant variant;
 

@@ -85,7 +85,14 @@ public final class NatTNegotiation {
       byte[] notAnAddress,
       SecureRandom random,
       Consumer<String> note) {
-    int type = variant.natDType();
+    int type =
+        knobs.has(Knobs.Deviation.RFC_NATD_WITH_DRAFT_VID)
+            ? NatTVariant.RFC3947.natDType()
+            : variant.natDType();
+    if (type != variant.natDType()) {
+      note.accept(
+          "NAT-D of type " + type + " under " + variant + " (deviation rfc-natd-with-draft-vid)");
+    }
     byte[] remoteHash = s.natDHash(remote);
     byte[] localHash = s.natDHash(local);
     switch (knobs.natD()) {
@@ -125,7 +132,9 @@ public final class NatTNegotiation {
     byte[] itsHash = s.natDHash(peer);
     boolean localBehind = !java.util.Arrays.equals(received.get(0).hash(), ourHash);
     boolean remoteBehind =
-        received.stream().skip(1).noneMatch(n -> java.util.Arrays.equals(n.hash(), itsHash));
+        knobs.has(Knobs.Deviation.NAT_WHEN_ANY_HASH_DIFFERS)
+            ? received.stream().skip(1).anyMatch(n -> !java.util.Arrays.equals(n.hash(), itsHash))
+            : received.stream().skip(1).noneMatch(n -> java.util.Arrays.equals(n.hash(), itsHash));
     detection = new NatDetection(detection.natTVariant(), localBehind, remoteBehind);
     return detection;
   }

@@ -29,6 +29,19 @@ public interface Iut extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * Asks the IUT to start, itself, a rekey of its SA with the harness: of the ESP SA (a Quick Mode)
+   * or, with {@code ike}, of the IKE SA (a new phase 1). RFC 3947 section 4: what it starts after
+   * the float goes from 4500 to the peer's (4500, Y). Returns how it was asked; empty when this
+   * kind of IUT cannot be asked (then a target does not claim {@value #REKEY_CLAIM}).
+   */
+  default java.util.Optional<String> rekey(boolean ike) {
+    return java.util.Optional.empty();
+  }
+
+  /** The PICS item of a target whose IUT can be asked to rekey ({@link #rekey()}). */
+  String REKEY_CLAIM = "iut-rekey-on-request";
+
   /** Which implementation and version it is, for the report's environment. */
   String version();
 

@@ -115,6 +115,33 @@ public final class StrongSwan implements Iut {
         cmd, null, java.util.Map.of("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString()));
   }
 
+  /**
+   * The rekey through VICI: {@code swanctl --rekey --child net}, or {@code --ike} with the name of
+   * the connection the harness used (harness, or harness-am for Aggressive Mode).
+   */
+  @Override
+  public java.util.Optional<String> rekey(boolean ike) {
+    List<List<String>> tries =
+        ike
+            ? List.of(
+                List.of("--rekey", "--ike", "harness"), List.of("--rekey", "--ike", "harness-am"))
+            : List.of(List.of("--rekey", "--child", "net"));
+    Exec.Result r = null;
+    for (List<String> args : tries) {
+      r = swanctl(args.toArray(String[]::new));
+      if (r.ok()) {
+        return java.util.Optional.of("swanctl " + String.join(" ", args));
+      }
+    }
+    throw new io.natt.sys.SetupException(
+        "swanctl "
+            + String.join(" ", tries.get(0))
+            + " failed (exit "
+            + r.exitCode()
+            + "): "
+            + r.output().strip());
+  }
+
   /** What {@code swanctl --list-sas} prints. */
   public String listSas() {
     return swanctl("--list-sas").orThrow().output();

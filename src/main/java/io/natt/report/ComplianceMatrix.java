@@ -1,5 +1,6 @@
 package io.natt.report;
 
+import io.natt.verdict.Diagnosis;
 import io.natt.verdict.Judgement;
 import io.natt.verdict.Level;
 import io.natt.verdict.Requirement;
@@ -17,9 +18,28 @@ import java.util.stream.Collectors;
  * IUT, when, and how many MUST and SHOULD requirements passed and failed.
  */
 public final class ComplianceMatrix {
-  /** One scenario's column: its overall verdict and its judgements. */
+  /** One scenario's column: its overall verdict, its judgements and its diagnoses. */
   public record Column(
-      String scenario, String title, Verdict overall, List<Judgement> judgements) {}
+      String scenario,
+      String title,
+      Verdict overall,
+      List<Judgement> judgements,
+      List<Diagnosis> diagnoses) {
+    public Column {
+      judgements = List.copyOf(judgements);
+      diagnoses = List.copyOf(diagnoses);
+    }
+
+    /** A column without diagnoses. */
+    public Column(String scenario, String title, Verdict overall, List<Judgement> judgements) {
+      this(scenario, title, overall, judgements, List.of());
+    }
+
+    /** Whether one of this column's diagnoses explains a FAIL of {@code requirementId}. */
+    public boolean explained(String requirementId) {
+      return diagnoses.stream().anyMatch(d -> d.explains(requirementId));
+    }
+  }
 
   /** How a requirement fared across all scenarios. */
   public enum Outcome {
@@ -120,8 +140,35 @@ public final class ComplianceMatrix {
     Map<Outcome, Integer> must = counts(Level.MUST);
     Map<Outcome, Integer> should = counts(Level.SHOULD);
     return String.format(
-        "Conformance statement: IUT %s, tested %s. MUST: %s. SHOULD: %s. %s",
-        iut, date, line(must), line(should), conclusion());
+        "Conformance statement: IUT %s, tested %s. MUST: %s. SHOULD: %s. %s%s",
+        iut, date, line(must), line(should), conclusion(), diagnosisLine());
+  }
+
+  /**
+   * The diagnoses of the run, each once with the scenarios that show it: "This gateway cannot serve
+   * clients behind a NAT; [...] (scenarios a, b)".
+   */
+  public Map<String, List<String>> diagnoses() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Column c : columns) {
+      for (Diagnosis d : c.diagnoses()) {
+        out.computeIfAbsent(d.headline(), k -> new ArrayList<>()).add(c.scenario());
+      }
+    }
+    return out;
+  }
+
+  private String diagnosisLine() {
+    StringBuilder b = new StringBuilder();
+    diagnoses()
+        .forEach(
+            (headline, scenarios) ->
+                b.append(" DIAGNOSIS: ")
+                    .append(headline)
+                    .append(" (shown by ")
+                    .append(String.join(", ", scenarios))
+                    .append(")"));
+    return b.toString();
   }
 
   private static String line(Map<Outcome, Integer> c) {

@@ -239,10 +239,34 @@ final class ConformanceStatement {
       b.append("</tr>");
     }
     b.append("</table>");
+    if (!m.diagnoses().isEmpty()) {
+      b.append("<h3>Diagnosis</h3><ul>");
+      for (ComplianceMatrix.Column c : m.columns()) {
+        for (io.natt.verdict.Diagnosis d : c.diagnoses()) {
+          b.append("<li><b>")
+              .append(esc(d.headline()))
+              .append("</b> (")
+              .append(esc(c.scenario()))
+              .append(")<ul><li>")
+              .append(esc(d.detail()));
+          d.evidence().forEach(e -> b.append("<li>").append(esc(e.toString())));
+          List<String> follows =
+              c.judgements().stream()
+                  .filter(j -> j.verdict() == Verdict.FAIL && d.explains(j.id()))
+                  .map(Judgement::id)
+                  .toList();
+          if (!follows.isEmpty()) {
+            b.append("<li>failures that follow from it: ").append(esc(String.join(", ", follows)));
+          }
+          b.append("</ul>");
+        }
+      }
+      b.append("</ul>");
+    }
     StringBuilder failures = new StringBuilder();
     for (ComplianceMatrix.Column c : m.columns()) {
       for (Judgement j : c.judgements()) {
-        if (j.verdict() == Verdict.FAIL) {
+        if (j.verdict() == Verdict.FAIL && !c.explained(j.id())) {
           failures
               .append("<li><b>")
               .append(esc(j.id()))

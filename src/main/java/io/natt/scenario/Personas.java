@@ -54,7 +54,7 @@ public final class Personas {
           Knobs.rfc3947()
               .withVendorIds(List.of(Knobs.VendorIdChoice.DRAFT_02N))
               .withKeepaliveInterval(Duration.ofSeconds(20)),
-          List.of(VendorIds.MS_NT5_ISAKMPOAKLEY_V4, VendorIds.MS_FRAGMENTATION),
+          List.of(VendorIds.MS_NT5_ISAKMPOAKLEY_V4, VendorIds.FRAGMENTATION),
           "transport",
           17,
           1701);

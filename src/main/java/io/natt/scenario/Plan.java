@@ -440,7 +440,9 @@ public record Plan(
 
     @Override
     public String sendRaw(Scenario.Step.SendRaw st) {
-      return st.bytes().length + " raw bytes " + to(st.port());
+      return st.resendPhase1()
+          ? "the harness's last phase-1 message again, " + to(st.port())
+          : st.bytes().length + " raw bytes " + to(st.port());
     }
 
     @Override
@@ -463,6 +465,17 @@ public record Plan(
     public String delete(Scenario.Step.Delete st) {
       return "Delete notifications (ESP SA, then IKE SA), informational exchanges "
           + onIkePort(ikePort());
+    }
+
+    @Override
+    public String iutRekey(Scenario.Step.IutRekey st) {
+      return "asks the IUT to rekey its "
+          + (st.ike() ? "IKE SA" : "ESP SA")
+          + " itself, then listens "
+          + IutRekeyStep.LISTEN.toSeconds()
+          + " s for the "
+          + (st.ike() ? "phase 1" : "Quick Mode")
+          + " it starts (not answered)";
     }
 
     @Override

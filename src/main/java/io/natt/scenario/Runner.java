@@ -924,8 +924,16 @@ public final class Runner {
             + timeout.toSeconds()
             + " s)";
       } else if (step instanceof Scenario.Step.SendRaw raw) {
-        peer.sendRaw(
-            raw.port(), new InetSocketAddress(testbed.iutSeenAs(), raw.port()), raw.bytes());
+        byte[] bytes =
+            raw.resendPhase1() ? StaleMessages.lastPhase1(trace, raw.port()) : raw.bytes();
+        peer.sendRaw(raw.port(), new InetSocketAddress(testbed.iutSeenAs(), raw.port()), bytes);
+        if (raw.resendPhase1()) {
+          peer.drain(Duration.ofMillis(500));
+          return "the harness's last phase-1 message again ("
+              + bytes.length
+              + " bytes) to port "
+              + raw.port();
+        }
         return raw.bytes().length + " bytes to port " + raw.port();
       } else if (step instanceof Scenario.Step.Delete) {
         if (child == null) {
@@ -934,6 +942,8 @@ public final class Runner {
         ike.delete(child);
         peer.drain(Duration.ofMillis(500));
         return "Delete sent for ESP SA and IKE SA";
+      } else if (step instanceof Scenario.Step.IutRekey r) {
+        return IutRekeyStep.run(startedIut, r.ike(), peer::drain);
       } else if (step instanceof Scenario.Step.Liveness) {
         boolean alive = new Ikev1Initiator(cfg, peer, peer.recorder(), rnd).probe();
         if (!alive) {

@@ -180,6 +180,8 @@ public record Scenario(
       R liveness(Liveness s);
 
       R onClient(OnClient s);
+
+      R iutRekey(IutRekey s);
     }
 
     /** Main Mode (or Aggressive Mode) to an IKE SA. */
@@ -286,8 +288,16 @@ public record Scenario(
      * Raw bytes sent to the IUT.
      *
      * @param port 500 or 4500 (destination; the harness sends from the same port)
+     * @param resendPhase1 instead of {@code bytes}: the harness's last Main or Aggressive Mode
+     *     message of its IKE SA, byte for byte as it was sent (without a non-ESP marker; with one
+     *     when {@code port} is 4500)
      */
-    record SendRaw(int line, int port, byte[] bytes) implements Step {
+    record SendRaw(int line, int port, byte[] bytes, boolean resendPhase1) implements Step {
+      /** Raw bytes given in the scenario. */
+      public SendRaw(int line, int port, byte[] bytes) {
+        this(line, port, bytes, false);
+      }
+
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.sendRaw(this);
@@ -331,6 +341,18 @@ public record Scenario(
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.onClient(this);
+      }
+    }
+
+    /**
+     * Asks the IUT to rekey its ESP SA (a Quick Mode it starts) or, with {@code ike}, its IKE SA (a
+     * phase 1 it starts) with the harness itself, then listens for what it sends; needs a target
+     * claiming {@code iut-rekey-on-request}.
+     */
+    record IutRekey(int line, boolean ike) implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.iutRekey(this);
       }
     }
 

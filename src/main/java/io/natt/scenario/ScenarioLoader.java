@@ -112,10 +112,11 @@ public final class ScenarioLoader {
     m.put("expect-keepalive", List.of("from", "within"));
     m.put("nat-rebind", List.of());
     m.put("nat-expire", List.of());
-    m.put("send-raw", List.of("port", "hex"));
+    m.put("send-raw", List.of("port", "hex", "resend"));
     m.put("replay", List.of("file", "rewrite"));
     m.put("delete", List.of());
     m.put("liveness", List.of());
+    m.put("iut-rekey", List.of());
     return Collections.unmodifiableMap(m);
   }
 
@@ -752,6 +753,9 @@ public final class ScenarioLoader {
       }
       case "delete" -> new Step.Delete(bare(item, value, kind));
       case "liveness" -> new Step.Liveness(bare(item, value, kind));
+      case "iut-rekey" ->
+          new Step.IutRekey(
+              item.line(), value != null && value.oneOf("child", "ike").equals("ike"));
       case "quick-mode" -> {
         if (!afterPhase1) {
           p.add(item.error("quick-mode needs an earlier phase1 step"));
@@ -836,8 +840,16 @@ public final class ScenarioLoader {
       case "nat-rebind" -> new Step.NatRebind(line, harnessNat(argument(item, value, kind), kind));
       case "nat-expire" -> new Step.NatExpire(line, harnessNat(argument(item, value, kind), kind));
       case "send-raw" -> {
-        YamlMap m = settings(item, value, kind).requireKeys(p, "port", "hex");
+        YamlMap m = settings(item, value, kind).requireKeys(p, "port");
         int port = read(m, "port", n -> n.integerOneOf(500, 4500), 500);
+        if (m.has("resend")) {
+          if (m.has("hex")) {
+            p.add(m.get("resend").error("give either 'hex' or 'resend', not both"));
+          }
+          read(m, "resend", n -> n.oneOf("phase1"), "phase1");
+          yield new Step.SendRaw(line, port, new byte[0], true);
+        }
+        m.requireKeys(p, "hex");
         byte[] bytes = read(m, "hex", ScenarioLoader::hex, new byte[0]);
         yield new Step.SendRaw(line, port, bytes);
       }

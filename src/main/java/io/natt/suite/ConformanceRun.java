@@ -8,6 +8,7 @@ import io.natt.report.HtmlReportException;
 import io.natt.report.ScenarioStatus;
 import io.natt.scenario.Scenario;
 import io.natt.sys.Exec;
+import io.natt.verdict.Diagnosis;
 import io.natt.verdict.Judgement;
 import io.natt.verdict.Level;
 import io.natt.verdict.Verdict;
@@ -234,7 +235,8 @@ public final class ConformanceRun {
               r.name(),
               r.scenario().map(Scenario::title).orElse(r.file().toString()),
               r.verdict(),
-              r.judgements()));
+              r.judgements(),
+              r.diagnoses()));
     }
     return new ComplianceMatrix(iut, Instant.now().truncatedTo(ChronoUnit.SECONDS), cols);
   }
@@ -350,8 +352,22 @@ public final class ConformanceRun {
     out.println();
     out.println("Scenarios: " + scen + ", " + results.size() + " in all");
     for (ScenarioResult r : results) {
+      for (Diagnosis d : r.diagnoses()) {
+        out.println("  DIAGNOSIS in " + r.name() + ": " + d.headline());
+        out.println("       " + d.detail());
+        d.evidence().forEach(ev -> out.println("       " + ev));
+        List<String> follows =
+            r.judgements().stream()
+                .filter(j -> j.verdict() == Verdict.FAIL && d.explains(j.id()))
+                .map(Judgement::id)
+                .toList();
+        if (!follows.isEmpty()) {
+          out.println("       failures that follow from it: " + String.join(", ", follows));
+        }
+      }
       for (Judgement j : r.judgements()) {
-        if (j.verdict() == Verdict.FAIL) {
+        if (j.verdict() == Verdict.FAIL
+            && r.diagnoses().stream().noneMatch(d -> d.explains(j.id()))) {
           out.println(
               "  FAIL "
                   + j.id()

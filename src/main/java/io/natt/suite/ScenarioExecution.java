@@ -5,6 +5,7 @@ import io.natt.scenario.Runner;
 import io.natt.scenario.Scenario;
 import io.natt.scenario.ScenarioLoader;
 import io.natt.verdict.Catalog;
+import io.natt.verdict.Diagnoses;
 import io.natt.verdict.Judge;
 import io.natt.verdict.Judgement;
 import io.natt.verdict.Verdict;
@@ -66,7 +67,8 @@ public final class ScenarioExecution {
         Optional.empty(),
         Optional.of(o),
         js,
-        mismatches(s, js, target.knownResults()));
+        mismatches(s, js, target.knownResults()),
+        Diagnoses.of(o.trace()));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.natt.suite;
 
 import io.natt.scenario.Runner;
 import io.natt.scenario.Scenario;
+import io.natt.verdict.Diagnosis;
 import io.natt.verdict.Judgement;
 import io.natt.verdict.Level;
 import io.natt.verdict.Verdict;
@@ -16,6 +17,7 @@ import java.util.Optional;
  *
  * @param loadError the scenario file's mistake (file:line:col: message), if it did not load
  * @param mismatches lines "id: expected X, got Y (reason)"
+ * @param diagnoses what the trace shows about the IUT as a whole (see {@link Diagnosis})
  */
 public record ScenarioResult(
     Path file,
@@ -23,7 +25,19 @@ public record ScenarioResult(
     Optional<String> loadError,
     Optional<Runner.Outcome> outcome,
     List<Judgement> judgements,
-    List<String> mismatches) {
+    List<String> mismatches,
+    List<Diagnosis> diagnoses) {
+
+  /** A result without diagnoses. */
+  public ScenarioResult(
+      Path file,
+      Optional<Scenario> scenario,
+      Optional<String> loadError,
+      Optional<Runner.Outcome> outcome,
+      List<Judgement> judgements,
+      List<String> mismatches) {
+    this(file, scenario, loadError, outcome, judgements, mismatches, List.of());
+  }
 
   public String name() {
     return scenario.map(Scenario::id).orElse(file.getFileName().toString());

@@ -56,6 +56,9 @@ public final class Checks {
     ALL.put("3947-5.2-nat-oa-format", QuickModeChecks::natOaFormat);
     ALL.put("3947-5.2-nat-oa-not-in-tunnel", QuickModeChecks::natOaNotInTunnel);
     ALL.put("3947-5.2-nat-oa-initiator-address", QuickModeChecks::natOaInitiatorAddress);
+    ALL.put("3947-3.1-one-variant", VariantChecks::oneVariant);
+    ALL.put("3947-3.2-nat-only-when-no-match", NatDetectionChecks::natOnlyWhenNoMatch);
+    ALL.put("3947-4-drop-stale-phase1", AfterFloatChecks::dropStalePhase1);
   }
 
   private Checks() {}
@@ -211,8 +214,10 @@ public final class Checks {
    * After the harness floated, every IKE packet of the floated IKE SA (same cookies) from the IUT
    * uses UDP 4500: a response goes to its request's source (or, for a request the harness sent to
    * 500 after the float, to it or to the SA's 4500 endpoint), a message the IUT starts itself goes
-   * to the SA's current endpoint (a source the harness used on 4500 for this SA). Other IKE SAs (a
-   * fresh Main Mode on 500, an unknown SA) are not judged here.
+   * to the SA's current endpoint (a source the harness used on 4500 for this SA), and so does a
+   * phase 1 the IUT starts itself to rekey (section 4: "the rekey negotiation MUST be started by
+   * using UDP(4500,Y)"). Other IKE SAs of the harness (a fresh Main Mode on 500, an unknown SA) are
+   * not judged here.
    */
   static Judgement floatFollow(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
@@ -240,7 +245,13 @@ public final class Checks {
           Arrays.equals(i.get().header().initiatorCookie(), floated.header().initiatorCookie())
               && (IkeTraffic.isZero(floated.header().responderCookie())
                   || IkeTraffic.sameSa(i.get(), floated));
-      if (!sameSa) {
+      // a phase 1 the IUT starts itself after the float (it rekeys the IKE SA, RFC 3947 section 4)
+      boolean iutRekey =
+          x.fromIut(e)
+              && IkeTraffic.isPhase1(i.get().header().exchangeType())
+              && IkeTraffic.isZero(i.get().header().responderCookie())
+              && !i.get().all(SaPayload.class).isEmpty();
+      if (!sameSa && !iutRekey) {
         continue;
       }
       if (x.toIut(e)) {

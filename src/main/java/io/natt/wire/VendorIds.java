@@ -69,11 +69,23 @@ public final class VendorIds {
 
   public static final byte[] STRONGSWAN = define("strongSwan", "882fe56d6fd20dbc2251613b2ebe5beb");
   // Microsoft: MD5("MS NT5 ISAKMPOAKLEY") then a 4-byte version (4: Windows XP SP2 and Server
-  // 2003); MD5("FRAGMENTATION"), the IKE fragmentation VID Windows announces alongside
+  // 2003); Windows announces FRAGMENTATION (above) alongside
   public static final byte[] MS_NT5_ISAKMPOAKLEY_V4 =
       define("MS NT5 ISAKMPOAKLEY v4", "1e2b516905991c7d7c96fcbfb587e46100000004");
-  public static final byte[] MS_FRAGMENTATION =
-      define("FRAGMENTATION", "4048b7d56ebce88525e7de7f00d6c2d3");
+  // The later drafts (04 to 08) and the unnumbered first one, MD5 of their names as for 00 to 03;
+  // strongSwan's IKEv1 vendor-ID table lists the same values (and answers none of them).
+  public static final byte[] DRAFT_NAT_T_04 =
+      define("draft-ietf-ipsec-nat-t-ike-04", "9909b64eed937c6573de52ace952fa6b");
+  public static final byte[] DRAFT_NAT_T_05 =
+      define("draft-ietf-ipsec-nat-t-ike-05", "80d0bb3def54565ee84645d4c85ce3ee");
+  public static final byte[] DRAFT_NAT_T_06 =
+      define("draft-ietf-ipsec-nat-t-ike-06", "4d1e0e136deafa34c4f3ea9f02ec7285");
+  public static final byte[] DRAFT_NAT_T_07 =
+      define("draft-ietf-ipsec-nat-t-ike-07", "439b59f8ba676c4c7737ae22eab8f582");
+  public static final byte[] DRAFT_NAT_T_08 =
+      define("draft-ietf-ipsec-nat-t-ike-08", "8f8d83826d246b6fc7a8a6a428c11de8");
+  public static final byte[] DRAFT_NAT_T_UNNUMBERED =
+      define("draft-ietf-ipsec-nat-t-ike", "4df37928e9fc4fd1b3262170d515c662");
 
   // Aliases spelled after the defining strings (used by the IKE engine).
   public static final byte[] RFC3947 = RFC_3947;
@@ -117,13 +129,8 @@ public final class VendorIds {
     return Arrays.equals(vid, KNOWN.get(0).value);
   }
 
-  /** True for one of the NAT-T draft vendor IDs (00, 01, 02, 02\n, 03). */
+  /** True for the vendor ID of one of the NAT-T drafts of the registry {@link NatTVariant}. */
   public static boolean isNatTDraft(byte[] vid) {
-    for (int i = 1; i <= 5; i++) {
-      if (Arrays.equals(vid, KNOWN.get(i).value)) {
-        return true;
-      }
-    }
-    return false;
+    return NatTVariant.byVendorId(vid).filter(v -> !v.isRfc()).isPresent();
   }
 }

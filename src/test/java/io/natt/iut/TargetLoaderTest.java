@@ -108,7 +108,8 @@ public class TargetLoaderTest {
             "ikev1-aggressive",
             "nat-t-rfc3947",
             "nat-t-draft-02",
-            "forces-encapsulation"));
+            "forces-encapsulation",
+            "iut-rekey-on-request"));
     TargetProfile again =
         TargetLoader.load(Path.of("testsuites/targets/bundled-strongswan.yaml"), RND);
     assertTrue(!java.util.Arrays.equals(t.psk(), again.psk()), "a fresh PSK each time");
@@ -189,7 +190,10 @@ public class TargetLoaderTest {
     assertTrue(Files.isExecutable(script), script + " is executable");
     TargetProfile bundled =
         TargetLoader.load(Path.of("testsuites/targets/bundled-strongswan.yaml"), RND);
-    assertEquals(t.claims(), bundled.claims());
+    // the same claims, but the script's charon cannot be asked to rekey (no VICI hook for it)
+    java.util.Set<String> claims = new java.util.LinkedHashSet<>(bundled.claims());
+    claims.remove(io.natt.iut.Iut.REKEY_CLAIM);
+    assertEquals(t.claims(), claims);
     assertEquals(t.knownResults(), bundled.knownResults());
     assertEquals(t.address(), bundled.address());
   }

@@ -74,7 +74,7 @@ public class NatOaPayloadTest {
     assertEquals(
         Arrays.copyOfRange(VendorIds.MS_NT5_ISAKMPOAKLEY_V4, 16, 20), new byte[] {0, 0, 0, 4});
     assertEquals(
-        VendorIds.MS_FRAGMENTATION,
+        VendorIds.FRAGMENTATION,
         md5.digest("FRAGMENTATION".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
   }
 }
