@@ -25,6 +25,9 @@ public final class StrongSwan implements Iut {
   private final Path dir;
   private final Process process;
   private final String viciUri;
+  private String conf = "";
+  private Host iut;
+  private TargetProfile target;
 
   private StrongSwan(Path dir, Process process) {
     this.dir = dir;
@@ -78,6 +81,9 @@ public final class StrongSwan implements Iut {
       throw new SetupException("cannot start charon: " + e.getMessage(), e);
     }
     StrongSwan s = new StrongSwan(dir, p);
+    s.conf = swanctlConf(iut, target, remoteTs);
+    s.iut = iut;
+    s.target = target;
     try {
       s.awaitReady();
       s.swanctl("--load-all", "--file", dir.resolve("swanctl.conf").toString()).orThrow();
@@ -112,6 +118,48 @@ public final class StrongSwan implements Iut {
     cmd.add(viciUri);
     return Exec.run(
         cmd, null, java.util.Map.of("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString()));
+  }
+
+  /**
+   * Loads a connection whose remote is the harness as charon sees it ({@link
+   * StrongSwanInitiation#connection}), then runs {@code swanctl --initiate} for its CHILD_SA on a
+   * thread of its own: charon starts Main Mode (or Aggressive Mode) and Quick Mode at once.
+   */
+  @Override
+  public String initiate(Initiation i) {
+    String withInit = StrongSwanInitiation.conf(conf, iut, target, i);
+    Path file = dir.resolve("swanctl-initiate.conf");
+    try {
+      Files.writeString(file, withInit);
+    } catch (IOException e) {
+      throw new SetupException("cannot write strongSwan configuration: " + e.getMessage(), e);
+    }
+    swanctl("--load-all", "--file", file.toString()).orThrow();
+    Thread t =
+        new Thread(
+            () ->
+                swanctl(
+                    "--initiate",
+                    "--ike",
+                    StrongSwanInitiation.IKE,
+                    "--child",
+                    StrongSwanInitiation.CHILD,
+                    "--timeout",
+                    "30"),
+            "swanctl-initiate");
+    t.setDaemon(true);
+    t.start();
+    return "swanctl --initiate --child "
+        + StrongSwanInitiation.CHILD
+        + " ("
+        + i.exchangeName()
+        + " to "
+        + i.harnessAddress().getHostAddress()
+        + ", "
+        + i.phase1Proposal()
+        + ", ESP "
+        + i.espProposal()
+        + ")";
   }
 
   /** What {@code swanctl --list-sas} prints. */

@@ -78,6 +78,12 @@ public final class EmulatedIut implements Channel, Iut {
   private int espLocalPort = 4500;
   private volatile ScheduledExecutorService keepalives;
 
+  /** An initiation asked for and not yet started by the serving thread. */
+  private volatile io.natt.iut.Initiation pending;
+
+  /** Its own initiator, once it was asked to initiate (the harness is then the responder). */
+  private volatile io.natt.ike.Ikev1Initiator initiator;
+
   private EmulatedIut(
       NsExecutor ns, DatagramPort transport, ResponderConfig cfg, SecureRandom random) {
     this.ns = ns;
@@ -147,9 +153,17 @@ public final class EmulatedIut implements Channel, Iut {
 
   private void serveLoop() {
     while (!closed.get()) {
+      io.natt.iut.Initiation i = pending;
+      if (i != null) {
+        pending = null;
+        runInitiation(i);
+        continue;
+      }
       try {
         Optional<ChildSaKeys> c = responder.serve(Duration.ofMillis(200));
-        natDetection = responder.natDetection();
+        if (initiator == null) {
+          natDetection = responder.natDetection();
+        }
         c.ifPresent(this::install);
       } catch (RuntimeException e) {
         if (closed.get()) {
@@ -160,10 +174,81 @@ public final class EmulatedIut implements Channel, Iut {
     }
   }
 
+  /**
+   * The emulated IUT initiates: Main Mode (or Aggressive Mode) and Quick Mode with its own
+   * initiator, its knobs (float, vendor IDs, NAT-D, deviations the initiator honours) and the
+   * scenario's proposals, on the serving thread; answers to its Quick Mode identities then go
+   * through the tunnel as usual.
+   */
+  @Override
+  public String initiate(io.natt.iut.Initiation i) {
+    pending = i;
+    return "the emulated IUT initiates "
+        + i.exchangeName()
+        + " to "
+        + i.harnessAddress().getHostAddress();
+  }
+
+  private void runInitiation(io.natt.iut.Initiation i) {
+    io.natt.crypto.ProposalParser.Phase1 p1 =
+        io.natt.crypto.ProposalParser.phase1(i.phase1Proposal());
+    io.natt.crypto.ProposalParser.Phase2 p2 = io.natt.crypto.ProposalParser.phase2(i.espProposal());
+    String[] net = i.harnessInnerNet().split("/");
+    io.natt.ike.PeerConfig pc =
+        new io.natt.ike.PeerConfig(
+            cfg.localAddress(),
+            i.harnessAddress(),
+            cfg.localId(),
+            i.harnessId(),
+            cfg.psk(),
+            p1.cipher(),
+            p1.hash(),
+            p1.group(),
+            p2.cipher(),
+            p2.integrity(),
+            Runner.ip(net[0]),
+            Integer.parseInt(net[1]),
+            cfg.knobs(),
+            Duration.ofSeconds(1));
+    io.natt.ike.Ikev1Initiator ike =
+        new io.natt.ike.Ikev1Initiator(pc, this, new TraceRecorder(trace), random);
+    initiator = ike;
+    trace.note("emulated IUT: initiates " + i.exchangeName() + " to " + i.harnessAddress());
+    try {
+      if (i.aggressive()) {
+        ike.aggressiveMode();
+      } else {
+        ike.mainMode();
+      }
+      natDetection = ike.natDetection();
+      ChildSaKeys k =
+          ike.quickMode(
+              io.natt.ike.IdPayloads.subnet(cfg.protectedNet(), cfg.protectedPrefix()),
+              io.natt.ike.IdPayloads.subnet(Runner.ip(net[0]), Integer.parseInt(net[1])));
+      install(k);
+    } catch (RuntimeException e) {
+      trace.note("emulated IUT: its initiation failed: " + e.getMessage());
+    }
+  }
+
+  /** Where its ESP and keepalives go: its initiator's peer, or the initiator it answered. */
+  private InetSocketAddress remote() {
+    io.natt.ike.Ikev1Initiator i = initiator;
+    return i != null ? i.remoteEndpoint() : responder.remoteEndpoint();
+  }
+
+  /** The harness's port-500 endpoint (its own initiator's peer, or the initiator it answered). */
+  private InetSocketAddress remote500() {
+    io.natt.ike.Ikev1Initiator i = initiator;
+    return i != null
+        ? new InetSocketAddress(i.remoteEndpoint().getAddress(), 500)
+        : responder.initiator500();
+  }
+
   private void install(ChildSaKeys k) {
     in = new EspSa(k.spiIn(), k.cipher(), k.encIn(), k.integrity(), k.authIn());
     out = new EspSa(k.spiOut(), k.cipher(), k.encOut(), k.integrity(), k.authOut());
-    espLocalPort = responder.localPort();
+    espLocalPort = initiator != null ? initiator.localPort() : responder.localPort();
     child = k;
     SaKeysOf.esp(k).forEach(trace::addKeys);
     trace.note("emulated IUT: ESP SA pair installed " + k);
@@ -195,7 +280,7 @@ public final class EmulatedIut implements Channel, Iut {
             });
     keepalives.scheduleAtFixedRate(
         () -> {
-          InetSocketAddress to = on500 ? responder.initiator500() : responder.remoteEndpoint();
+          InetSocketAddress to = on500 ? remote500() : remote();
           if (to == null || closed.get()) {
             return;
           }
@@ -346,7 +431,7 @@ public final class EmulatedIut implements Channel, Iut {
         from = 500;
         trace.note("emulated IUT: ESP-in-UDP reply from port 500 (deviation esp-from-500)");
       }
-      Datagram d = transport.send(from, responder.remoteEndpoint(), sealed);
+      Datagram d = transport.send(from, remote(), sealed);
       trace.record(
           Direction.SENT,
           d,

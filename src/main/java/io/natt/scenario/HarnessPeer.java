@@ -44,7 +44,8 @@ public final class HarnessPeer implements Channel, AutoCloseable {
   private io.natt.sys.RawIpv4Socket raw;
   private Inet4Address rawSource;
   private Inet4Address rawOnlyTo;
-  private Ikev1Initiator ike;
+  private Endpoint ike;
+  private java.util.function.Consumer<Datagram> ikeHandler;
   private EspSa in;
   private EspSa out;
 
@@ -59,8 +60,62 @@ public final class HarnessPeer implements Channel, AutoCloseable {
     return new TraceRecorder(trace);
   }
 
+  /** Where the harness's ESP and keepalives go, as its IKE engine (either role) says. */
+  interface Endpoint {
+    /** The local port in use: 500, or 4500 after the float. */
+    int localPort();
+
+    /** The IUT's endpoint for ESP and IKE now. */
+    InetSocketAddress remoteEndpoint();
+
+    /** The knobs of the harness's engine. */
+    Knobs knobs();
+  }
+
   public void attach(Ikev1Initiator engine) {
-    this.ike = engine;
+    this.ike =
+        new Endpoint() {
+          @Override
+          public int localPort() {
+            return engine.localPort();
+          }
+
+          @Override
+          public InetSocketAddress remoteEndpoint() {
+            return engine.remoteEndpoint();
+          }
+
+          @Override
+          public Knobs knobs() {
+            return engine.knobs();
+          }
+        };
+  }
+
+  /**
+   * Attaches the harness's responder: ESP and keepalives follow it to the IUT's endpoint, and an
+   * IKE datagram that arrives while the peer waits for something else (an echo reply, a keepalive,
+   * a drain) goes to the responder at once, so that it keeps answering whatever the IUT starts.
+   */
+  public void attach(io.natt.ike.Ikev1Responder engine, Knobs knobs) {
+    this.ike =
+        new Endpoint() {
+          @Override
+          public int localPort() {
+            return engine.localPort();
+          }
+
+          @Override
+          public InetSocketAddress remoteEndpoint() {
+            return engine.remoteEndpoint();
+          }
+
+          @Override
+          public Knobs knobs() {
+            return knobs;
+          }
+        };
+    this.ikeHandler = engine::handle;
   }
 
   /** Installs the ESP SA pair of a finished Quick Mode. */
@@ -254,7 +309,9 @@ public final class HarnessPeer implements Channel, AutoCloseable {
           transport.receive(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
       d.ifPresent(
           x -> {
-            if (isIke(x)) {
+            if (isIke(x) && ikeHandler != null) {
+              ikeHandler.accept(x);
+            } else if (isIke(x)) {
               pendingIke.add(x);
               trace.note("IKE message arrived during ESP traffic; kept for the engine");
             } else {
@@ -340,7 +397,9 @@ public final class HarnessPeer implements Channel, AutoCloseable {
           transport.receive(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
       x.ifPresent(
           y -> {
-            if (isIke(y)) {
+            if (isIke(y) && ikeHandler != null) {
+              ikeHandler.accept(y);
+            } else if (isIke(y)) {
               trace.record(
                   Direction.RECEIVED,
                   y,

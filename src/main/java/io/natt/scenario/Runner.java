@@ -264,6 +264,7 @@ public final class Runner {
     private Testbed testbed;
     private HarnessPeer peer;
     private Ikev1Initiator ike;
+    private ResponderRole responder;
     private PeerConfig cfg;
     private ChildSaKeys child;
     private List<HarnessPeer.PingResult> pings = new ArrayList<>();
@@ -296,8 +297,12 @@ public final class Runner {
         throw new SetupException(
             refusal.get() + " (" + backend.name() + " backend, " + s.file() + ")");
       }
-      if (!s.harness().role().equals("initiator")) {
-        throw new SetupException("the harness can only be the initiator so far (role: responder)");
+      if (s.harness().role().equals("responder") && launch instanceof IutLaunch.FromTarget) {
+        ResponderRole.initiateRefusal(target)
+            .ifPresent(
+                why -> {
+                  throw new SetupException(why);
+                });
       }
       Testbed.Request request =
           new Testbed.Request(layout, target.address(), target.protectedHost(), remote());
@@ -398,7 +403,11 @@ public final class Runner {
           peer = p;
           cfg = peerConfig();
           ike = new Ikev1Initiator(cfg, peer, peer.recorder(), rnd);
-          peer.attach(ike);
+          if (s.harness().role().equals("responder")) {
+            responder = responderRole();
+          } else {
+            peer.attach(ike);
+          }
           runSteps();
           peer.drain(Duration.ofMillis(300));
           error = refused.isPresent() ? refused : unreachable(captures);
@@ -425,8 +434,10 @@ public final class Runner {
       write(outDir.resolve("trace.txt"), ladder());
       PeerState state =
           new PeerState(
-              ike == null ? new NatDetection("none", false, false) : ike.natDetection(),
-              ike != null && ike.floated(),
+              responder != null
+                  ? responder.natDetection()
+                  : ike == null ? new NatDetection("none", false, false) : ike.natDetection(),
+              responder != null ? responder.floated() : ike != null && ike.floated(),
               Optional.ofNullable(child),
               List.copyOf(pings));
       return new Outcome(
@@ -540,6 +551,31 @@ public final class Runner {
           .append(trace.ladder(Trace.PEER))
           .append('\n');
       return b.toString();
+    }
+
+    /** The harness as responder: its responder on the peer, the IUT asked to initiate to it. */
+    private ResponderRole responderRole() {
+      io.natt.iut.Initiation i =
+          new io.natt.iut.Initiation(
+              testbed.harnessPublicAddress(),
+              target.localId(),
+              aggressive(),
+              proposals.phase1(),
+              proposals.esp(),
+              testbed.harnessInnerNet());
+      return new ResponderRole(
+          ResponderRole.config(
+              testbed.harness().address(),
+              target.localId(),
+              target.remoteId(),
+              target.psk(),
+              testbed.harnessInnerNet(),
+              s.harness().knobs(),
+              cfg.answerTimeout()),
+          peer,
+          trace,
+          rnd,
+          i);
     }
 
     private PeerConfig peerConfig() {
@@ -706,7 +742,13 @@ public final class Runner {
     /** Runs one step; returns a short description of what happened. */
     private String execute(Scenario.Step step) {
       Knobs knobs = s.harness().knobs();
-      if (step instanceof Scenario.Step.Phase1) {
+      if (step instanceof Scenario.Step.Phase1 && responder != null) {
+        String up = responder.phase1(startedIut);
+        if (responder.natDetection().localBehindNat() && !knobs.keepaliveInterval().isZero()) {
+          peer.startKeepalives(knobs.keepaliveInterval(), knobs.keepaliveByte());
+        }
+        return up;
+      } else if (step instanceof Scenario.Step.Phase1) {
         if (aggressive()) {
           ike.aggressiveMode();
         } else {
@@ -725,9 +767,11 @@ public final class Runner {
               "quick-mode mode: " + q.mode() + " is not supported yet (tunnel only)");
         }
         child =
-            ike.quickMode(
-                IdPayloads.host(testbed.harnessInnerAddress()),
-                IdPayloads.subnet(cfg.remoteNet(), cfg.remotePrefix()));
+            responder != null
+                ? responder.quickMode()
+                : ike.quickMode(
+                    IdPayloads.host(testbed.harnessInnerAddress()),
+                    IdPayloads.subnet(cfg.remoteNet(), cfg.remotePrefix()));
         peer.install(child);
         SaKeysOf.esp(child).forEach(trace::addKeys);
         // IKEv1 without the commit bit: the responder installs its SAs only after HASH(3), so

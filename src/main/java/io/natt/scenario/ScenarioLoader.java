@@ -79,6 +79,21 @@ public final class ScenarioLoader {
   private final Map<String, YamlNode> natNodes = new LinkedHashMap<>();
   private final Map<String, YamlNode> natValues = new LinkedHashMap<>();
   private YamlNode harnessPlace;
+
+  /** Whether the file's harness.role is responder (read before the steps). */
+  private boolean responderRole;
+
+  /** Steps the harness as responder cannot take, and why. */
+  static final Map<String, String> RESPONDER_REFUSES =
+      Map.of(
+          "delete",
+          "is not built for the harness as responder (only its initiator sends a Delete)",
+          "liveness",
+          "starts a new Main Mode from the harness, which the harness as responder does not",
+          "replay",
+          "replays the initiator's datagrams of a capture; the harness as responder initiates"
+              + " nothing");
+
   private YamlNode iutPlace;
   private boolean badReference;
   private List<String> harnessBehind = List.of();
@@ -454,22 +469,18 @@ public final class ScenarioLoader {
 
   private HarnessSpec harness(YamlNode node) {
     YamlMap h = node.map().allowedKeys(p, HARNESS_KEYS).requireKeys(p, "role", "ike");
-    String role =
-        read(
-            h,
-            "role",
-            n -> {
-              String r = n.oneOf("initiator", "responder");
-              if (r.equals("responder")) {
-                throw n.error(
-                    "responder is not supported by the harness yet: it can only be the initiator"
-                        + " (the IUT initiating is not built)");
-              }
-              return r;
-            },
-            "initiator");
+    String role = read(h, "role", n -> n.oneOf("initiator", "responder"), "initiator");
     IkeSpec ike = read(h, "ike", this::ike, null);
-    Knobs knobs = read(h, "knobs", n -> knobs(n, p, Knobs.Side.HARNESS), Knobs.rfc3947());
+    responderRole = role.equals("responder");
+    Knobs.Side side = responderRole ? Knobs.Side.HARNESS_RESPONDER : Knobs.Side.HARNESS;
+    if (responderRole && harnessPlace != null && !harnessBehind.isEmpty()) {
+      p.add(
+          harnessPlace.error(
+              "with role: responder the IUT initiates, and a NAT in front of the harness"
+                  + " forwards no ports to it: put the IUT behind the NAT (iut: { behind: NAT,"
+                  + " forward: [500, 4500] }) and leave the harness on the public side"));
+    }
+    Knobs knobs = read(h, "knobs", n -> knobs(n, p, side), Knobs.rfc3947());
     if (ike != null
         && ike.exchange().equals("aggressive")
         && knobs.floatAt() == Knobs.FloatMode.EARLY
@@ -665,6 +676,9 @@ public final class ScenarioLoader {
               + String.join(", ", STEPS.keySet()));
     }
     kindKnown = true;
+    if (responderRole && RESPONDER_REFUSES.containsKey(kind)) {
+      p.add(kindNode.error(kind + " " + RESPONDER_REFUSES.get(kind)));
+    }
     boolean afterPhase1 = phase1Seen;
     boolean afterQuickMode = quickModeSeen;
     phase1Seen |= kind.equals("phase1");
