@@ -446,8 +446,9 @@ public final class EmulatedIut implements Channel, Iut {
 
   /**
    * Whether the inner packet's source lies in the peer's side of the policy: the initiator's
-   * identity (ID_ci) of the last Quick Mode it answered, as its own Quick Mode message 2 repeats it
-   * (an IPv4 address or subnet); without one, every source.
+   * identity (ID_ci) of the last Quick Mode it answered, as its own Quick Mode message 2 repeats
+   * it, or the responder's identity (ID_cr) of the Quick Mode it started itself (an IPv4 address or
+   * subnet); without one, every source.
    */
   private boolean innerSourceAllowed(byte[] inner) {
     byte[] src;
@@ -464,7 +465,8 @@ public final class EmulatedIut implements Channel, Iut {
           && i.header().exchangeType() == io.natt.wire.ExchangeType.QUICK.code()) {
         List<io.natt.wire.IdPayload> ids = i.all(io.natt.wire.IdPayload.class);
         if (ids.size() >= 2) {
-          ci = ids.get(0);
+          // the peer's side: ID_ci when the peer initiated, ID_cr when the emulated IUT did
+          ci = ids.get(initiator != null ? 1 : 0);
         }
       }
     }

@@ -59,14 +59,14 @@ public record Plan(
     ProposalChoice proposals = ProposalChoice.of(s.harness().ike(), target);
     Optional<String> na = Runner.notApplicable(s, target, proposals);
     if (na.isEmpty()) {
+      na = Runner.cannotInitiate(s, target);
+    }
+    if (na.isEmpty()) {
       na = Runner.needsRawIpv4(s, backend);
     }
     Testbed.Layout layout = s.topology().layout();
     Optional<String> refused =
         backend.refusal(layout).map(r -> r + " (" + backend.name() + " backend, " + s.file() + ")");
-    if (refused.isEmpty() && s.harness().role().equals("responder")) {
-      refused = ResponderRole.initiateRefusal(target);
-    }
     if (refused.isEmpty()) {
       refused = iutRefusal(target);
     }

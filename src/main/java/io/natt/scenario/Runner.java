@@ -196,7 +196,13 @@ public final class Runner {
     PeerState none =
         new PeerState(new NatDetection("none", false, false), false, Optional.empty(), List.of());
     ProposalChoice proposals = ProposalChoice.of(s.harness().ike(), target);
-    Optional<String> notApplicable = notApplicable(s, target, proposals);
+    Optional<String> notApplicable =
+        notApplicable(s, target, proposals)
+            .or(
+                () ->
+                    launch instanceof IutLaunch.FromTarget
+                        ? cannotInitiate(s, target)
+                        : Optional.empty());
     if (notApplicable.isPresent()) {
       return new Outcome(
           s,
@@ -229,6 +235,16 @@ public final class Runner {
           List.of(),
           Duration.ofNanos(System.nanoTime() - start));
     }
+  }
+
+  /**
+   * Why the target's IUT cannot be made to initiate, for a scenario with the harness as responder
+   * (a remote device without an initiate hook, a daemon started by a launch command).
+   */
+  static Optional<String> cannotInitiate(Scenario s, TargetProfile target) {
+    return s.harness().role().equals("responder")
+        ? ResponderRole.initiateRefusal(target)
+        : Optional.empty();
   }
 
   /** The remote device's side of a testbed for a target the project does not launch, else null. */
@@ -296,13 +312,6 @@ public final class Runner {
       if (refusal.isPresent()) {
         throw new SetupException(
             refusal.get() + " (" + backend.name() + " backend, " + s.file() + ")");
-      }
-      if (s.harness().role().equals("responder") && launch instanceof IutLaunch.FromTarget) {
-        ResponderRole.initiateRefusal(target)
-            .ifPresent(
-                why -> {
-                  throw new SetupException(why);
-                });
       }
       Testbed.Request request =
           new Testbed.Request(layout, target.address(), target.protectedHost(), remote());

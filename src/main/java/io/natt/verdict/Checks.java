@@ -868,10 +868,11 @@ public final class Checks {
   }
 
   /**
-   * The inner source addresses the harness's side of the policy allows: the initiator's identity
-   * (ID_ci) of the harness's last Quick Mode message 1, as an address and prefix length (an IPv4
-   * address: /32; an IPv4 subnet: its mask). Empty when the trace has no decrypted Quick Mode of
-   * the harness, or its ID_ci is of another type.
+   * The inner source addresses the harness's side of the policy allows: the harness's identity of
+   * its last Quick Mode (ID_ci of its message 1, or ID_cr of its message 2 when the IUT started the
+   * Quick Mode), as an address and prefix length (an IPv4 address: /32; an IPv4 subnet: its mask).
+   * Empty when the trace has no decrypted Quick Mode of the harness, or its ID_ci is of another
+   * type.
    */
   static Optional<int[]> harnessPolicy(IkeTraffic x) {
     Optional<int[]> found = Optional.empty();
