@@ -899,18 +899,21 @@ public final class Checks {
     return found;
   }
 
-  /** Whether the harness's Quick Mode message {@code sent} answers one the IUT started. */
+  /**
+   * Whether the Quick Mode of the harness's message {@code sent} was started by the IUT: the first
+   * message of that exchange (cookies and message ID) at the harness came from the IUT.
+   */
   private static boolean quickModeOfIut(IkeTraffic x, TraceEntry sent, PacketView.Ike m) {
     for (TraceEntry e : x.peer()) {
       if (e == sent) {
         return false;
       }
-      if (e.direction() == Direction.RECEIVED
+      if ((e.direction() == Direction.RECEIVED || e.direction() == Direction.SENT)
           && e.view() instanceof PacketView.Ike i
           && i.header().exchangeType() == io.natt.wire.ExchangeType.QUICK.code()
           && i.header().messageId() == m.header().messageId()
           && Arrays.equals(i.header().initiatorCookie(), m.header().initiatorCookie())) {
-        return true;
+        return e.direction() == Direction.RECEIVED;
       }
     }
     return false;
