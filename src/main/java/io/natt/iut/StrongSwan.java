@@ -143,15 +143,15 @@ public final class StrongSwan implements Iut {
                     "--ike",
                     StrongSwanInitiation.IKE,
                     "--child",
-                    StrongSwanInitiation.CHILD,
+                    "net",
                     "--timeout",
                     "30"),
             "swanctl-initiate");
     t.setDaemon(true);
     t.start();
-    return "swanctl --initiate --child "
-        + StrongSwanInitiation.CHILD
-        + " ("
+    return "swanctl --initiate --ike "
+        + StrongSwanInitiation.IKE
+        + " --child net ("
         + i.exchangeName()
         + " to "
         + i.harnessAddress().getHostAddress()
@@ -319,6 +319,28 @@ public final class StrongSwan implements Iut {
 
   private static String connection(
       String name, String extra, Host iut, TargetProfile t, String remoteTs) {
+    return connection(
+        name,
+        extra,
+        iut,
+        t,
+        remoteTs,
+        String.join(",", t.phase1Proposals().isEmpty() ? DEFAULT_PHASE1 : t.phase1Proposals()),
+        String.join(",", t.espProposals().isEmpty() ? DEFAULT_ESP : t.espProposals()));
+  }
+
+  /**
+   * One IKEv1 connection with its CHILD_SA {@code net}: {@code extra} lines go after its version
+   * (aggressive, remote_addrs), {@code proposals} and {@code esp} as swanctl writes them.
+   */
+  static String connection(
+      String name,
+      String extra,
+      Host iut,
+      TargetProfile t,
+      String remoteTs,
+      String proposals,
+      String esp) {
     return """
           %s {
             version = 1%s
@@ -346,12 +368,12 @@ public final class StrongSwan implements Iut {
             name,
             extra,
             iut.address().getHostAddress(),
-            String.join(",", t.phase1Proposals().isEmpty() ? DEFAULT_PHASE1 : t.phase1Proposals()),
+            proposals,
             t.remoteId(),
             t.localId(),
             t.protectedNet(),
             remoteTs,
-            String.join(",", t.espProposals().isEmpty() ? DEFAULT_ESP : t.espProposals()));
+            esp);
   }
 
   private static void sleep(long ms) {

@@ -6,14 +6,11 @@ import io.natt.nat.Host;
  * The connection the bundled charon initiates with when the harness is the responder: the same
  * identities and key as the responder connections, its remote address the harness as charon sees
  * it, and only the scenario's proposals (charon offers them in Main Mode message 1 or Aggressive
- * Mode message 1, and in Quick Mode message 1).
+ * Mode message 1, and in Quick Mode message 1); its CHILD_SA is {@code net}, as theirs.
  */
 final class StrongSwanInitiation {
   /** The IKE connection's name. */
   static final String IKE = "harness-init";
-
-  /** Its CHILD_SA's name. */
-  static final String CHILD = "net-init";
 
   private StrongSwanInitiation() {}
 
@@ -29,41 +26,15 @@ final class StrongSwanInitiation {
   }
 
   static String connection(Host iut, TargetProfile t, Initiation i) {
-    return """
-          %s {
-            version = 1%s
-            local_addrs = %s
-            remote_addrs = %s
-            proposals = %s
-            local {
-              auth = psk
-              id = %s
-            }
-            remote {
-              auth = psk
-              id = %s
-            }
-            children {
-              %s {
-                local_ts = %s
-                remote_ts = %s
-                esp_proposals = %s
-                mode = tunnel
-              }
-            }
-          }
-        """
-        .formatted(
-            IKE,
-            i.aggressive() ? "\n    aggressive = yes" : "",
-            iut.address().getHostAddress(),
-            i.harnessAddress().getHostAddress(),
-            i.phase1Proposal(),
-            t.remoteId(),
-            i.harnessId(),
-            CHILD,
-            t.protectedNet(),
-            i.harnessInnerNet(),
-            i.espProposal());
+    return StrongSwan.connection(
+        IKE,
+        "\n    remote_addrs = "
+            + i.harnessAddress().getHostAddress()
+            + (i.aggressive() ? "\n    aggressive = yes" : ""),
+        iut,
+        t,
+        i.harnessInnerNet(),
+        i.phase1Proposal(),
+        i.espProposal());
   }
 }

@@ -60,36 +60,25 @@ public final class HarnessPeer implements Channel, AutoCloseable {
     return new TraceRecorder(trace);
   }
 
-  /** Where the harness's ESP and keepalives go, as its IKE engine (either role) says. */
-  interface Endpoint {
-    /** The local port in use: 500, or 4500 after the float. */
-    int localPort();
+  /**
+   * Where the harness's ESP and keepalives go, as its IKE engine (either role) says: the local port
+   * in use (500, or 4500 after the float), the IUT's endpoint now, and the engine's knobs.
+   */
+  private record Endpoint(
+      java.util.function.IntSupplier localPort,
+      java.util.function.Supplier<InetSocketAddress> remote,
+      Knobs knobs) {
+    int port() {
+      return localPort.getAsInt();
+    }
 
-    /** The IUT's endpoint for ESP and IKE now. */
-    InetSocketAddress remoteEndpoint();
-
-    /** The knobs of the harness's engine. */
-    Knobs knobs();
+    InetSocketAddress remoteEndpoint() {
+      return remote.get();
+    }
   }
 
   public void attach(Ikev1Initiator engine) {
-    this.ike =
-        new Endpoint() {
-          @Override
-          public int localPort() {
-            return engine.localPort();
-          }
-
-          @Override
-          public InetSocketAddress remoteEndpoint() {
-            return engine.remoteEndpoint();
-          }
-
-          @Override
-          public Knobs knobs() {
-            return engine.knobs();
-          }
-        };
+    this.ike = new Endpoint(engine::localPort, engine::remoteEndpoint, engine.knobs());
   }
 
   /**
@@ -98,23 +87,7 @@ public final class HarnessPeer implements Channel, AutoCloseable {
    * a drain) goes to the responder at once, so that it keeps answering whatever the IUT starts.
    */
   public void attach(io.natt.ike.Ikev1Responder engine, Knobs knobs) {
-    this.ike =
-        new Endpoint() {
-          @Override
-          public int localPort() {
-            return engine.localPort();
-          }
-
-          @Override
-          public InetSocketAddress remoteEndpoint() {
-            return engine.remoteEndpoint();
-          }
-
-          @Override
-          public Knobs knobs() {
-            return knobs;
-          }
-        };
+    this.ike = new Endpoint(engine::localPort, engine::remoteEndpoint, knobs);
     this.ikeHandler = engine::handle;
   }
 
@@ -198,14 +171,14 @@ public final class HarnessPeer implements Channel, AutoCloseable {
           "no raw socket for UDP checksum 0 to " + to.getAddress().getHostAddress());
     }
     byte[] udp =
-        io.natt.wire.UdpDatagram.of(ike.localPort(), to.getPort(), esp)
+        io.natt.wire.UdpDatagram.of(ike.port(), to.getPort(), esp)
             .withChecksum(0)
             .encodeWithoutChecksum();
     byte[] ip =
         Ipv4Packet.of(rawSource.getAddress(), to.getAddress().getAddress(), Ipv4Packet.UDP, udp)
             .encode();
     // stamped before the send: the answer can arrive (and be stamped) before sendto returns
-    Datagram d = Datagram.now(new InetSocketAddress(rawSource, ike.localPort()), to, esp);
+    Datagram d = Datagram.now(new InetSocketAddress(rawSource, ike.port()), to, esp);
     raw.send(ip, (Inet4Address) to.getAddress());
     return d;
   }
@@ -259,7 +232,7 @@ public final class HarnessPeer implements Channel, AutoCloseable {
         Datagram d =
             zeroChecksum
                 ? sendZeroChecksum(esp)
-                : transport.send(ike.localPort(), ike.remoteEndpoint(), esp);
+                : transport.send(ike.port(), ike.remoteEndpoint(), esp);
         trace.record(Direction.SENT, d, new PacketView.Esp(EspPacket.decode(esp), Optional.of(ip)));
         results.add(awaitReply(inner, dst, id, seq, data, t0, wait));
       }

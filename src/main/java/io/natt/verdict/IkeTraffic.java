@@ -62,6 +62,11 @@ final class IkeTraffic {
     return e.view() instanceof PacketView.Ike i ? Optional.of(i) : Optional.empty();
   }
 
+  /** Whether the entry is an IKEv1 message for which {@code p} holds. */
+  static boolean ikeWhere(TraceEntry e, java.util.function.Predicate<PacketView.Ike> p) {
+    return e.view() instanceof PacketView.Ike i && p.test(i);
+  }
+
   /**
    * The initiator cookie of the first Main Mode the harness started (message 1: an SA payload and a
    * zero responder cookie), which is the IKE SA the phase-1 checks judge. Later Main Modes (a
@@ -80,13 +85,12 @@ final class IkeTraffic {
         .filter(e -> e.direction() == Direction.SENT || e.direction() == Direction.RECEIVED)
         .filter(
             e ->
-                ike(e)
-                    .map(
-                        i ->
-                            isPhase1(i.header().exchangeType())
-                                && isZero(i.header().responderCookie())
-                                && !i.all(SaPayload.class).isEmpty())
-                    .orElse(false))
+                ikeWhere(
+                    e,
+                    i ->
+                        isPhase1(i.header().exchangeType())
+                            && isZero(i.header().responderCookie())
+                            && !i.all(SaPayload.class).isEmpty()))
         .findFirst();
   }
 
@@ -137,12 +141,11 @@ final class IkeTraffic {
         .filter(e -> e.direction() == d)
         .filter(
             e ->
-                ike(e)
-                    .map(
-                        i ->
-                            isPhase1(i.header().exchangeType())
-                                && Arrays.equals(i.header().initiatorCookie(), cookie.get()))
-                    .orElse(false))
+                ikeWhere(
+                    e,
+                    i ->
+                        isPhase1(i.header().exchangeType())
+                            && Arrays.equals(i.header().initiatorCookie(), cookie.get())))
         .toList();
   }
 
