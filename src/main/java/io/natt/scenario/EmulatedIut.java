@@ -57,6 +57,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * local port 500 to the initiator's port-500 endpoint) and, through the responder, {@code
  * IGNORE_REBINDING} (ESP and IKE keep going to the first 4500 endpoint).
  *
+ * <p>Asked to initiate ({@link #initiate}), it runs Main Mode (or Aggressive Mode) and Quick Mode
+ * with its own {@link io.natt.ike.Ikev1Initiator} and its knobs, towards the harness's responder;
+ * ESP and keepalives then go to that initiator's peer.
+ *
  * <p>Limits: ESP always travels in UDP on the port the initiator used (a knob that answers plain
  * tunnel mode changes only what Quick Mode says); one IKE SA at a time.
  */
@@ -213,7 +217,11 @@ public final class EmulatedIut implements Channel, Iut {
     io.natt.ike.Ikev1Initiator ike =
         new io.natt.ike.Ikev1Initiator(pc, this, new TraceRecorder(trace), random);
     initiator = ike;
-    trace.note("emulated IUT: initiates " + i.exchangeName() + " to " + i.harnessAddress());
+    trace.note(
+        "emulated IUT: initiates "
+            + i.exchangeName()
+            + " to "
+            + i.harnessAddress().getHostAddress());
     try {
       if (i.aggressive()) {
         ike.aggressiveMode();
