@@ -114,16 +114,35 @@ public record Knobs(
      * initiator only those not marked (IUT).
      */
     public boolean honouredBy(Side side) {
+      if (side == Side.HARNESS_RESPONDER) {
+        return BY_HARNESS_RESPONDER.contains(this);
+      }
       return side == Side.IUT || byHarness;
     }
   }
+
+  /**
+   * The deviations the harness's responder acts on when the harness is the responder (those of the
+   * responder engine, and the peer's keepalive-on-500); the emulated IUT's ESP deviations are not
+   * among them.
+   */
+  private static final Set<Deviation> BY_HARNESS_RESPONDER =
+      EnumSet.of(
+          Deviation.NO_MARKER,
+          Deviation.ID_PORT_500,
+          Deviation.REPLY_TO_PORT_500,
+          Deviation.KEEPALIVE_ON_500,
+          Deviation.IGNORE_4500_START,
+          Deviation.IGNORE_REBINDING);
 
   /** Who the knobs are given to: the harness's peer (the initiator) or the emulated IUT. */
   public enum Side {
     /** The harness's peer, the initiator (a scenario's harness.knobs). */
     HARNESS("the harness (the initiator)"),
     /** The emulated IUT, a responder (a mutant's iut-knobs). */
-    IUT("the emulated IUT (a responder)");
+    IUT("the emulated IUT (a responder)"),
+    /** The harness's peer as the responder (a scenario's harness.knobs with role: responder). */
+    HARNESS_RESPONDER("the harness as responder");
 
     private final String words;
 

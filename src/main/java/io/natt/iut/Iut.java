@@ -42,6 +42,16 @@ public interface Iut extends AutoCloseable {
   /** The PICS item of a target whose IUT can be asked to rekey ({@link #rekey()}). */
   String REKEY_CLAIM = "iut-rekey-on-request";
 
+  /**
+   * Makes the IUT start an IKE SA and a CHILD_SA towards the harness (the harness is the
+   * responder); returns at once, the negotiation goes on in the background. Returns what it did in
+   * a few words for the trace. A SetupException when this IUT cannot be made to initiate.
+   */
+  default String initiate(Initiation i) {
+    throw new io.natt.sys.SetupException(
+        "this IUT cannot be made to initiate (the harness as responder needs it)");
+  }
+
   /** Which implementation and version it is, for the report's environment. */
   String version();
 

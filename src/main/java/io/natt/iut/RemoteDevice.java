@@ -21,6 +21,7 @@ public final class RemoteDevice implements Iut {
 
   private final TargetProfile target;
   private final String hookOutput;
+  private volatile String initiateOutput = "";
 
   private RemoteDevice(TargetProfile target, String hookOutput) {
     this.target = target;
@@ -53,6 +54,49 @@ public final class RemoteDevice implements Iut {
    * {@link #HOOK_TIMEOUT}, is a SetupException naming the hook and its output.
    */
   static String runHook(String hook, String command, TargetProfile target) {
+    return runHook(hook, command, target, Map.of());
+  }
+
+  /**
+   * Runs the profile's {@code initiate} hook on a thread of its own (it may wait for the tunnel it
+   * starts, which the harness builds meanwhile), with NATT_HARNESS_ADDRESS (the harness as the
+   * device sees it), NATT_HARNESS_INNER_NET and NATT_EXCHANGE (main or aggressive) set besides the
+   * usual ones; its outcome goes into the log.
+   */
+  @Override
+  public String initiate(Initiation i) {
+    RemoteSettings r = settings(target);
+    if (r.initiate().isEmpty()) {
+      throw new SetupException(
+          "target "
+              + target.name()
+              + " has no remote.initiate hook: a scenario with the harness as responder needs a"
+              + " command that makes the device initiate to "
+              + i.harnessAddress().getHostAddress());
+    }
+    Map<String, String> env =
+        Map.of(
+            "NATT_HARNESS_ADDRESS", i.harnessAddress().getHostAddress(),
+            "NATT_HARNESS_INNER_NET", i.harnessInnerNet(),
+            "NATT_EXCHANGE", i.aggressive() ? "aggressive" : "main");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                String out = runHook("initiate", r.initiate(), target, env);
+                initiateOutput = "initiate hook finished: " + r.initiate() + "\n" + out;
+              } catch (SetupException e) {
+                initiateOutput = e.getMessage();
+              }
+            },
+            "initiate-hook");
+    t.setDaemon(true);
+    t.start();
+    return "the initiate hook runs: " + r.initiate();
+  }
+
+  private static String runHook(
+      String hook, String command, TargetProfile target, Map<String, String> extra) {
     Path out;
     try {
       out = Files.createTempFile("natt-hook-", ".out");
@@ -69,6 +113,7 @@ public final class RemoteDevice implements Iut {
       env.put("NATT_TARGET", target.name());
       env.put("NATT_TARGET_ADDRESS", target.address().getHostAddress());
       env.put("NATT_BIND_ADDRESS", target.remote().bind().getHostAddress());
+      env.putAll(extra);
       Process p = pb.start();
       boolean done = p.waitFor(HOOK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       if (!done) {
@@ -133,6 +178,9 @@ public final class RemoteDevice implements Iut {
       if (!hookOutput.isEmpty()) {
         b.append(hookOutput).append('\n');
       }
+    }
+    if (!initiateOutput.isEmpty()) {
+      b.append(initiateOutput).append('\n');
     }
     return b.toString();
   }

@@ -26,6 +26,9 @@ public final class StrongSwan implements Iut {
   private final Path dir;
   private final Process process;
   private final String viciUri;
+  private String conf = "";
+  private Host iut;
+  private TargetProfile target;
 
   private StrongSwan(Path dir, Process process) {
     this.dir = dir;
@@ -79,6 +82,9 @@ public final class StrongSwan implements Iut {
       throw new SetupException("cannot start charon: " + e.getMessage(), e);
     }
     StrongSwan s = new StrongSwan(dir, p);
+    s.conf = swanctlConf(iut, target, remoteTs);
+    s.iut = iut;
+    s.target = target;
     try {
       s.awaitReady();
       s.swanctl("--load-all", "--file", dir.resolve("swanctl.conf").toString()).orThrow();
@@ -140,6 +146,48 @@ public final class StrongSwan implements Iut {
             + r.exitCode()
             + "): "
             + r.output().strip());
+  }
+
+  /**
+   * Loads a connection whose remote is the harness as charon sees it ({@link
+   * StrongSwanInitiation#connection}), then runs {@code swanctl --initiate} for its CHILD_SA on a
+   * thread of its own: charon starts Main Mode (or Aggressive Mode) and Quick Mode at once.
+   */
+  @Override
+  public String initiate(Initiation i) {
+    String withInit = StrongSwanInitiation.conf(conf, iut, target, i);
+    Path file = dir.resolve("swanctl-initiate.conf");
+    try {
+      Files.writeString(file, withInit);
+    } catch (IOException e) {
+      throw new SetupException("cannot write strongSwan configuration: " + e.getMessage(), e);
+    }
+    swanctl("--load-all", "--file", file.toString()).orThrow();
+    Thread t =
+        new Thread(
+            () ->
+                swanctl(
+                    "--initiate",
+                    "--ike",
+                    StrongSwanInitiation.IKE,
+                    "--child",
+                    "net",
+                    "--timeout",
+                    "30"),
+            "swanctl-initiate");
+    t.setDaemon(true);
+    t.start();
+    return "swanctl --initiate --ike "
+        + StrongSwanInitiation.IKE
+        + " --child net ("
+        + i.exchangeName()
+        + " to "
+        + i.harnessAddress().getHostAddress()
+        + ", "
+        + i.phase1Proposal()
+        + ", ESP "
+        + i.espProposal()
+        + ")";
   }
 
   /** What {@code swanctl --list-sas} prints. */
@@ -308,6 +356,28 @@ public final class StrongSwan implements Iut {
 
   private static String connection(
       String name, String extra, Host iut, TargetProfile t, String remoteTs) {
+    return connection(
+        name,
+        extra,
+        iut,
+        t,
+        remoteTs,
+        String.join(",", t.phase1Proposals().isEmpty() ? DEFAULT_PHASE1 : t.phase1Proposals()),
+        String.join(",", t.espProposals().isEmpty() ? DEFAULT_ESP : t.espProposals()));
+  }
+
+  /**
+   * One IKEv1 connection with its CHILD_SA {@code net}: {@code extra} lines go after its version
+   * (aggressive, remote_addrs), {@code proposals} and {@code esp} as swanctl writes them.
+   */
+  static String connection(
+      String name,
+      String extra,
+      Host iut,
+      TargetProfile t,
+      String remoteTs,
+      String proposals,
+      String esp) {
     return """
           %s {
             version = 1%s
@@ -341,13 +411,13 @@ public final class StrongSwan implements Iut {
             name,
             extra,
             iut.address().getHostAddress(),
-            String.join(",", t.phase1Proposals().isEmpty() ? DEFAULT_PHASE1 : t.phase1Proposals()),
+            proposals,
             t.remoteId(),
             t.localId(),
             t.protectedNet(),
             remoteTs,
-            String.join(",", t.espProposals().isEmpty() ? DEFAULT_ESP : t.espProposals()),
-            String.join(",", t.espProposals().isEmpty() ? DEFAULT_ESP : t.espProposals()));
+            esp,
+            esp);
   }
 
   private static void sleep(long ms) {

@@ -63,6 +63,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * no-esp-echo applies there too; the ESP deviations of tunnel mode (SPI 0, from 500) and the inner
  * source check do not.
  *
+ * <p>Asked to initiate ({@link #initiate}), it runs Main Mode (or Aggressive Mode) and Quick Mode
+ * with its own {@link io.natt.ike.Ikev1Initiator} and its knobs, towards the harness's responder;
+ * ESP and keepalives then go to that initiator's peer.
+ *
  * <p>Limits: ESP always travels in UDP on the port the initiator used (a knob that answers plain
  * tunnel mode changes only what Quick Mode says); one IKE SA at a time.
  */
@@ -83,6 +87,12 @@ public final class EmulatedIut implements Channel, Iut {
   private EspSa out;
   private int espLocalPort = 4500;
   private volatile ScheduledExecutorService keepalives;
+
+  /** An initiation asked for and not yet started by the serving thread. */
+  private volatile io.natt.iut.Initiation pending;
+
+  /** Its own initiator, once it was asked to initiate (the harness is then the responder). */
+  private volatile io.natt.ike.Ikev1Initiator initiator;
 
   private EmulatedIut(
       NsExecutor ns, DatagramPort transport, ResponderConfig cfg, SecureRandom random) {
@@ -153,9 +163,17 @@ public final class EmulatedIut implements Channel, Iut {
 
   private void serveLoop() {
     while (!closed.get()) {
+      io.natt.iut.Initiation i = pending;
+      if (i != null) {
+        pending = null;
+        runInitiation(i);
+        continue;
+      }
       try {
         Optional<ChildSaKeys> c = responder.serve(Duration.ofMillis(200));
-        natDetection = responder.natDetection();
+        if (initiator == null) {
+          natDetection = responder.natDetection();
+        }
         c.ifPresent(this::install);
       } catch (RuntimeException e) {
         if (closed.get()) {
@@ -166,10 +184,85 @@ public final class EmulatedIut implements Channel, Iut {
     }
   }
 
+  /**
+   * The emulated IUT initiates: Main Mode (or Aggressive Mode) and Quick Mode with its own
+   * initiator, its knobs (float, vendor IDs, NAT-D, deviations the initiator honours) and the
+   * scenario's proposals, on the serving thread; answers to its Quick Mode identities then go
+   * through the tunnel as usual.
+   */
+  @Override
+  public String initiate(io.natt.iut.Initiation i) {
+    pending = i;
+    return "the emulated IUT initiates "
+        + i.exchangeName()
+        + " to "
+        + i.harnessAddress().getHostAddress();
+  }
+
+  private void runInitiation(io.natt.iut.Initiation i) {
+    io.natt.crypto.ProposalParser.Phase1 p1 =
+        io.natt.crypto.ProposalParser.phase1(i.phase1Proposal());
+    io.natt.crypto.ProposalParser.Phase2 p2 = io.natt.crypto.ProposalParser.phase2(i.espProposal());
+    String[] net = i.harnessInnerNet().split("/");
+    io.natt.ike.PeerConfig pc =
+        new io.natt.ike.PeerConfig(
+            cfg.localAddress(),
+            i.harnessAddress(),
+            cfg.localId(),
+            i.harnessId(),
+            cfg.psk(),
+            p1.cipher(),
+            p1.hash(),
+            p1.group(),
+            p2.cipher(),
+            p2.integrity(),
+            Runner.ip(net[0]),
+            Integer.parseInt(net[1]),
+            cfg.knobs(),
+            Duration.ofSeconds(1));
+    io.natt.ike.Ikev1Initiator ike =
+        new io.natt.ike.Ikev1Initiator(pc, this, new TraceRecorder(trace), random);
+    initiator = ike;
+    trace.note(
+        "emulated IUT: initiates "
+            + i.exchangeName()
+            + " to "
+            + i.harnessAddress().getHostAddress());
+    try {
+      if (i.aggressive()) {
+        ike.aggressiveMode();
+      } else {
+        ike.mainMode();
+      }
+      natDetection = ike.natDetection();
+      ChildSaKeys k =
+          ike.quickMode(
+              io.natt.ike.IdPayloads.subnet(cfg.protectedNet(), cfg.protectedPrefix()),
+              io.natt.ike.IdPayloads.subnet(Runner.ip(net[0]), Integer.parseInt(net[1])));
+      install(k);
+    } catch (RuntimeException e) {
+      trace.note("emulated IUT: its initiation failed: " + e.getMessage());
+    }
+  }
+
+  /** Where its ESP and keepalives go: its initiator's peer, or the initiator it answered. */
+  private InetSocketAddress remote() {
+    io.natt.ike.Ikev1Initiator i = initiator;
+    return i != null ? i.remoteEndpoint() : responder.remoteEndpoint();
+  }
+
+  /** The harness's port-500 endpoint (its own initiator's peer, or the initiator it answered). */
+  private InetSocketAddress remote500() {
+    io.natt.ike.Ikev1Initiator i = initiator;
+    return i != null
+        ? new InetSocketAddress(i.remoteEndpoint().getAddress(), 500)
+        : responder.initiator500();
+  }
+
   private void install(ChildSaKeys k) {
     in = new EspSa(k.spiIn(), k.cipher(), k.encIn(), k.integrity(), k.authIn());
     out = new EspSa(k.spiOut(), k.cipher(), k.encOut(), k.integrity(), k.authOut());
-    espLocalPort = responder.localPort();
+    espLocalPort = initiator != null ? initiator.localPort() : responder.localPort();
     child = k;
     SaKeysOf.esp(k).forEach(trace::addKeys);
     trace.note("emulated IUT: ESP SA pair installed " + k);
@@ -201,7 +294,7 @@ public final class EmulatedIut implements Channel, Iut {
             });
     keepalives.scheduleAtFixedRate(
         () -> {
-          InetSocketAddress to = on500 ? responder.initiator500() : responder.remoteEndpoint();
+          InetSocketAddress to = on500 ? remote500() : remote();
           if (to == null || closed.get()) {
             return;
           }
@@ -410,7 +503,7 @@ public final class EmulatedIut implements Channel, Iut {
         from = 500;
         trace.note("emulated IUT: ESP-in-UDP reply from port 500 (deviation esp-from-500)");
       }
-      Datagram d = transport.send(from, responder.remoteEndpoint(), sealed);
+      Datagram d = transport.send(from, remote(), sealed);
       trace.record(
           Direction.SENT,
           d,
@@ -425,8 +518,9 @@ public final class EmulatedIut implements Channel, Iut {
 
   /**
    * Whether the inner packet's source lies in the peer's side of the policy: the initiator's
-   * identity (ID_ci) of the last Quick Mode it answered, as its own Quick Mode message 2 repeats it
-   * (an IPv4 address or subnet); without one, every source.
+   * identity (ID_ci) of the last Quick Mode it answered, as its own Quick Mode message 2 repeats
+   * it, or the responder's identity (ID_cr) of the Quick Mode it started itself (an IPv4 address or
+   * subnet); without one, every source.
    */
   private boolean innerSourceAllowed(byte[] inner) {
     byte[] src;
@@ -443,7 +537,8 @@ public final class EmulatedIut implements Channel, Iut {
           && i.header().exchangeType() == io.natt.wire.ExchangeType.QUICK.code()) {
         List<io.natt.wire.IdPayload> ids = i.all(io.natt.wire.IdPayload.class);
         if (ids.size() >= 2) {
-          ci = ids.get(0);
+          // the peer's side: ID_ci when the peer initiated, ID_cr when the emulated IUT did
+          ci = ids.get(initiator != null ? 1 : 0);
         }
       }
     }

@@ -44,7 +44,8 @@ public final class HarnessPeer implements Channel, AutoCloseable {
   private io.natt.sys.RawIpv4Socket raw;
   private Inet4Address rawSource;
   private Inet4Address rawOnlyTo;
-  private Ikev1Initiator ike;
+  private Endpoint ike;
+  private java.util.function.Consumer<Datagram> ikeHandler;
   private EspSa in;
   private EspSa out;
   private TransportMode transportMode;
@@ -60,8 +61,35 @@ public final class HarnessPeer implements Channel, AutoCloseable {
     return new TraceRecorder(trace);
   }
 
+  /**
+   * Where the harness's ESP and keepalives go, as its IKE engine (either role) says: the local port
+   * in use (500, or 4500 after the float), the IUT's endpoint now, and the engine's knobs.
+   */
+  private record Endpoint(
+      java.util.function.IntSupplier localPort,
+      java.util.function.Supplier<InetSocketAddress> remote,
+      Knobs knobs) {
+    int port() {
+      return localPort.getAsInt();
+    }
+
+    InetSocketAddress remoteEndpoint() {
+      return remote.get();
+    }
+  }
+
   public void attach(Ikev1Initiator engine) {
-    this.ike = engine;
+    this.ike = new Endpoint(engine::localPort, engine::remoteEndpoint, engine.knobs());
+  }
+
+  /**
+   * Attaches the harness's responder: ESP and keepalives follow it to the IUT's endpoint, and an
+   * IKE datagram that arrives while the peer waits for something else (an echo reply, a keepalive,
+   * a drain) goes to the responder at once, so that it keeps answering whatever the IUT starts.
+   */
+  public void attach(io.natt.ike.Ikev1Responder engine, Knobs knobs) {
+    this.ike = new Endpoint(engine::localPort, engine::remoteEndpoint, knobs);
+    this.ikeHandler = engine::handle;
   }
 
   /** Installs the ESP SA pair of a finished Quick Mode (tunnel mode until {@link #transport}). */
@@ -154,14 +182,14 @@ public final class HarnessPeer implements Channel, AutoCloseable {
           "no raw socket for UDP checksum 0 to " + to.getAddress().getHostAddress());
     }
     byte[] udp =
-        io.natt.wire.UdpDatagram.of(ike.localPort(), to.getPort(), esp)
+        io.natt.wire.UdpDatagram.of(ike.port(), to.getPort(), esp)
             .withChecksum(0)
             .encodeWithoutChecksum();
     byte[] ip =
         Ipv4Packet.of(rawSource.getAddress(), to.getAddress().getAddress(), Ipv4Packet.UDP, udp)
             .encode();
     // stamped before the send: the answer can arrive (and be stamped) before sendto returns
-    Datagram d = Datagram.now(new InetSocketAddress(rawSource, ike.localPort()), to, esp);
+    Datagram d = Datagram.now(new InetSocketAddress(rawSource, ike.port()), to, esp);
     raw.send(ip, (Inet4Address) to.getAddress());
     return d;
   }
@@ -215,7 +243,7 @@ public final class HarnessPeer implements Channel, AutoCloseable {
         Datagram d =
             zeroChecksum
                 ? sendZeroChecksum(esp)
-                : transport.send(ike.localPort(), ike.remoteEndpoint(), esp);
+                : transport.send(ike.port(), ike.remoteEndpoint(), esp);
         trace.record(Direction.SENT, d, new PacketView.Esp(EspPacket.decode(esp), Optional.of(ip)));
         results.add(awaitReply(inner, dst, id, seq, data, t0, wait));
       }
@@ -249,7 +277,7 @@ public final class HarnessPeer implements Channel, AutoCloseable {
                 : IcmpMessage.echoRequest(id, seq, data).encode();
         byte[] esp = out.seal(segment, proto, random);
         long t0 = System.nanoTime();
-        Datagram d = transport.send(ike.localPort(), ike.remoteEndpoint(), esp);
+        Datagram d = transport.send(ike.port(), ike.remoteEndpoint(), esp);
         trace.record(
             Direction.SENT,
             d,
@@ -353,7 +381,9 @@ public final class HarnessPeer implements Channel, AutoCloseable {
           transport.receive(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
       d.ifPresent(
           x -> {
-            if (isIke(x)) {
+            if (isIke(x) && ikeHandler != null) {
+              ikeHandler.accept(x);
+            } else if (isIke(x)) {
               pendingIke.add(x);
               trace.note("IKE message arrived during ESP traffic; kept for the engine");
             } else {
@@ -439,7 +469,9 @@ public final class HarnessPeer implements Channel, AutoCloseable {
           transport.receive(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
       x.ifPresent(
           y -> {
-            if (isIke(y)) {
+            if (isIke(y) && ikeHandler != null) {
+              ikeHandler.accept(y);
+            } else if (isIke(y)) {
               trace.record(
                   Direction.RECEIVED,
                   y,

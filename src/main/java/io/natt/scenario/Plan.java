@@ -59,14 +59,14 @@ public record Plan(
     ProposalChoice proposals = ProposalChoice.of(s.harness().ike(), target);
     Optional<String> na = Runner.notApplicable(s, target, proposals);
     if (na.isEmpty()) {
+      na = Runner.cannotInitiate(s, target);
+    }
+    if (na.isEmpty()) {
       na = Runner.needsRawIpv4(s, backend);
     }
     Testbed.Layout layout = s.topology().layout();
     Optional<String> refused =
         backend.refusal(layout).map(r -> r + " (" + backend.name() + " backend, " + s.file() + ")");
-    if (refused.isEmpty() && !s.harness().role().equals("initiator")) {
-      refused = Optional.of("the harness can only be the initiator so far (role: responder)");
-    }
     if (refused.isEmpty()) {
       refused = iutRefusal(target);
     }
@@ -266,6 +266,9 @@ public record Plan(
 
     /** The IKE port after phase 1; -1: 4500 if a NAT was detected, else 500. */
     private int ikePort() {
+      if (responder()) {
+        return -1;
+      }
       return switch (k.floatAt()) {
         case START_ON_4500 -> 4500;
         case NEVER -> 500;
@@ -283,8 +286,41 @@ public record Plan(
       return to(500) + " (4500 -> 4500 if the IUT's NAT-D showed a NAT and the harness floated)";
     }
 
+    /** The harness as responder: the IUT initiates, the harness answers where each came from. */
+    private boolean responder() {
+      return s.harness().role().equals("responder");
+    }
+
+    private String responderPhase1() {
+      boolean aggressive = s.harness().ike().exchange().equals("aggressive");
+      phase1Done = true;
+      to(500);
+      to(4500);
+      return "the IUT is asked to initiate ("
+          + ResponderRole.how(target)
+          + ") "
+          + (aggressive ? "Aggressive Mode" : "Main Mode")
+          + " to "
+          + a.harnessSeenAs().getHostAddress()
+          + ":500, proposal "
+          + proposals.phase1()
+          + "; the harness answers messages "
+          + (aggressive ? "2" : "2,4,6")
+          + " from "
+          + own
+          + " to where each came from (UDP 500, or 4500 once the IUT floated; float "
+          + word(k.floatAt())
+          + "), vendor IDs it echoes "
+          + words(k.vendorIds())
+          + ", NAT-D "
+          + word(k.natD());
+    }
+
     @Override
     public String phase1(Scenario.Step.Phase1 st) {
+      if (responder()) {
+        return responderPhase1();
+      }
       boolean start4500 = k.floatAt() == Knobs.FloatMode.START_ON_4500;
       boolean aggressive = s.harness().ike().exchange().equals("aggressive");
       // Main Mode floats with message 5 (IDii, HASH_I), Aggressive Mode with message 3 (HASH_I)
@@ -343,6 +379,15 @@ public record Plan(
 
     @Override
     public String quickMode(Scenario.Step.QuickMode st) {
+      if (responder()) {
+        return "the harness answers the IUT's Quick Mode message 1 with message 2 (ESP "
+            + proposals.esp()
+            + " as the IUT offers it, "
+            + target.protectedNet()
+            + " <-> "
+            + a.harnessInner().getHostAddress()
+            + ") on the port the IUT uses";
+      }
       if (st.transport()) {
         return "Quick Mode messages 1,3 (transport mode: UDP-Encapsulated-Transport with NAT-OA"
             + " when NAT-D finds a NAT, else Transport; ESP "

@@ -196,7 +196,13 @@ public final class Runner {
     PeerState none =
         new PeerState(new NatDetection("none", false, false), false, Optional.empty(), List.of());
     ProposalChoice proposals = ProposalChoice.of(s.harness().ike(), target);
-    Optional<String> notApplicable = notApplicable(s, target, proposals);
+    Optional<String> notApplicable =
+        notApplicable(s, target, proposals)
+            .or(
+                () ->
+                    launch instanceof IutLaunch.FromTarget
+                        ? cannotInitiate(s, target)
+                        : Optional.empty());
     if (notApplicable.isPresent()) {
       return new Outcome(
           s,
@@ -229,6 +235,16 @@ public final class Runner {
           List.of(),
           Duration.ofNanos(System.nanoTime() - start));
     }
+  }
+
+  /**
+   * Why the target's IUT cannot be made to initiate, for a scenario with the harness as responder
+   * (a remote device without an initiate hook, a daemon started by a launch command).
+   */
+  static Optional<String> cannotInitiate(Scenario s, TargetProfile target) {
+    return s.harness().role().equals("responder")
+        ? ResponderRole.initiateRefusal(target)
+        : Optional.empty();
   }
 
   /** The remote device's side of a testbed for a target the project does not launch, else null. */
@@ -264,6 +280,7 @@ public final class Runner {
     private Testbed testbed;
     private HarnessPeer peer;
     private Ikev1Initiator ike;
+    private ResponderRole responder;
     private PeerConfig cfg;
     private ChildSaKeys child;
     private List<HarnessPeer.PingResult> pings = new ArrayList<>();
@@ -296,9 +313,6 @@ public final class Runner {
       if (refusal.isPresent()) {
         throw new SetupException(
             refusal.get() + " (" + backend.name() + " backend, " + s.file() + ")");
-      }
-      if (!s.harness().role().equals("initiator")) {
-        throw new SetupException("the harness can only be the initiator so far (role: responder)");
       }
       Testbed.Request request =
           new Testbed.Request(layout, target.address(), target.protectedHost(), remote());
@@ -400,7 +414,11 @@ public final class Runner {
           cfg = peerConfig();
           ike = new Ikev1Initiator(cfg, peer, peer.recorder(), rnd);
           ike.announceAlso(Personas.vendorIds(s.harness().persona()));
-          peer.attach(ike);
+          if (s.harness().role().equals("responder")) {
+            responder = responderRole();
+          } else {
+            peer.attach(ike);
+          }
           clients = new ClientPeers(testbed, interlock, cfg, rnd);
           try (ClientPeers closing = clients) {
             runSteps();
@@ -433,8 +451,10 @@ public final class Runner {
       write(outDir.resolve("trace.txt"), ladder());
       PeerState state =
           new PeerState(
-              ike == null ? new NatDetection("none", false, false) : ike.natDetection(),
-              ike != null && ike.floated(),
+              responder != null
+                  ? responder.natDetection()
+                  : ike == null ? new NatDetection("none", false, false) : ike.natDetection(),
+              responder != null ? responder.floated() : ike != null && ike.floated(),
               Optional.ofNullable(child),
               List.copyOf(pings));
       return new Outcome(
@@ -548,6 +568,31 @@ public final class Runner {
           .append(trace.ladder(Trace.PEER))
           .append('\n');
       return b.toString();
+    }
+
+    /** The harness as responder: its responder on the peer, the IUT asked to initiate to it. */
+    private ResponderRole responderRole() {
+      io.natt.iut.Initiation i =
+          new io.natt.iut.Initiation(
+              testbed.harnessPublicAddress(),
+              target.localId(),
+              aggressive(),
+              proposals.phase1(),
+              proposals.esp(),
+              testbed.harnessInnerNet());
+      return new ResponderRole(
+          ResponderRole.config(
+              testbed.harness().address(),
+              target.localId(),
+              target.remoteId(),
+              target.psk(),
+              testbed.harnessInnerNet(),
+              s.harness().knobs(),
+              cfg.answerTimeout()),
+          peer,
+          trace,
+          rnd,
+          i);
     }
 
     private PeerConfig peerConfig() {
@@ -777,7 +822,13 @@ public final class Runner {
       if (step instanceof Scenario.Step.OnClient c) {
         return onClient(c);
       }
-      if (step instanceof Scenario.Step.Phase1) {
+      if (step instanceof Scenario.Step.Phase1 && responder != null) {
+        String up = responder.phase1(startedIut);
+        if (responder.natDetection().localBehindNat() && !knobs.keepaliveInterval().isZero()) {
+          peer.startKeepalives(knobs.keepaliveInterval(), knobs.keepaliveByte());
+        }
+        return up;
+      } else if (step instanceof Scenario.Step.Phase1) {
         if (aggressive()) {
           ike.aggressiveMode();
         } else {
@@ -791,7 +842,10 @@ public final class Runner {
             + ike.natDetection().natTVariant()
             + (ike.floated() ? ", on 4500" : "");
       } else if (step instanceof Scenario.Step.QuickMode q) {
-        if (q.transport()) {
+        if (responder != null) {
+          child = responder.quickMode();
+          peer.install(child);
+        } else if (q.transport()) {
           child = TransportMode.quickMode(ike, cfg, q);
           peer.install(child);
           peer.transport(TransportMode.of(ike, cfg, q));

@@ -12,8 +12,16 @@ final class SaKeysOf {
   private SaKeysOf() {}
 
   static SaKeys.Ikev1 ike(Ikev1Initiator ike) {
-    return new SaKeys.Ikev1(
-        ike.initiatorCookie(), ike.responderCookie(), ike.phase1EncryptionKey(), "AES-CBC");
+    return ike(ike.initiatorCookie(), ike.responderCookie(), ike.phase1EncryptionKey());
+  }
+
+  /** The IKE SA of the harness's responder. */
+  static SaKeys.Ikev1 ike(io.natt.ike.Ikev1Responder r) {
+    return ike(r.initiatorCookie(), r.responderCookie(), r.phase1EncryptionKey());
+  }
+
+  private static SaKeys.Ikev1 ike(byte[] ckyI, byte[] ckyR, byte[] key) {
+    return new SaKeys.Ikev1(ckyI, ckyR, key, "AES-CBC");
   }
 
   /**

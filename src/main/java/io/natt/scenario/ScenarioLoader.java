@@ -82,6 +82,21 @@ public final class ScenarioLoader {
   private final Map<String, YamlNode> natNodes = new LinkedHashMap<>();
   private final Map<String, YamlNode> natValues = new LinkedHashMap<>();
   private YamlNode harnessPlace;
+
+  /** Whether the file's harness.role is responder (read before the steps). */
+  private boolean responderRole;
+
+  /** Steps the harness as responder cannot take, and why. */
+  static final Map<String, String> RESPONDER_REFUSES =
+      Map.of(
+          "delete",
+          "is not built for the harness as responder (only its initiator sends a Delete)",
+          "liveness",
+          "starts a new Main Mode from the harness, which the harness as responder does not",
+          "replay",
+          "replays the initiator's datagrams of a capture; the harness as responder initiates"
+              + " nothing");
+
   private YamlNode iutPlace;
   private boolean badReference;
   private List<String> harnessBehind = List.of();
@@ -467,24 +482,27 @@ public final class ScenarioLoader {
 
   private HarnessSpec harness(YamlNode node) {
     YamlMap h = node.map().allowedKeys(p, HARNESS_KEYS).requireKeys(p, "role", "ike");
-    String role =
-        read(
-            h,
-            "role",
-            n -> {
-              String r = n.oneOf("initiator", "responder");
-              if (r.equals("responder")) {
-                throw n.error(
-                    "responder is not supported by the harness yet: it can only be the initiator"
-                        + " (the IUT initiating is not built)");
-              }
-              return r;
-            },
-            "initiator");
+    String role = read(h, "role", n -> n.oneOf("initiator", "responder"), "initiator");
     persona = read(h, "persona", ScenarioLoader::persona, null);
     IkeSpec ike = read(h, "ike", this::ike, null);
+    responderRole = role.equals("responder");
+    Knobs.Side side = responderRole ? Knobs.Side.HARNESS_RESPONDER : Knobs.Side.HARNESS;
+    if (responderRole && harnessPlace != null && !harnessBehind.isEmpty()) {
+      p.add(
+          harnessPlace.error(
+              "with role: responder the IUT initiates, and a NAT in front of the harness"
+                  + " forwards no ports to it: put the IUT behind the NAT (iut: { behind: NAT,"
+                  + " forward: [500, 4500] }) and leave the harness on the public side"));
+    }
+    if (responderRole && persona != null) {
+      p.add(
+          h.keyNode("persona")
+              .error(
+                  "a persona is a client that starts the negotiation; with role: responder the"
+                      + " IUT initiates (leave persona out, or use role: initiator)"));
+    }
     Knobs base = persona == null ? Knobs.rfc3947() : persona.knobs();
-    Knobs knobs = read(h, "knobs", n -> knobs(n, p, Knobs.Side.HARNESS, base), base);
+    Knobs knobs = read(h, "knobs", n -> knobs(n, p, side, base), base);
     if (ike != null
         && ike.exchange().equals("aggressive")
         && knobs.floatAt() == Knobs.FloatMode.EARLY
@@ -732,6 +750,9 @@ public final class ScenarioLoader {
               + String.join(", ", STEPS.keySet()));
     }
     kindKnown = true;
+    if (responderRole && RESPONDER_REFUSES.containsKey(kind)) {
+      p.add(kindNode.error(kind + " " + RESPONDER_REFUSES.get(kind)));
+    }
     int client = peekClient(value);
     boolean afterPhase1 = client == 1 ? phase1Seen : clientPhase1.contains(client);
     boolean afterQuickMode = client == 1 ? quickModeSeen : clientQuickMode.contains(client);
@@ -769,6 +790,12 @@ public final class ScenarioLoader {
         YamlMap m = value.map().allowedKeys(p, STEPS.get(kind));
         Step.QuickMode qm = quickMode(m, line);
         transportSeen = qm.transport();
+        if (qm.transport() && responderRole) {
+          p.add(
+              item.error(
+                  "with role: responder the IUT initiates and chooses the mode; the harness's"
+                      + " responder answers tunnel mode"));
+        }
         Step onClient = forClient(m, qm, false);
         if (qm.transport() && onClient instanceof Step.OnClient oc && oc.client() > 1) {
           p.add(

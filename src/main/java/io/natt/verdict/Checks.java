@@ -59,6 +59,7 @@ public final class Checks {
     ALL.put("3947-3.1-one-variant", VariantChecks::oneVariant);
     ALL.put("3947-3.2-nat-only-when-no-match", NatDetectionChecks::natOnlyWhenNoMatch);
     ALL.put("3947-4-drop-stale-phase1", AfterFloatChecks::dropStalePhase1);
+    ALL.put("3947-4-initiator-float", InitiatorChecks::initiatorFloat);
   }
 
   private Checks() {}
@@ -75,6 +76,9 @@ public final class Checks {
 
   static Judgement vendorId(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
+    if (x.iutInitiated()) {
+      return initiatorVendorId(x, r);
+    }
     Optional<TraceEntry> m1 = x.withSa(Direction.SENT);
     if (m1.isEmpty() || !IkeTraffic.hasVid(m1.get(), VendorIds.RFC3947)) {
       return Judgement.notApplicable(r, "the harness did not announce RFC 3947 in message 1");
@@ -96,13 +100,36 @@ public final class Checks {
             r, "message 2 lacks the RFC 3947 vendor ID, so NAT-T cannot start", List.of(ev));
   }
 
+  /**
+   * The IUT as initiator: its message 1 carries the RFC 3947 vendor ID when it claims RFC 3947
+   * (PICS item nat-t-rfc3947); without that claim a message 1 without it is NOT_APPLICABLE.
+   */
+  private static Judgement initiatorVendorId(IkeTraffic x, Requirement r) {
+    TraceEntry m1 = x.firstMessage1().orElseThrow();
+    List<String> seen = IkeTraffic.vids(m1);
+    Evidence ev =
+        Evidence.of(m1.ref(), "VID " + VendorIds.name(VendorIds.RFC3947), seen.toString());
+    if (IkeTraffic.hasVid(m1, VendorIds.RFC3947)) {
+      return Judgement.pass(
+          r, "the IUT's message 1 (it initiated) carries the RFC 3947 vendor ID", List.of(ev));
+    }
+    if (!x.context().claims().contains("nat-t-rfc3947")) {
+      return Judgement.notApplicable(
+          r, "the IUT initiated without the RFC 3947 vendor ID and does not claim nat-t-rfc3947");
+    }
+    return Judgement.fail(
+        r,
+        "the IUT initiated without the RFC 3947 vendor ID in message 1, so NAT-T cannot start",
+        List.of(ev));
+  }
+
   static Judgement natDPresent(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
     Optional<NatTVariant> variant = x.agreedNatT();
     if (variant.isEmpty()) {
       return Judgement.notApplicable(r, "no NAT-T variant was agreed in messages 1 and 2");
     }
-    Optional<TraceEntry> m4 = x.withKe(Direction.RECEIVED);
+    Optional<TraceEntry> m4 = x.iutNatDMessage();
     if (m4.isEmpty()) {
       return Judgement.inconclusive(r, "the IUT never sent " + x.natDMessageName());
     }
@@ -123,7 +150,7 @@ public final class Checks {
 
   static Judgement natDRemoteHash(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
-    Optional<TraceEntry> m4 = x.withKe(Direction.RECEIVED);
+    Optional<TraceEntry> m4 = x.iutNatDMessage();
     if (m4.isEmpty()) {
       return Judgement.notApplicable(r, "no " + x.natDMessageName() + " in this trace");
     }
@@ -365,7 +392,7 @@ public final class Checks {
     }
     // IDir: Main Mode message 6 (encrypted) or Aggressive Mode message 2 (plaintext)
     Optional<TraceEntry> m6 = x.iutIdentityMessage();
-    String which = x.aggressive() ? "Aggressive Mode message 2" : "Main Mode message 6";
+    String which = x.iutIdentityMessageName();
     if (m6.isEmpty()
         || (ike(m6.get()).orElseThrow().header().encrypted()
             && !ike(m6.get()).orElseThrow().decrypted())) {
@@ -376,7 +403,9 @@ public final class Checks {
       return Judgement.inconclusive(r, which + " has no ID payload");
     }
     int port = ids.get(0).port();
-    Evidence ev = Evidence.of(m6.get().ref(), "IDir port 0", "port " + port);
+    Evidence ev =
+        Evidence.of(
+            m6.get().ref(), (x.iutInitiated() ? "IDii" : "IDir") + " port 0", "port " + port);
     return port == 0
         ? Judgement.pass(r, "the IUT's identity payload has port 0", List.of(ev))
         : Judgement.fail(r, "the IUT's identity payload carries port " + port, List.of(ev));
@@ -384,6 +413,9 @@ public final class Checks {
 
   static Judgement startOn4500(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
+    if (x.iutInitiated()) {
+      return Judgement.notApplicable(r, "the IUT started the negotiation, not the harness");
+    }
     Optional<TraceEntry> m1 = x.withSa(Direction.SENT);
     if (m1.isEmpty() || m1.get().to().getPort() != 4500) {
       return Judgement.notApplicable(r, "the harness did not start the negotiation on 4500");
@@ -853,10 +885,11 @@ public final class Checks {
   }
 
   /**
-   * The inner source addresses the harness's side of the policy allows: the initiator's identity
-   * (ID_ci) of the harness's last Quick Mode message 1, as an address and prefix length (an IPv4
-   * address: /32; an IPv4 subnet: its mask). Empty when the trace has no decrypted Quick Mode of
-   * the harness, or its ID_ci is of another type.
+   * The inner source addresses the harness's side of the policy allows: the harness's identity of
+   * its last Quick Mode (ID_ci of its message 1, or ID_cr of its message 2 when the IUT started the
+   * Quick Mode), as an address and prefix length (an IPv4 address: /32; an IPv4 subnet: its mask).
+   * Empty when the trace has no decrypted Quick Mode of the harness, or its ID_ci is of another
+   * type.
    */
   static Optional<int[]> harnessPolicy(IkeTraffic x) {
     Optional<int[]> found = Optional.empty();
@@ -871,7 +904,8 @@ public final class Checks {
       if (ids.size() < 2) {
         continue;
       }
-      IdPayload ci = ids.get(0);
+      // the harness's side: ID_ci of its own Quick Mode, ID_cr of one the IUT started
+      IdPayload ci = ids.get(quickModeOfIut(x, e, i) ? 1 : 0);
       byte[] d = ci.data();
       if (ci.idType() == IdPayload.ID_IPV4_ADDR && d.length == 4) {
         found = Optional.of(new int[] {toInt(d, 0), 32});
@@ -880,6 +914,26 @@ public final class Checks {
       }
     }
     return found;
+  }
+
+  /**
+   * Whether the Quick Mode of the harness's message {@code sent} was started by the IUT: the first
+   * message of that exchange (cookies and message ID) at the harness came from the IUT.
+   */
+  private static boolean quickModeOfIut(IkeTraffic x, TraceEntry sent, PacketView.Ike m) {
+    for (TraceEntry e : x.peer()) {
+      if (e == sent) {
+        return false;
+      }
+      if ((e.direction() == Direction.RECEIVED || e.direction() == Direction.SENT)
+          && e.view() instanceof PacketView.Ike i
+          && i.header().exchangeType() == io.natt.wire.ExchangeType.QUICK.code()
+          && i.header().messageId() == m.header().messageId()
+          && Arrays.equals(i.header().initiatorCookie(), m.header().initiatorCookie())) {
+        return e.direction() == Direction.RECEIVED;
+      }
+    }
+    return false;
   }
 
   private static int toInt(byte[] b, int at) {

@@ -62,20 +62,68 @@ final class IkeTraffic {
     return e.view() instanceof PacketView.Ike i ? Optional.of(i) : Optional.empty();
   }
 
+  /** Whether the entry is an IKEv1 message for which {@code p} holds. */
+  static boolean ikeWhere(TraceEntry e, java.util.function.Predicate<PacketView.Ike> p) {
+    return e.view() instanceof PacketView.Ike i && p.test(i);
+  }
+
   /**
    * The initiator cookie of the first Main Mode the harness started (message 1: an SA payload and a
    * zero responder cookie), which is the IKE SA the phase-1 checks judge. Later Main Modes (a
    * liveness probe, a replay) are other IKE SAs.
    */
   Optional<byte[]> firstMainModeCookie() {
+    return firstMessage1().map(e -> ike(e).orElseThrow().header().initiatorCookie());
+  }
+
+  /**
+   * Message 1 of the first IKE SA at the harness (an SA payload and a zero responder cookie), sent
+   * by the harness (it initiated) or received from the IUT (the IUT initiated).
+   */
+  Optional<TraceEntry> firstMessage1() {
     return peer.stream()
-        .filter(e -> e.direction() == Direction.SENT)
-        .map(IkeTraffic::ike)
-        .flatMap(Optional::stream)
-        .filter(i -> isPhase1(i.header().exchangeType()))
-        .filter(i -> isZero(i.header().responderCookie()) && !i.all(SaPayload.class).isEmpty())
-        .map(i -> i.header().initiatorCookie())
+        .filter(e -> e.direction() == Direction.SENT || e.direction() == Direction.RECEIVED)
+        .filter(
+            e ->
+                ikeWhere(
+                    e,
+                    i ->
+                        isPhase1(i.header().exchangeType())
+                            && isZero(i.header().responderCookie())
+                            && !i.all(SaPayload.class).isEmpty()))
         .findFirst();
+  }
+
+  /**
+   * Whether the IUT initiated the first IKE SA (the harness was the responder): then its messages
+   * are 1, 3 and 5 (Aggressive Mode 1 and 3), and the harness's 2, 4 and 6.
+   */
+  boolean iutInitiated() {
+    return firstMessage1().map(e -> e.direction() == Direction.RECEIVED).orElse(false);
+  }
+
+  /** "initiator" or "responder": the IUT's role in the first IKE SA. */
+  String iutRole() {
+    return iutInitiated() ? "initiator" : "responder";
+  }
+
+  /**
+   * The IUT's phase-1 message that carries its NAT-D: as responder Main Mode message 4 or
+   * Aggressive Mode message 2; as initiator Main Mode message 3 or Aggressive Mode message 3 (the
+   * encrypted one with HASH_I, as the harness decrypted it).
+   */
+  Optional<TraceEntry> iutNatDMessage() {
+    return iutInitiated() && aggressive()
+        ? encryptedMainMode(Direction.RECEIVED)
+        : withKe(Direction.RECEIVED);
+  }
+
+  /** The name of the IUT's message with its identity (IDii or IDir). */
+  String iutIdentityMessageName() {
+    if (iutInitiated()) {
+      return aggressive() ? "Aggressive Mode message 1" : "Main Mode message 5";
+    }
+    return aggressive() ? "Aggressive Mode message 2" : "Main Mode message 6";
   }
 
   /**
@@ -93,12 +141,11 @@ final class IkeTraffic {
         .filter(e -> e.direction() == d)
         .filter(
             e ->
-                ike(e)
-                    .map(
-                        i ->
-                            isPhase1(i.header().exchangeType())
-                                && Arrays.equals(i.header().initiatorCookie(), cookie.get()))
-                    .orElse(false))
+                ikeWhere(
+                    e,
+                    i ->
+                        isPhase1(i.header().exchangeType())
+                            && Arrays.equals(i.header().initiatorCookie(), cookie.get())))
         .toList();
   }
 
@@ -110,7 +157,7 @@ final class IkeTraffic {
 
   /** Whether the first IKE SA was built in Aggressive Mode (message 1 of that exchange). */
   boolean aggressive() {
-    return withSa(Direction.SENT)
+    return firstMessage1()
         .map(e -> ike(e).orElseThrow().header().exchangeType() == ExchangeType.AGGRESSIVE.code())
         .orElse(false);
   }
@@ -120,6 +167,9 @@ final class IkeTraffic {
    * Aggressive Mode message 2 (RFC 3947 section 3.2 puts the responder's NAT-D there).
    */
   String natDMessageName() {
+    if (iutInitiated()) {
+      return aggressive() ? "Aggressive Mode message 3" : "Main Mode message 3";
+    }
     return aggressive() ? "Aggressive Mode message 2" : "Main Mode message 4";
   }
 
@@ -165,6 +215,9 @@ final class IkeTraffic {
       return Optional.empty();
     }
     PacketView.Ike resp = r.get();
+    if (startedByIut(resp)) {
+      return Optional.empty();
+    }
     List<TraceEntry> side = iutSide();
     TraceEntry found = null;
     for (TraceEntry e : side) {
@@ -192,6 +245,31 @@ final class IkeTraffic {
       }
     }
     return Optional.ofNullable(found);
+  }
+
+  /**
+   * Whether the IUT started the exchange this message of it belongs to: the first message of that
+   * exchange (same initiator cookie, exchange type and message ID; a phase-1 exchange by its
+   * initiator cookie alone) seen at the IUT side came from the IUT. Its own messages in an exchange
+   * it started are requests, not responses.
+   */
+  private boolean startedByIut(PacketView.Ike m) {
+    for (TraceEntry e : iutSide()) {
+      Optional<PacketView.Ike> q = ike(e);
+      if (q.isEmpty()) {
+        continue;
+      }
+      PacketView.Ike i = q.get();
+      boolean sameExchange =
+          Arrays.equals(i.header().initiatorCookie(), m.header().initiatorCookie())
+              && i.header().exchangeType() == m.header().exchangeType()
+              && (isPhase1(m.header().exchangeType())
+                  || i.header().messageId() == m.header().messageId());
+      if (sameExchange) {
+        return fromIut(e);
+      }
+    }
+    return false;
   }
 
   static boolean isZero(byte[] b) {
@@ -268,7 +346,8 @@ final class IkeTraffic {
 
   /** The hash algorithm the IUT chose in message 2 ("SHA-1", "SHA-256", "MD5"). */
   Optional<String> negotiatedHash() {
-    return withSa(Direction.RECEIVED)
+    // the responder's message 2 holds the one chosen transform
+    return withSa(iutInitiated() ? Direction.SENT : Direction.RECEIVED)
         .flatMap(e -> ike(e).orElseThrow().all(SaPayload.class).stream().findFirst())
         .flatMap(sa -> sa.proposals().stream().findFirst())
         .flatMap(p -> p.transforms().stream().findFirst())

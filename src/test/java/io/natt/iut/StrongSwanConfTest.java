@@ -79,4 +79,46 @@ public class StrongSwanConfTest {
     assertFalse(swanctl.contains("aggressive"), swanctl);
     assertFalse(StrongSwan.strongswanConf(Path.of("/tmp/x")).contains("aggressive"));
   }
+
+  @Test
+  public void theInitiatingConnectionNamesTheHarnessAndOffersOnlyTheScenariosProposals()
+      throws Exception {
+    TargetProfile t = bundled(Set.of("ikev1", "ikev1-main", "ikev1-aggressive"));
+    String base = StrongSwan.swanctlConf(iut(), t, "10.0.2.0/24");
+    Initiation mm =
+        new Initiation(
+            (Inet4Address) InetAddress.getByName("203.0.113.3"),
+            "harness.example.org",
+            false,
+            "aes256-sha1-modp2048",
+            "3des-sha1",
+            "10.0.2.0/24");
+    String conf = StrongSwanInitiation.conf(base, iut(), t, mm);
+    int k = base.indexOf("connections {\n") + "connections {\n".length();
+    assertTrue(conf.startsWith(base.substring(0, k)), conf);
+    assertTrue(conf.endsWith(base.substring(k)), "the responder connections stay as they were");
+    String added = conf.substring(k, k + conf.length() - base.length());
+    assertTrue(
+        conf.contains(
+            "  harness-init {\n    version = 1\n    remote_addrs = 203.0.113.3\n    local_addrs"),
+        conf);
+    assertTrue(added.contains("proposals = aes256-sha1-modp2048\n"), added);
+    assertTrue(added.contains("esp_proposals = 3des-sha1\n"), added);
+    assertFalse(added.contains("aggressive = yes"), added);
+    assertEquals(count(conf, "version = 1"), 3, conf);
+    Initiation am =
+        new Initiation(
+            mm.harnessAddress(),
+            mm.harnessId(),
+            true,
+            "aes128-sha256-modp2048",
+            "aes128-sha256",
+            mm.harnessInnerNet());
+    String withAm = StrongSwanInitiation.conf(base, iut(), t, am);
+    assertTrue(
+        withAm.contains(
+            "  harness-init {\n    version = 1\n    remote_addrs = 203.0.113.3\n"
+                + "    aggressive = yes\n"),
+        withAm);
+  }
 }

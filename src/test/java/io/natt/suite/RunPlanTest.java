@@ -219,17 +219,8 @@ public class RunPlanTest {
   @Test
   public void theIutBehindANatIsAddressedAtTheNatsPublicAddressOnBothBackends() throws IOException {
     for (String nat : List.of("kernel", "emulated")) {
-      Made m =
-          plan(
-              new SuiteSettings(
-                  TARGET,
-                  List.of(Path.of("testsuites/rfc3947/both-behind-nats.yaml")),
-                  CATALOG,
-                  Path.of("unused"),
-                  nat));
-      assertEquals(m.exit(), 0, m.out());
+      Made m = planRunning("testsuites/rfc3947/both-behind-nats.yaml", nat);
       Plan p = m.plan().plans().get(0);
-      assertTrue(p.runs(), m.out());
       assertTrue(
           p.setup().stream()
               .anyMatch(
@@ -319,6 +310,39 @@ public class RunPlanTest {
   }
 
   @Test
+  public void theHarnessAsResponderWaitsForTheIutToInitiate() throws IOException {
+    for (String nat : List.of("kernel", "emulated")) {
+      Made m = planRunning("testsuites/rfc3947/iut-initiates-behind-nat.yaml", nat);
+      Plan p = m.plan().plans().get(0);
+      String phase1 = p.steps().get(0);
+      assertTrue(phase1.contains("the IUT is asked to initiate (swanctl --initiate"), phase1);
+      assertTrue(phase1.contains("the harness answers messages 2,4,6"), phase1);
+      assertTrue(
+          p.steps().get(1).contains("answers the IUT's Quick Mode message 1"),
+          p.steps().toString());
+      assertEquals(
+          m.plan().destinationAddresses(), Set.of(InetAddress.getByName("198.51.100.2")), m.out());
+    }
+    // a remote device without an initiate hook cannot take part: NOT_APPLICABLE, with the key
+    Path dir = io.natt.testutil.TempDirs.create("remote-responder-plan");
+    Path profile = dir.resolve("gw.yaml");
+    Files.writeString(
+        profile,
+        Files.readString(Path.of("testsuites/targets/remote-device.template.yaml"))
+            .replace("psk-file: my-gateway.psk", "psk: \"lab only\""));
+    Made remote =
+        plan(
+            new SuiteSettings(
+                profile,
+                List.of(Path.of("testsuites/rfc3947/iut-initiates-direct-no-nat.yaml")),
+                CATALOG,
+                Path.of("unused")));
+    assertEquals(remote.exit(), 0, remote.out());
+    Plan r = remote.plan().plans().get(0);
+    assertTrue(r.notApplicable().orElseThrow().contains("remote.initiate"), r.toString());
+  }
+
+  @Test
   public void everyKindOfStepHasAPlanLine() {
     // the fixture holds every kind of step; the visitor makes a kind without a description a
     // compile error, this keeps the fixture complete
@@ -366,6 +390,16 @@ public class RunPlanTest {
             new SuiteSettings(noTarget, List.of(SUITE), CATALOG, Path.of("unused")),
             new PrintStream(out, true, StandardCharsets.UTF_8));
     assertEquals(exit, 2, out.toString(StandardCharsets.UTF_8));
+  }
+
+  /** The plan of one scenario file of the bundled target on a backend; it must run. */
+  private static Made planRunning(String scenario, String nat) throws IOException {
+    Made m =
+        plan(
+            new SuiteSettings(TARGET, List.of(Path.of(scenario)), CATALOG, Path.of("unused"), nat));
+    assertEquals(m.exit(), 0, m.out());
+    assertTrue(m.plan().plans().get(0).runs(), m.out());
+    return m;
   }
 
   private static Plan byId(RunPlan plan, String id) {
