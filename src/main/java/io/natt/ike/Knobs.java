@@ -70,7 +70,9 @@ public record Knobs(
     /** (IUT) Sends its ESP-in-UDP with the SPI field zero. */
     ESP_SPI_ZERO(false),
     /** (IUT) Accepts inner packets from any source, not only the peer's Quick Mode identity. */
-    NO_INNER_SOURCE_CHECK(false);
+    NO_INNER_SOURCE_CHECK(false),
+    /** (IUT) Moves its peer's endpoint to the source of a NAT-keepalive (not authenticated). */
+    FOLLOW_KEEPALIVES(false);
 
     private final boolean byHarness;
 

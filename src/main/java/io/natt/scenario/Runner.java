@@ -365,7 +365,7 @@ public final class Runner {
 
     private Outcome withTestbed(Iut.Launcher launcher, long start) {
       boolean natted = testbed.harnessNat().isPresent();
-      trace.context(
+      TraceContext context =
           new TraceContext(
               testbed.iutSeenAs(),
               testbed.harness().address(),
@@ -373,7 +373,8 @@ public final class Runner {
               natted ? testbed.iutSidePoint() : Trace.PEER,
               target.claims(),
               testbed.observationPoints(),
-              target.address()));
+              target.address());
+      trace.context(context.withIutKeepalive(target.keepaliveInterval()));
       List<Capture> captures = new ArrayList<>();
       Path capDir = outDir.resolve("captures");
       Iut iut = null;
