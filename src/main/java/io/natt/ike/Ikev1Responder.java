@@ -153,10 +153,30 @@ public final class Ikev1Responder {
    * the deviation ignore-rebinding pinned the first 4500 endpoint. Call from the serving thread.
    */
   public void authenticated(InetSocketAddress from, int localPort, String what) {
-    follow(from, localPort, what);
+    followOn(from, localPort, what, false);
   }
 
+  /** Follows the initiator on an authenticated IKE message. */
   private void follow(InetSocketAddress from, int port, String what) {
+    followOn(from, port, what, true);
+  }
+
+  private void followOn(InetSocketAddress from, int port, String what, boolean ike) {
+    if (ike
+        && remote != null
+        && !remote.equals(from)
+        && established()
+        && cfg.knobs().has(Knobs.Deviation.IGNORE_IKE_REBINDING)) {
+      listener.note(
+          "responder: "
+              + what
+              + " from "
+              + from
+              + ", but it keeps sending to "
+              + remote
+              + " (deviation ignore-ike-rebinding)");
+      return;
+    }
     if (pinned != null && !pinned.equals(from)) {
       listener.note(
           "responder: "

@@ -72,7 +72,9 @@ public record Knobs(
     /** (IUT) Accepts inner packets from any source, not only the peer's Quick Mode identity. */
     NO_INNER_SOURCE_CHECK(false),
     /** (IUT) Moves its peer's endpoint to the source of a NAT-keepalive (not authenticated). */
-    FOLLOW_KEEPALIVES(false);
+    FOLLOW_KEEPALIVES(false),
+    /** (IUT) Follows the initiator to a new endpoint on ESP, but not on authenticated IKE. */
+    IGNORE_IKE_REBINDING(false);
 
     private final boolean byHarness;
 

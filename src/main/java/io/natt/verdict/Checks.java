@@ -52,6 +52,7 @@ public final class Checks {
     ALL.put("3948-3.1.1-inner-source", Checks::innerSource);
     ALL.put("3948-4-keepalive-interval", KeepaliveChecks::interval);
     ALL.put("3947-7-keepalive-no-move", KeepaliveChecks::noMove);
+    ALL.put("3947-7-rebind-ike", RebindChecks::rebindIke);
   }
 
   private Checks() {}
