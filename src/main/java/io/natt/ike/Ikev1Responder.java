@@ -162,30 +162,30 @@ public final class Ikev1Responder {
   }
 
   private void followOn(InetSocketAddress from, int port, String what, boolean ike) {
+    Knobs.Deviation stays = null;
+    InetSocketAddress kept = null;
     if (ike
         && remote != null
         && !remote.equals(from)
         && established()
         && cfg.knobs().has(Knobs.Deviation.IGNORE_IKE_REBINDING)) {
-      listener.note(
-          "responder: "
-              + what
-              + " from "
-              + from
-              + ", but it keeps sending to "
-              + remote
-              + " (deviation ignore-ike-rebinding)");
-      return;
+      stays = Knobs.Deviation.IGNORE_IKE_REBINDING;
+      kept = remote;
+    } else if (pinned != null && !pinned.equals(from)) {
+      stays = Knobs.Deviation.IGNORE_REBINDING;
+      kept = pinned;
     }
-    if (pinned != null && !pinned.equals(from)) {
+    if (stays != null) {
       listener.note(
           "responder: "
               + what
               + " from "
               + from
               + ", but it keeps sending to "
-              + pinned
-              + " (deviation ignore-rebinding)");
+              + kept
+              + " (deviation "
+              + stays.word()
+              + ")");
       return;
     }
     if (remote != null && !remote.equals(from) && established()) {

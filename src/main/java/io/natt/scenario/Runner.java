@@ -914,7 +914,7 @@ public final class Runner {
    * Why a scenario cannot run on this backend: a nat-rebind of the ESP or the IKE flow alone needs
    * a NAT that tells them apart, and the backend's tracks them as one UDP flow.
    */
-  static Optional<String> needsFlowsApart(Scenario s, Testbed.Backend backend) {
+  public static Optional<String> needsFlowsApart(Scenario s, Testbed.Backend backend) {
     Optional<Scenario.Step.NatRebind> apart =
         s.steps().stream()
             .filter(

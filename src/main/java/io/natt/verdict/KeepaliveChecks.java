@@ -92,16 +92,15 @@ final class KeepaliveChecks {
                   + " (its configured interval) + "
                   + seconds(tolerance(m).toNanos()),
               "nothing from the IUT for " + seconds(longest.nanos()) + " after it");
+      String sent =
+          measured.isEmpty()
+              ? "no NAT-keepalive sent"
+              : "keepalive interval " + seconds(median(measured)) + " measured";
       return Judgement.fail(
           r,
           behind.told()
               + ", yet the IUT stayed silent for "
-              + seconds(longest.nanos())
-              + " with its keepalive interval "
-              + configured
-              + (measured.isEmpty()
-                  ? " and sent no NAT-keepalive"
-                  : " (keepalive interval " + seconds(median(measured)) + " measured)")
+              + silence(longest, configured + ", " + sent)
               + ": a NAT whose UDP timeout is below "
               + seconds(longest.nanos())
               + " drops the idle tunnel",
@@ -111,11 +110,8 @@ final class KeepaliveChecks {
       return Judgement.inconclusive(
           r,
           behind.told()
-              + "; the IUT was never silent long enough to owe a keepalive (longest silence "
-              + seconds(longest.nanos())
-              + ", "
-              + configured
-              + ")");
+              + "; the IUT was never silent long enough to owe a keepalive: the longest silence "
+              + silence(longest, configured));
     }
     TraceEntry firstKeepalive =
         after.stream()
@@ -247,6 +243,10 @@ final class KeepaliveChecks {
             ? "the harness sent no NAT-keepalive from a new address"
             : "the IUT sent nothing to the harness between the keepalive from a new address and"
                 + " the next authenticated packet");
+  }
+
+  private static String silence(Gap g, String context) {
+    return seconds(g.nanos()) + " (" + context + ")";
   }
 
   private static long median(List<Long> sorted) {

@@ -71,9 +71,7 @@ public class ScenarioLoaderTest {
   @Test
   public void natRebindReadsWhichFlows() {
     List<io.natt.nat.RebindFlows> flows =
-        ScenarioLoader.load(FIXTURES.resolve("good/nat-rebind-flows.yaml"), Set.of())
-            .steps()
-            .stream()
+        ScenarioLoader.load(FIXTURES.resolve("good/every-step.yaml"), Set.of()).steps().stream()
             .filter(x -> x instanceof Scenario.Step.NatRebind)
             .map(x -> ((Scenario.Step.NatRebind) x).flows())
             .toList();
