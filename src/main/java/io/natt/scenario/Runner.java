@@ -369,7 +369,7 @@ public final class Runner {
 
     private Outcome withTestbed(Iut.Launcher launcher, long start) {
       boolean natted = testbed.harnessNat().isPresent();
-      TraceContext context =
+      trace.context(
           new TraceContext(
               testbed.iutSeenAs(),
               testbed.harness().address(),
@@ -377,8 +377,8 @@ public final class Runner {
               natted ? testbed.iutSidePoint() : Trace.PEER,
               target.claims(),
               testbed.observationPoints(),
-              target.address());
-      trace.context(context.withIutKeepalive(target.keepaliveInterval()));
+              target.address(),
+              target.keepaliveInterval()));
       List<Capture> captures = new ArrayList<>();
       Path capDir = outDir.resolve("captures");
       Iut iut = null;

@@ -50,19 +50,6 @@ public record TraceContext(
         null);
   }
 
-  /** The same context, knowing the IUT's configured keepalive interval (null: not known). */
-  public TraceContext withIutKeepalive(java.time.Duration d) {
-    return new TraceContext(
-        iutAddress,
-        harnessAddress,
-        natsInFrontOfHarness,
-        iutSidePoint,
-        claims,
-        points,
-        iutOwnAddress,
-        d);
-  }
-
   /** The IUT is where the harness sees it (no NAT in front of the IUT). */
   public TraceContext(
       Inet4Address iutAddress,
