@@ -26,7 +26,7 @@ charon {
   load = random nonce openssl sha1 sha2 aes hmac pem pkcs1 x509 pubkey kernel-libipsec kernel-netlink socket-default vici
   install_routes = yes
   retransmit_tries = 3
-  keep_alive = 2s
+  keep_alive = ${NATT_KEEPALIVE_INTERVAL:-2}s
   filelog {
     log {
       path = $NATT_LOG

@@ -166,19 +166,39 @@ public final class Ikev1Responder {
    * the deviation ignore-rebinding pinned the first 4500 endpoint. Call from the serving thread.
    */
   public void authenticated(InetSocketAddress from, int localPort, String what) {
-    follow(from, localPort, what);
+    followOn(from, localPort, what, false);
   }
 
+  /** Follows the initiator on an authenticated IKE message. */
   private void follow(InetSocketAddress from, int port, String what) {
-    if (pinned != null && !pinned.equals(from)) {
+    followOn(from, port, what, true);
+  }
+
+  private void followOn(InetSocketAddress from, int port, String what, boolean ike) {
+    Knobs.Deviation stays = null;
+    InetSocketAddress kept = null;
+    if (ike
+        && remote != null
+        && !remote.equals(from)
+        && established()
+        && cfg.knobs().has(Knobs.Deviation.IGNORE_IKE_REBINDING)) {
+      stays = Knobs.Deviation.IGNORE_IKE_REBINDING;
+      kept = remote;
+    } else if (pinned != null && !pinned.equals(from)) {
+      stays = Knobs.Deviation.IGNORE_REBINDING;
+      kept = pinned;
+    }
+    if (stays != null) {
       listener.note(
           "responder: "
               + what
               + " from "
               + from
               + ", but it keeps sending to "
-              + pinned
-              + " (deviation ignore-rebinding)");
+              + kept
+              + " (deviation "
+              + stays.word()
+              + ")");
       return;
     }
     if (remote != null && !remote.equals(from) && established()) {

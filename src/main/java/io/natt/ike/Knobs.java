@@ -96,7 +96,11 @@ public record Knobs(
      * (IUT) After the float, answers a Main or Aggressive Mode message that arrives on port 500
      * with the IKE SA's cookies (with its last phase-1 answer, on 500) instead of dropping it.
      */
-    ANSWER_STALE_PHASE1(false);
+    ANSWER_STALE_PHASE1(false),
+    /** (IUT) Moves its peer's endpoint to the source of a NAT-keepalive (not authenticated). */
+    FOLLOW_KEEPALIVES(false),
+    /** (IUT) Follows the initiator to a new endpoint on ESP, but not on authenticated IKE. */
+    IGNORE_IKE_REBINDING(false);
 
     private final boolean byHarness;
 

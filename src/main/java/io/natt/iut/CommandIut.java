@@ -198,6 +198,8 @@ public final class CommandIut implements Iut {
    *       traffic selector)
    *   <li>{@code NATT_PHASE1_PROPOSALS}, {@code NATT_ESP_PROPOSALS}: the profile's proposals,
    *       comma-separated, strongSwan syntax; empty when the profile lists none
+   *   <li>{@code NATT_KEEPALIVE_INTERVAL}: the profile's {@code keepalive-interval} in whole
+   *       seconds (e.g. 2), to configure the daemon with; empty when the profile does not state one
    *   <li>{@code NATT_WORKDIR}: an empty folder for configuration and logs (mode 700)
    *   <li>{@code NATT_LOG}: the log file attached to the report (exists, empty)
    * </ul>
@@ -217,6 +219,9 @@ public final class CommandIut implements Iut {
     env.put("NATT_HARNESS_INNER_NET", testbed.harnessInnerNet());
     env.put("NATT_PHASE1_PROPOSALS", String.join(",", target.phase1Proposals()));
     env.put("NATT_ESP_PROPOSALS", String.join(",", target.espProposals()));
+    env.put(
+        "NATT_KEEPALIVE_INTERVAL",
+        target.configuredKeepalive().map(d -> String.valueOf(d.toSeconds())).orElse(""));
     env.put("NATT_WORKDIR", work.toString());
     env.put("NATT_LOG", log.toString());
     return env;

@@ -61,7 +61,8 @@ public final class StrongSwan implements Iut {
     try {
       dir = Files.createTempDirectory("natt-iut-");
       Files.writeString(
-          dir.resolve("strongswan.conf"), strongswanConf(dir, target.claims(AGGRESSIVE_CLAIM)));
+          dir.resolve("strongswan.conf"),
+          strongswanConf(dir, target.claims(AGGRESSIVE_CLAIM), keepAlive(target)));
       Path swanctl = dir.resolve("swanctl.conf");
       Files.createFile(
           swanctl,
@@ -254,7 +255,22 @@ public final class StrongSwan implements Iut {
     return strongswanConf(dir, false);
   }
 
+  /** charon's keep_alive when the profile does not state {@code keepalive-interval}. */
+  static final java.time.Duration DEFAULT_KEEP_ALIVE = java.time.Duration.ofSeconds(2);
+
+  /**
+   * The NAT-keepalive interval charon is configured with: the profile's {@code keepalive-interval},
+   * so that what the checks compare with is what charon runs with.
+   */
+  static java.time.Duration keepAlive(TargetProfile target) {
+    return target.configuredKeepalive().orElse(DEFAULT_KEEP_ALIVE);
+  }
+
   static String strongswanConf(Path dir, boolean aggressivePsk) {
+    return strongswanConf(dir, aggressivePsk, DEFAULT_KEEP_ALIVE);
+  }
+
+  static String strongswanConf(Path dir, boolean aggressivePsk, java.time.Duration keepAlive) {
     return """
         charon {
           load_modular = no%2$s
@@ -262,7 +278,7 @@ public final class StrongSwan implements Iut {
         kernel-libipsec kernel-netlink socket-default vici
           install_routes = yes
           retransmit_tries = 3
-          keep_alive = 2s
+          keep_alive = %3$ds
           filelog {
             log {
               path = %1$s/charon.log
@@ -287,9 +303,8 @@ public final class StrongSwan implements Iut {
         """
         .formatted(
             dir,
-            aggressivePsk
-                ? "\n  i_dont_care_about_security_and_use_aggressive_mode_psk = yes"
-                : "");
+            aggressivePsk ? "\n  i_dont_care_about_security_and_use_aggressive_mode_psk = yes" : "",
+            keepAlive.toSeconds());
   }
 
   /** What the bundled charon accepts when the target profile does not list its proposals. */

@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  * strictly, with every mistake located at its line and column.
  */
 public final class TargetLoader {
+  /** The IUT's configured NAT-keepalive interval (RFC 3948 section 4's M). */
+  static final String KEEPALIVE_KEY = "keepalive-interval";
+
   // The accepted keys, also compared with testsuites/schema/target.schema.json by a test.
   static final List<String> TOP_KEYS =
       List.of(
@@ -42,7 +45,9 @@ public final class TargetLoader {
           "claims",
           "known-results",
           "proposals",
-          RemoteSettings.KEY);
+          RemoteSettings.KEY,
+          KEEPALIVE_KEY);
+
   private static final java.util.regex.Pattern REQUIREMENT_ID =
       java.util.regex.Pattern.compile("\\d{4}-[0-9a-z.]+-[a-z0-9-]+");
   static final List<String> ID_KEYS = List.of("local", "remote");
@@ -183,6 +188,8 @@ public final class TargetLoader {
       }
     }
     RemoteSettings remoteSettings = remote(root, launched, p);
+    java.time.Duration keepalive =
+        get(p, root, KEEPALIVE_KEY, TargetLoader::keepaliveInterval, null);
     p.throwIfAny();
     return new TargetProfile(
         name,
@@ -198,7 +205,8 @@ public final class TargetLoader {
         phase1,
         esp,
         command,
-        remoteSettings);
+        remoteSettings,
+        keepalive);
   }
 
   /** {@code launch: { command: ... }}, or null when launch is a word or absent. */
@@ -207,6 +215,15 @@ public final class TargetLoader {
       return null;
     }
     return LaunchCommand.read(root.get("launch"), file.toAbsolutePath().getParent(), p);
+  }
+
+  /** Whole seconds, as devices (and charon's keep_alive) are configured. */
+  private static java.time.Duration keepaliveInterval(YamlNode n) {
+    java.time.Duration d = n.positiveDuration();
+    if (d.toMillis() % 1000 != 0) {
+      throw n.error("a keepalive interval in whole seconds, such as 20s, found " + n.found());
+    }
+    return d;
   }
 
   private static String launchWord(YamlNode n) {

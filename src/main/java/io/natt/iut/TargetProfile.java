@@ -26,6 +26,9 @@ import java.util.Set;
  *     is then {@value LaunchCommand#LAUNCH}); null otherwise
  * @param remote how the harness reaches a remote device (bind address, ports, timeouts, hooks);
  *     null for a target the project launches
+ * @param keepaliveInterval the NAT-keepalive interval configured on the IUT (RFC 3948 section 4's
+ *     M), as the profile states it ({@code keepalive-interval}); null when the profile does not
+ *     say. The bundled strongSwan is configured with this value, so the two cannot disagree
  */
 public record TargetProfile(
     String name,
@@ -41,7 +44,42 @@ public record TargetProfile(
     List<String> phase1Proposals,
     List<String> espProposals,
     LaunchCommand command,
-    RemoteSettings remote) {
+    RemoteSettings remote,
+    java.time.Duration keepaliveInterval) {
+
+  /** A profile that does not state the IUT's keepalive interval. */
+  public TargetProfile(
+      String name,
+      String launch,
+      Inet4Address address,
+      String localId,
+      String remoteId,
+      byte[] psk,
+      String protectedNet,
+      Inet4Address protectedHost,
+      Set<String> claims,
+      java.util.Map<String, String> knownResults,
+      List<String> phase1Proposals,
+      List<String> espProposals,
+      LaunchCommand command,
+      RemoteSettings remote) {
+    this(
+        name,
+        launch,
+        address,
+        localId,
+        remoteId,
+        psk,
+        protectedNet,
+        protectedHost,
+        claims,
+        knownResults,
+        phase1Proposals,
+        espProposals,
+        command,
+        remote,
+        null);
+  }
 
   /** A profile that the project does not start through a command. */
   public TargetProfile(
@@ -145,7 +183,8 @@ public record TargetProfile(
         phase1Proposals,
         espProposals,
         c,
-        null);
+        null,
+        keepaliveInterval);
   }
 
   /** True when the project starts the IUT through {@code launch: { command: ... }}. */
@@ -174,7 +213,33 @@ public record TargetProfile(
         phase1Proposals,
         espProposals,
         command,
-        r);
+        r,
+        keepaliveInterval);
+  }
+
+  /** The same profile, stating the IUT's configured NAT-keepalive interval (null: not stated). */
+  public TargetProfile withKeepaliveInterval(java.time.Duration d) {
+    return new TargetProfile(
+        name,
+        launch,
+        address,
+        localId,
+        remoteId,
+        psk,
+        protectedNet,
+        protectedHost,
+        claims,
+        knownResults,
+        phase1Proposals,
+        espProposals,
+        command,
+        remote,
+        d);
+  }
+
+  /** The NAT-keepalive interval configured on the IUT, when the profile states it. */
+  public java.util.Optional<java.time.Duration> configuredKeepalive() {
+    return java.util.Optional.ofNullable(keepaliveInterval);
   }
 
   public boolean claims(String item) {

@@ -92,6 +92,17 @@ public final class EmulatedNat implements DatagramPort {
     volatile long lastUsed = System.nanoTime();
     volatile boolean gone;
 
+    /** A flow given a public port of its own by {@link #rebind(RebindFlows)}, and that port. */
+    volatile RebindFlows apart;
+
+    volatile int apartPort = -1;
+
+    /** The public port this datagram leaves from. */
+    int portFor(byte[] payload) {
+      RebindFlows f = apart;
+      return f != null && f.carries(payload) ? apartPort : port;
+    }
+
     Mapping(Key key) {
       this.key = key;
     }
@@ -248,6 +259,49 @@ public final class EmulatedNat implements DatagramPort {
   }
 
   /**
+   * Gives one flow of every live mapping of the internal port 4500 a new public port of its own (a
+   * NAT that tells ESP from IKE apart and rebinds one of them); the other flow keeps the mapping's
+   * port. Both ports lead to the peer. {@link RebindFlows#ALL} is {@link #rebind()}.
+   *
+   * @return how many mappings were split
+   */
+  public synchronized int rebind(RebindFlows flows) {
+    if (flows == RebindFlows.ALL) {
+      return rebind();
+    }
+    int n = 0;
+    for (Mapping m : List.copyOf(mappings.values())) {
+      if (m.key.insidePort() != 4500) {
+        continue;
+      }
+      int old = m.apartPort;
+      int fresh = bindFor(m);
+      byPort.put(fresh, m);
+      if (old >= 0) {
+        byPort.remove(old);
+      }
+      m.apart = flows;
+      m.apartPort = fresh;
+      n++;
+      event(
+          "NAT "
+              + name
+              + ": the "
+              + flows.word()
+              + " flow of "
+              + inside.getHostAddress()
+              + ":4500 now leaves from "
+              + publicAddress.getHostAddress()
+              + ":"
+              + fresh
+              + " (the other flow keeps "
+              + m.port
+              + ")");
+    }
+    return n;
+  }
+
+  /**
    * The public port the mapping for this internal port and remote endpoint has, if there is one.
    */
   public synchronized Optional<Integer> mappedPort(int insidePort, InetSocketAddress to) {
@@ -335,11 +389,12 @@ public final class EmulatedNat implements DatagramPort {
       Mapping m = mapping(localPort, realTo);
       m.contacted.add(realTo);
       m.lastUsed = System.nanoTime();
-      s = sockets.get(m.port);
+      s = sockets.get(m.portFor(payload));
     }
-    s.send(realTo, payload);
-    // the public side, as a NAT in front of the remote host shows it (its public address)
+    // the public side, as a NAT in front of the remote host shows it (its public address);
+    // recorded before it leaves, so that an answer that comes back at once is never recorded first
     record(outsideCapture, s.local(), seen(realTo), payload, true);
+    s.send(realTo, payload);
   }
 
   private Key key(int insidePort, InetSocketAddress to) {
@@ -532,6 +587,9 @@ public final class EmulatedNat implements DatagramPort {
     m.gone = true;
     mappings.remove(m.key);
     byPort.remove(m.port);
+    if (m.apartPort >= 0) {
+      byPort.remove(m.apartPort);
+    }
     event(
         "NAT "
             + name

@@ -133,6 +133,11 @@ public final class EmulatedTestbed implements Testbed {
       }
 
       @Override
+      public boolean rebindsFlowsApart() {
+        return true;
+      }
+
+      @Override
       public Optional<String> notApplicable(Request r) {
         if (r.remote() == null) {
           return Optional.empty();
@@ -607,6 +612,19 @@ public final class EmulatedTestbed implements Testbed {
   public synchronized String rebind() {
     int n = ports.stream().mapToInt(EmulatedNat::rebind).sum();
     return n + " mapping(s) forgotten, the next packet gets a new socket and port";
+  }
+
+  @Override
+  public synchronized String rebind(RebindFlows flows) {
+    if (flows == RebindFlows.ALL) {
+      return rebind();
+    }
+    int n = ports.stream().mapToInt(p -> p.rebind(flows)).sum();
+    return "the "
+        + flows.word()
+        + " flow of "
+        + n
+        + " mapping(s) to UDP 4500 moved to a new socket and port, the other flow kept its own";
   }
 
   @Override

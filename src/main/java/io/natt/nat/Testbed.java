@@ -180,6 +180,14 @@ public interface Testbed extends AutoCloseable {
       return false;
     }
 
+    /**
+     * Whether its NAT can give the harness's IKE and ESP flows to UDP 4500 new public ports apart
+     * ({@link Testbed#rebind(RebindFlows)} with ESP or IKE).
+     */
+    default boolean rebindsFlowsApart() {
+      return false;
+    }
+
     /** Builds the testbed; throws a SetupException with the reason when it cannot. */
     Testbed build(Request request);
   }
@@ -285,6 +293,20 @@ public interface Testbed extends AutoCloseable {
    * @return how, in a few words for the step's output (e.g. "conntrack flush")
    */
   String rebind();
+
+  /**
+   * Gives only some of the harness's flows to UDP 4500 a new public port ({@link RebindFlows#ALL}
+   * is {@link #rebind()}); only where the backend {@link Backend#rebindsFlowsApart()}.
+   *
+   * @return how, in a few words for the step's output
+   */
+  default String rebind(RebindFlows flows) {
+    if (flows == RebindFlows.ALL) {
+      return rebind();
+    }
+    throw new UnsupportedOperationException(
+        backend() + " backend: cannot rebind the " + flows.word() + " flow alone");
+  }
 
   /**
    * How long the harness must stay silent for the NAT in front of it to drop its mappings: its UDP

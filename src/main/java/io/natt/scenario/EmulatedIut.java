@@ -387,6 +387,14 @@ public final class EmulatedIut implements Channel, Iut {
   }
 
   private void handleNonIke(Datagram d, PacketView v) {
+    if (v instanceof PacketView.Keepalive
+        && child != null
+        && cfg.knobs().has(Knobs.Deviation.FOLLOW_KEEPALIVES)) {
+      trace.record(Direction.RECEIVED, d, v);
+      responder.authenticated(
+          d.from(), d.to().getPort(), "a NAT-keepalive (deviation follow-keepalives)");
+      return;
+    }
     if (!(v instanceof PacketView.Esp esp) || in == null) {
       trace.record(Direction.RECEIVED, d, v);
       return;

@@ -62,7 +62,7 @@ public record Plan(
       na = Runner.cannotInitiate(s, target);
     }
     if (na.isEmpty()) {
-      na = Runner.needsRawIpv4(s, backend);
+      na = Runner.needsRawIpv4(s, backend).or(() -> Runner.needsFlowsApart(s, backend));
     }
     Testbed.Layout layout = s.topology().layout();
     Optional<String> refused =
@@ -465,7 +465,9 @@ public record Plan(
 
     @Override
     public String natRebind(Scenario.Step.NatRebind st) {
-      return "rebind the NAT " + st.nat() + ": " + a.rebind() + " (nothing sent)";
+      return st.flows() == io.natt.nat.RebindFlows.ALL
+          ? "rebind the NAT " + st.nat() + ": " + a.rebind() + " (nothing sent)"
+          : "rebind the " + st.flows().word() + " flow of the NAT " + st.nat() + " (nothing sent)";
     }
 
     @Override

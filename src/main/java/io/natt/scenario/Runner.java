@@ -317,7 +317,11 @@ public final class Runner {
       Testbed.Request request =
           new Testbed.Request(layout, target.address(), target.protectedHost(), remote());
       // what this user or backend cannot do for this scenario: NOT_APPLICABLE, nothing sent
-      Optional<String> cannot = backend.notApplicable(request).or(() -> needsRawIpv4(s, backend));
+      Optional<String> cannot =
+          backend
+              .notApplicable(request)
+              .or(() -> needsRawIpv4(s, backend))
+              .or(() -> needsFlowsApart(s, backend));
       if (cannot.isPresent()) {
         log.accept("    NOT_APPLICABLE: " + cannot.get());
         return new Outcome(
@@ -388,7 +392,8 @@ public final class Runner {
               natted ? testbed.iutSidePoint() : Trace.PEER,
               target.claims(),
               withClientPoints(testbed.observationPoints()),
-              target.address()));
+              target.address(),
+              target.keepaliveInterval()));
       List<Capture> captures = new ArrayList<>();
       Path capDir = outDir.resolve("captures");
       Iut iut = null;
@@ -954,8 +959,16 @@ public final class Runner {
         }
         return "keepalive seen: " + seen.get().ref();
       } else if (step instanceof Scenario.Step.NatRebind n) {
-        String how = testbed.rebind();
-        return "NAT " + n.nat() + " forgot its mappings (" + how + ")";
+        String how = testbed.rebind(n.flows());
+        return n.flows() == io.natt.nat.RebindFlows.ALL
+            ? "NAT " + n.nat() + " forgot its mappings (" + how + ")"
+            : "NAT "
+                + n.nat()
+                + " rebound the harness's "
+                + n.flows().word()
+                + " flow ("
+                + how
+                + ")";
       } else if (step instanceof Scenario.Step.NatExpire n) {
         peer.stopKeepalives();
         Duration wait = testbed.expiryWait().orElseThrow();
@@ -1036,6 +1049,29 @@ public final class Runner {
             "esp-ping with udp-checksum: zero needs a raw IPv4 socket on the harness's host; the "
                 + backend.name()
                 + " backend has none (the kernel backend has)")
+        : Optional.empty();
+  }
+
+  /**
+   * Why a scenario cannot run on this backend: a nat-rebind of the ESP or the IKE flow alone needs
+   * a NAT that tells them apart, and the backend's tracks them as one UDP flow.
+   */
+  public static Optional<String> needsFlowsApart(Scenario s, Testbed.Backend backend) {
+    Optional<Scenario.Step.NatRebind> apart =
+        s.steps().stream()
+            .filter(
+                x ->
+                    x instanceof Scenario.Step.NatRebind r
+                        && r.flows() != io.natt.nat.RebindFlows.ALL)
+            .map(x -> (Scenario.Step.NatRebind) x)
+            .findFirst();
+    return apart.isPresent() && !backend.rebindsFlowsApart()
+        ? Optional.of(
+            "nat-rebind of the "
+                + apart.get().flows().word()
+                + " flow alone needs a NAT that gives IKE and ESP on UDP 4500 ports apart; the "
+                + backend.name()
+                + " backend tracks them as one flow (the emulated backend can)")
         : Optional.empty();
   }
 

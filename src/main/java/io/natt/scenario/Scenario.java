@@ -268,8 +268,16 @@ public record Scenario(
       }
     }
 
-    /** The named NAT forgets its mappings: the next packet gets a new public port. */
-    record NatRebind(int line, String nat) implements Step {
+    /**
+     * The named NAT forgets its mappings: the next packet gets a new public port; with {@code
+     * flows} ESP or IKE, only that flow to UDP 4500 gets one, the other keeps its mapping.
+     */
+    record NatRebind(int line, String nat, io.natt.nat.RebindFlows flows) implements Step {
+      /** Every flow. */
+      public NatRebind(int line, String nat) {
+        this(line, nat, io.natt.nat.RebindFlows.ALL);
+      }
+
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.natRebind(this);

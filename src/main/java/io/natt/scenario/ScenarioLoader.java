@@ -125,7 +125,7 @@ public final class ScenarioLoader {
     m.put("esp-ping", List.of("to", "count", "size", "udp-checksum", "from", "client"));
     m.put("wait", List.of());
     m.put("expect-keepalive", List.of("from", "within"));
-    m.put("nat-rebind", List.of());
+    m.put("nat-rebind", List.of("nat", "flows"));
     m.put("nat-expire", List.of());
     m.put("send-raw", List.of("port", "hex", "resend"));
     m.put("replay", List.of("file", "rewrite"));
@@ -864,7 +864,7 @@ public final class ScenarioLoader {
         Duration within = read(m, "within", YamlNode::positiveDuration, Duration.ofSeconds(1));
         yield new Step.ExpectKeepalive(line, from, within);
       }
-      case "nat-rebind" -> new Step.NatRebind(line, harnessNat(argument(item, value, kind), kind));
+      case "nat-rebind" -> natRebind(item, value, kind);
       case "nat-expire" -> new Step.NatExpire(line, harnessNat(argument(item, value, kind), kind));
       case "send-raw" -> {
         YamlMap m = settings(item, value, kind).requireKeys(p, "port");
@@ -925,6 +925,32 @@ public final class ScenarioLoader {
       p.add(m.keyNode("port").error("a port needs its protocol (protocol: udp)"));
     }
     return new Step.QuickMode(line, mode, protocol, port);
+  }
+
+  /**
+   * {@code nat-rebind: NAT} (every flow), or {@code nat-rebind: { nat: NAT, flows: esp|ike|all }}:
+   * only the ESP or the IKE flow to UDP 4500 gets a new public port, which only a backend that
+   * tells them apart can do (the emulated NAT; elsewhere NOT_APPLICABLE).
+   */
+  private Step natRebind(YamlNode item, YamlNode value, String kind) {
+    if (value == null || !value.isMap()) {
+      return new Step.NatRebind(item.line(), harnessNat(argument(item, value, kind), kind));
+    }
+    YamlMap m = value.map().allowedKeys(p, STEPS.get(kind)).requireKeys(p, "nat");
+    String nat = m.has("nat") ? p.get(() -> harnessNat(m.get("nat"), kind)).orElse("") : "";
+    io.natt.nat.RebindFlows flows =
+        read(
+            m,
+            "flows",
+            n -> {
+              String w = n.oneOf("all", "esp", "ike");
+              return java.util.Arrays.stream(io.natt.nat.RebindFlows.values())
+                  .filter(f -> f.word().equals(w))
+                  .findFirst()
+                  .orElseThrow();
+            },
+            io.natt.nat.RebindFlows.ALL);
+    return new Step.NatRebind(item.line(), nat, flows);
   }
 
   /** A NAT of the topology that the harness sits behind (the runner acts on that NAT only). */

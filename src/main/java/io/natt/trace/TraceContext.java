@@ -18,6 +18,8 @@ import java.util.Set;
  * @param points every observation point of the run
  * @param iutOwnAddress the address the IUT has itself; differs from {@code iutAddress} when the IUT
  *     sits behind a NAT that forwards its ports
+ * @param iutKeepalive the NAT-keepalive interval configured on the IUT, as its target profile
+ *     states it (RFC 3948 section 4's M); null when the profile does not say
  */
 public record TraceContext(
     Inet4Address iutAddress,
@@ -26,7 +28,28 @@ public record TraceContext(
     String iutSidePoint,
     Set<String> claims,
     List<String> points,
-    Inet4Address iutOwnAddress) {
+    Inet4Address iutOwnAddress,
+    java.time.Duration iutKeepalive) {
+  /** The IUT's configured keepalive interval is not known. */
+  public TraceContext(
+      Inet4Address iutAddress,
+      Inet4Address harnessAddress,
+      int natsInFrontOfHarness,
+      String iutSidePoint,
+      Set<String> claims,
+      List<String> points,
+      Inet4Address iutOwnAddress) {
+    this(
+        iutAddress,
+        harnessAddress,
+        natsInFrontOfHarness,
+        iutSidePoint,
+        claims,
+        points,
+        iutOwnAddress,
+        null);
+  }
+
   /** The IUT is where the harness sees it (no NAT in front of the IUT). */
   public TraceContext(
       Inet4Address iutAddress,

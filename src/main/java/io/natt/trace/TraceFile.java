@@ -75,6 +75,7 @@ public final class TraceFile {
         .append(String.join(",", c.points()))
         .append(" claims=")
         .append(String.join(",", c.claims()))
+        .append(c.iutKeepalive() == null ? "" : " iut-keepalive-ms=" + c.iutKeepalive().toMillis())
         .append('\n');
     for (SaKeys k : t.keys()) {
       if (k instanceof SaKeys.Esp e) {
@@ -167,7 +168,10 @@ public final class TraceFile {
                     need(f, "iut-side"),
                     new LinkedHashSet<>(list(f.getOrDefault("claims", ""))),
                     list(need(f, "points")),
-                    inet4(f.getOrDefault("iut-own", need(f, "iut")))));
+                    inet4(f.getOrDefault("iut-own", need(f, "iut"))),
+                    f.containsKey("iut-keepalive-ms")
+                        ? java.time.Duration.ofMillis(Long.parseLong(f.get("iut-keepalive-ms")))
+                        : null));
             context = true;
           }
           case "esp-spi" ->

@@ -60,6 +60,9 @@ public final class Checks {
     ALL.put("3947-3.2-nat-only-when-no-match", NatDetectionChecks::natOnlyWhenNoMatch);
     ALL.put("3947-4-drop-stale-phase1", AfterFloatChecks::dropStalePhase1);
     ALL.put("3947-4-initiator-float", InitiatorChecks::initiatorFloat);
+    ALL.put("3948-4-keepalive-interval", KeepaliveChecks::interval);
+    ALL.put("3947-7-keepalive-no-move", KeepaliveChecks::noMove);
+    ALL.put("3947-7-rebind-ike", RebindChecks::rebindIke);
   }
 
   private Checks() {}
@@ -482,14 +485,7 @@ public final class Checks {
   static Judgement rebind(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
     List<TraceEntry> side = x.iutSide();
-    List<Long> spis = x.espSpis();
-    Optional<PacketView.Ike> floated = x.harnessFloat().flatMap(IkeTraffic::ike);
-    java.util.function.Predicate<TraceEntry> ours =
-        e ->
-            (e.view() instanceof PacketView.Esp p && spis.contains(p.esp().spi()))
-                || (e.view() instanceof PacketView.Ike i
-                    && floated.isPresent()
-                    && IkeTraffic.sameSa(i, floated.get()));
+    java.util.function.Predicate<TraceEntry> ours = harnessSas(x);
     InetSocketAddress current = null;
     TraceEntry change = null;
     for (TraceEntry e : side) {
@@ -527,7 +523,21 @@ public final class Checks {
         : Judgement.fail(r, "the IUT kept sending to the old mapping", List.of(ev));
   }
 
-  private static boolean isAuthenticated(TraceEntry e) {
+  /**
+   * Whether a packet belongs to the harness's own SAs: its floated IKE SA (same cookies) or the ESP
+   * SAs it negotiated; another client behind the same NAT does not count.
+   */
+  static java.util.function.Predicate<TraceEntry> harnessSas(IkeTraffic x) {
+    List<Long> spis = x.espSpis();
+    Optional<PacketView.Ike> floated = x.harnessFloat().flatMap(IkeTraffic::ike);
+    return e ->
+        (e.view() instanceof PacketView.Esp p && spis.contains(p.esp().spi()))
+            || (e.view() instanceof PacketView.Ike i
+                && floated.isPresent()
+                && IkeTraffic.sameSa(i, floated.get()));
+  }
+
+  static boolean isAuthenticated(TraceEntry e) {
     return e.view() instanceof PacketView.Esp
         || (e.view() instanceof PacketView.Ike i && i.header().encrypted());
   }
@@ -711,20 +721,31 @@ public final class Checks {
    * it was sent to. The IUT's own NAT-D is not used: an IUT that forces encapsulation sends a hash
    * of itself that never matches without being behind a NAT, and owes no keepalives.
    */
-  static Judgement keepaliveBehindNat(Trace t, Requirement r) {
-    IkeTraffic x = new IkeTraffic(t);
+  /**
+   * Whether the harness's first NAT-D in Main Mode message 3 told the IUT that it is behind a NAT
+   * (the hash does not match the IUT's own address and the port it was sent to).
+   *
+   * @param told the words that say so, for a judgement's reason; null when it was not told
+   * @param otherwise why not (NOT_APPLICABLE or INCONCLUSIVE) when {@code told} is null
+   */
+  record BehindNat(String told, Judgement otherwise) {}
+
+  static BehindNat iutToldBehindNat(IkeTraffic x, Requirement r) {
     Optional<TraceEntry> m3 = x.withKe(Direction.SENT);
     if (m3.isEmpty()) {
-      return Judgement.notApplicable(r, "the harness sent no Main Mode message 3");
+      return new BehindNat(
+          null, Judgement.notApplicable(r, "the harness sent no Main Mode message 3"));
     }
     PacketView.Ike h = ike(m3.get()).orElseThrow();
     List<NatDPayload> natd = h.all(NatDPayload.class);
     if (natd.isEmpty()) {
-      return Judgement.notApplicable(r, "the harness's message 3 carries no NAT-D");
+      return new BehindNat(
+          null, Judgement.notApplicable(r, "the harness's message 3 carries no NAT-D"));
     }
     Optional<String> alg = x.negotiatedHash();
     if (alg.isEmpty() || alg.get().startsWith("unknown")) {
-      return Judgement.inconclusive(r, "the negotiated hash algorithm is unknown");
+      return new BehindNat(
+          null, Judgement.inconclusive(r, "the negotiated hash algorithm is unknown"));
     }
     java.net.Inet4Address own = x.context().iutOwnAddress();
     int port = m3.get().to().getPort();
@@ -736,13 +757,29 @@ public final class Checks {
             own.getAddress(),
             ByteBuffer.allocate(2).putShort((short) port).array());
     if (Arrays.equals(natd.get(0).hash(), ownHash)) {
-      return Judgement.notApplicable(
-          r,
-          "the harness's NAT-D for the IUT matches the IUT's own "
-              + own.getHostAddress()
-              + ":"
-              + port
-              + ": nothing tells the IUT it is behind a NAT");
+      return new BehindNat(
+          null,
+          Judgement.notApplicable(
+              r,
+              "the harness's NAT-D for the IUT matches the IUT's own "
+                  + own.getHostAddress()
+                  + ":"
+                  + port
+                  + ": nothing tells the IUT it is behind a NAT"));
+    }
+    return new BehindNat(
+        "the harness's NAT-D named the IUT at "
+            + endpoint(m3.get().to())
+            + ", not its own "
+            + own.getHostAddress(),
+        null);
+  }
+
+  static Judgement keepaliveBehindNat(Trace t, Requirement r) {
+    IkeTraffic x = new IkeTraffic(t);
+    BehindNat behind = iutToldBehindNat(x, r);
+    if (behind.told() == null) {
+      return behind.otherwise();
     }
     List<TraceEntry> side = x.iutSide();
     List<TraceEntry> fromIut = side.stream().filter(x::fromIut).toList();
@@ -773,11 +810,7 @@ public final class Checks {
         prevEntry = after.get(k);
       }
     }
-    String told =
-        "the harness's NAT-D named the IUT at "
-            + endpoint(m3.get().to())
-            + ", not its own "
-            + own.getHostAddress();
+    String told = behind.told();
     if (longest > limit && keepalives == 0) {
       // only a device that sent no keepalive at all fails: M is locally configurable, so one that
       // sends them at a longer interval than the default follows its setting

@@ -38,7 +38,10 @@ public class CorpusRecorder {
           "testsuites/rfc3947/start-on-4500.yaml",
           "testsuites/rfc3947/both-behind-nats.yaml",
           "testsuites/rfc3948/iut-behind-nat-keepalive.yaml",
-          "testsuites/rfc3947/am-float-behind-nat.yaml");
+          "testsuites/rfc3947/am-float-behind-nat.yaml",
+          "testsuites/rfc3948/iut-keepalive-interval.yaml",
+          "testsuites/rfc3948/keepalive-moves-nothing.yaml",
+          "testsuites/rfc3948/rebind-followed-by-ike.yaml");
 
   @Test
   public void record() {

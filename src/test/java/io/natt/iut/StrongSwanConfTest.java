@@ -121,4 +121,22 @@ public class StrongSwanConfTest {
                 + "    aggressive = yes\n"),
         withAm);
   }
+
+  @Test
+  public void keepAliveIsTheProfilesKeepaliveInterval() throws Exception {
+    TargetProfile t =
+        TargetLoader.load(
+            Path.of("testsuites/targets/bundled-strongswan.yaml"), new SecureRandom());
+    assertEquals(t.configuredKeepalive().orElseThrow(), java.time.Duration.ofSeconds(2));
+    String conf = StrongSwan.strongswanConf(Path.of("/tmp/x"), false, StrongSwan.keepAlive(t));
+    assertEquals(count(conf, "keep_alive = "), 1, conf);
+    assertTrue(conf.contains("  keep_alive = 2s\n"), conf);
+    TargetProfile slower = t.withKeepaliveInterval(java.time.Duration.ofSeconds(25));
+    assertTrue(
+        StrongSwan.strongswanConf(Path.of("/tmp/x"), false, StrongSwan.keepAlive(slower))
+            .contains("  keep_alive = 25s\n"));
+    // a profile that states none: charon keeps the suite's short default
+    assertEquals(
+        StrongSwan.keepAlive(t.withKeepaliveInterval(null)), StrongSwan.DEFAULT_KEEP_ALIVE);
+  }
 }

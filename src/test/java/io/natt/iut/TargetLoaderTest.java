@@ -109,7 +109,9 @@ public class TargetLoaderTest {
             "nat-t-rfc3947",
             "nat-t-draft-02",
             "forces-encapsulation",
+            "ikev1-transport",
             "iut-rekey-on-request"));
+    assertEquals(t.configuredKeepalive(), java.util.Optional.of(java.time.Duration.ofSeconds(2)));
     TargetProfile again =
         TargetLoader.load(Path.of("testsuites/targets/bundled-strongswan.yaml"), RND);
     assertTrue(!java.util.Arrays.equals(t.psk(), again.psk()), "a fresh PSK each time");

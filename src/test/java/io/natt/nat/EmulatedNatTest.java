@@ -275,6 +275,49 @@ public class EmulatedNatTest {
   }
 
   @Test
+  public void rebindingTheEspFlowAloneGivesEspANewPortWhileIkeKeepsItsOwn() throws Exception {
+    Far iut = new Far(IUT, 4500);
+    EmulatedNat n = apdm();
+    InetSocketAddress to = new InetSocketAddress(IUT, 4500);
+    byte[] ike = {0, 0, 0, 0, 1, 2, 3, 4, 5};
+    byte[] esp = {0x12, 0x34, 0x56, 0x78, 0, 0, 0, 1, 9};
+    byte[] keepalive = {(byte) 0xff};
+    n.send(4500, to, ike);
+    InetSocketAddress shared = iut.next();
+    n.send(4500, to, esp);
+    assertEquals(iut.next(), shared, "one flow before the rebinding");
+    assertEquals(n.rebind(RebindFlows.ESP), 1);
+    n.send(4500, to, esp);
+    InetSocketAddress espPort = iut.next();
+    n.send(4500, to, ike);
+    assertEquals(iut.next(), shared, "IKE keeps its mapping");
+    n.send(4500, to, keepalive);
+    assertEquals(iut.next(), shared, "keepalives go with IKE");
+    assertNotEquals(espPort.getPort(), shared.getPort(), "ESP got a port of its own");
+    n.send(4500, to, esp);
+    assertEquals(iut.next(), espPort, "ESP stays on its new port");
+    // both ports lead to the peer
+    iut.socket.send(espPort, b("to the ESP port"));
+    assertEquals(text(n.receive(Duration.ofSeconds(1)).orElseThrow()), "to the ESP port");
+    iut.socket.send(shared, b("to the IKE port"));
+    assertEquals(text(n.receive(Duration.ofSeconds(1)).orElseThrow()), "to the IKE port");
+    // and the IKE flow alone: IKE moves, ESP keeps its port; the ESP flow's own port is forgotten
+    assertEquals(n.rebind(RebindFlows.IKE), 1);
+    n.send(4500, to, ike);
+    InetSocketAddress ikePort = iut.next();
+    assertNotEquals(ikePort.getPort(), shared.getPort());
+    assertNotEquals(ikePort.getPort(), espPort.getPort());
+    n.send(4500, to, esp);
+    assertEquals(iut.next(), shared, "ESP is back on the mapping's own port");
+    iut.socket.send(espPort, b("to the forgotten port"));
+    assertTrue(n.receive(Duration.ofMillis(300)).isEmpty());
+    // a full rebinding forgets both
+    assertEquals(n.rebind(), 1);
+    iut.socket.send(ikePort, b("to the IKE flow's forgotten port"));
+    assertTrue(n.receive(Duration.ofMillis(300)).isEmpty());
+  }
+
+  @Test
   public void lossDuplicationAndReorderingOnDemand() throws Exception {
     Far iut = new Far(IUT, 500);
     EmulatedNat n = apdm();

@@ -69,6 +69,23 @@ public class ScenarioLoaderTest {
   }
 
   @Test
+  public void natRebindReadsWhichFlows() {
+    List<io.natt.nat.RebindFlows> flows =
+        ScenarioLoader.load(FIXTURES.resolve("good/every-step.yaml"), Set.of()).steps().stream()
+            .filter(x -> x instanceof Scenario.Step.NatRebind)
+            .map(x -> ((Scenario.Step.NatRebind) x).flows())
+            .toList();
+    assertEquals(
+        flows,
+        List.of(
+            io.natt.nat.RebindFlows.ALL,
+            io.natt.nat.RebindFlows.ALL,
+            io.natt.nat.RebindFlows.ESP,
+            io.natt.nat.RebindFlows.IKE,
+            io.natt.nat.RebindFlows.ALL));
+  }
+
+  @Test
   public void someFixturesHaveSeveralMistakesAllReported() throws IOException {
     long several = Stream.of(bad()).map(o -> (Path) o[0]).filter(f -> lines(f) >= 5).count();
     assertTrue(several >= 2, "fixtures with five or more mistakes: " + several);

@@ -79,16 +79,17 @@ public class MutantTest {
         TargetLoader.load(
             Path.of("testsuites/targets/bundled-strongswan.yaml"), new SecureRandom());
     return new TargetProfile(
-        t.name(),
-        "",
-        t.address(),
-        t.localId(),
-        t.remoteId(),
-        t.psk(),
-        t.protectedNet(),
-        t.protectedHost(),
-        t.claims(),
-        Map.of());
+            t.name(),
+            "",
+            t.address(),
+            t.localId(),
+            t.remoteId(),
+            t.psk(),
+            t.protectedNet(),
+            t.protectedHost(),
+            t.claims(),
+            Map.of())
+        .withKeepaliveInterval(t.keepaliveInterval());
   }
 
   static Judgement judge(Mutant m, Knobs iutKnobs, String label) {

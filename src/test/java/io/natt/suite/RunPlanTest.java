@@ -170,14 +170,25 @@ public class RunPlanTest {
     List<String> sorted = new ArrayList<>(order);
     Collections.sort(sorted);
     assertEquals(order, sorted, "run order is by file path");
-    // the bundled strongSwan claims what every scenario under testsuites/ needs
-    assertEquals(m.plan().running(), files.size(), m.out());
+    // the bundled strongSwan claims what every scenario under testsuites/ needs; only what the
+    // kernel NAT cannot do (a new port for the ESP or the IKE flow alone) does not run
+    long apart =
+        m.plan().plans().stream()
+            .filter(
+                p ->
+                    io.natt.scenario.Runner.needsFlowsApart(
+                            p.scenario(), io.natt.nat.KernelTestbed.BACKEND)
+                        .isPresent())
+            .count();
+    assertTrue(apart >= 1, "scenarios that rebind one flow alone");
+    int running = files.size() - (int) apart;
+    assertEquals(m.plan().running(), running, m.out());
     assertTrue(
         m.out()
             .contains(
                 "Destinations: 198.51.100.2 (UDP ports 500, 4500), only the target's address"),
         m.out());
-    assertTrue(m.out().contains(files.size() + " of " + files.size() + " scenario(s) would run"));
+    assertTrue(m.out().contains(running + " of " + files.size() + " scenario(s) would run"));
     // behind a NAT the plan says what the IUT sees and how ports are mapped
     String floatPlan = section(m.out(), "3947-mm-float-behind-nat:");
     assertTrue(
