@@ -105,7 +105,8 @@ public class StrongSwanConfTest {
     assertTrue(added.contains("proposals = aes256-sha1-modp2048\n"), added);
     assertTrue(added.contains("esp_proposals = 3des-sha1\n"), added);
     assertFalse(added.contains("aggressive = yes"), added);
-    assertEquals(count(conf, "version = 1"), 3, conf);
+    // harness, clients, harness-am, clients-am, and harness-init
+    assertEquals(count(conf, "version = 1"), 5, conf);
     Initiation am =
         new Initiation(
             mm.harnessAddress(),
