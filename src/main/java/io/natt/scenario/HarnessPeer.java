@@ -227,25 +227,43 @@ public final class HarnessPeer implements Channel, AutoCloseable {
     if (out == null) {
       throw new IllegalStateException("no ESP SA installed");
     }
-    List<PingResult> results = new ArrayList<>();
     int id = random.nextInt(0xffff);
+    return rounds(
+        count,
+        sizes,
+        (seq, data) -> {
+          byte[] icmp = IcmpMessage.echoRequest(id, seq, data).encode();
+          byte[] ip =
+              Ipv4Packet.of(inner.getAddress(), dst.getAddress(), Ipv4Packet.ICMP, icmp).encode();
+          byte[] esp = out.seal(ip, random);
+          long t0 = System.nanoTime();
+          Datagram d =
+              zeroChecksum
+                  ? sendZeroChecksum(esp)
+                  : transport.send(ike.port(), ike.remoteEndpoint(), esp);
+          trace.record(
+              Direction.SENT, d, new PacketView.Esp(EspPacket.decode(esp), Optional.of(ip)));
+          return awaitReply(inner, dst, id, seq, data, t0, wait);
+        });
+  }
+
+  /** One request of a ping step: its sequence number and data, the result once it is answered. */
+  private interface Request {
+    PingResult send(int seq, byte[] data);
+  }
+
+  /**
+   * {@code count} requests for each size (ICMP data of that many bytes; the default data when no
+   * size is given), numbered from 1, one after another.
+   */
+  private static List<PingResult> rounds(int count, List<Integer> sizes, Request request) {
+    List<PingResult> results = new ArrayList<>();
     List<Integer> rounds = sizes.isEmpty() ? java.util.Collections.singletonList(null) : sizes;
     int seq = 0;
     for (Integer size : rounds) {
       for (int k = 0; k < count; k++) {
         seq++;
-        byte[] data = size == null ? defaultData(seq) : echoData(seq, size);
-        byte[] icmp = IcmpMessage.echoRequest(id, seq, data).encode();
-        byte[] ip =
-            Ipv4Packet.of(inner.getAddress(), dst.getAddress(), Ipv4Packet.ICMP, icmp).encode();
-        byte[] esp = out.seal(ip, random);
-        long t0 = System.nanoTime();
-        Datagram d =
-            zeroChecksum
-                ? sendZeroChecksum(esp)
-                : transport.send(ike.port(), ike.remoteEndpoint(), esp);
-        trace.record(Direction.SENT, d, new PacketView.Esp(EspPacket.decode(esp), Optional.of(ip)));
-        results.add(awaitReply(inner, dst, id, seq, data, t0, wait));
+        results.add(request.send(seq, size == null ? defaultData(seq) : echoData(seq, size)));
       }
     }
     return results;
@@ -261,35 +279,29 @@ public final class HarnessPeer implements Channel, AutoCloseable {
     if (out == null || transportMode == null) {
       throw new IllegalStateException("no transport-mode ESP SA installed");
     }
-    List<PingResult> results = new ArrayList<>();
     int id = random.nextInt(0xffff);
-    List<Integer> rounds = sizes.isEmpty() ? java.util.Collections.singletonList(null) : sizes;
-    int seq = 0;
-    for (Integer size : rounds) {
-      for (int k = 0; k < count; k++) {
-        seq++;
-        byte[] data = size == null ? defaultData(seq) : echoData(seq, size);
-        boolean udp = transportMode.udp();
-        int proto = udp ? Ipv4Packet.UDP : Ipv4Packet.ICMP;
-        byte[] segment =
-            udp
-                ? transportMode.udpSegment(transportMode.udpPort(), transportMode.udpPort(), data)
-                : IcmpMessage.echoRequest(id, seq, data).encode();
-        byte[] esp = out.seal(segment, proto, random);
-        long t0 = System.nanoTime();
-        Datagram d = transport.send(ike.port(), ike.remoteEndpoint(), esp);
-        trace.record(
-            Direction.SENT,
-            d,
-            new PacketView.Esp(
-                EspPacket.decode(esp), Optional.of(transportMode.sent(proto, segment))));
-        results.add(
-            udp
-                ? awaitUdpReply(data, seq, t0, wait)
-                : awaitReply(transportMode.own(), transportMode.peer(), id, seq, data, t0, wait));
-      }
-    }
-    return results;
+    return rounds(
+        count,
+        sizes,
+        (seq, data) -> {
+          boolean udp = transportMode.udp();
+          int proto = udp ? Ipv4Packet.UDP : Ipv4Packet.ICMP;
+          byte[] segment =
+              udp
+                  ? transportMode.udpSegment(transportMode.udpPort(), transportMode.udpPort(), data)
+                  : IcmpMessage.echoRequest(id, seq, data).encode();
+          byte[] esp = out.seal(segment, proto, random);
+          long t0 = System.nanoTime();
+          Datagram d = transport.send(ike.port(), ike.remoteEndpoint(), esp);
+          trace.record(
+              Direction.SENT,
+              d,
+              new PacketView.Esp(
+                  EspPacket.decode(esp), Optional.of(transportMode.sent(proto, segment))));
+          return udp
+              ? awaitUdpReply(data, seq, t0, wait)
+              : awaitReply(transportMode.own(), transportMode.peer(), id, seq, data, t0, wait);
+        });
   }
 
   /** A UDP echo from the IUT's selector port back to the harness's, with the request's data. */

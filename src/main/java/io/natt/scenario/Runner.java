@@ -912,27 +912,7 @@ public final class Runner {
         } else {
           r = peer.ping(testbed.harnessInnerAddress(), to, e.count(), e.sizes(), replyWait());
         }
-        pings.addAll(r);
-        long ok = r.stream().filter(HarnessPeer.PingResult::answered).count();
-        if (ok < r.size()) {
-          String first =
-              r.stream()
-                  .filter(x -> !x.answered())
-                  .findFirst()
-                  .map(x -> x.seq() + ": " + x.detail())
-                  .orElse("");
-          throw new StepFailed(
-              ok
-                  + " of "
-                  + r.size()
-                  + " echo replies came back through the tunnel intact (first missing, request "
-                  + first
-                  + ")");
-        }
-        return ok
-            + "/"
-            + r.size()
-            + " echo replies decrypted"
+        return replies(r, pings, "echo replies", "through the tunnel", "decrypted")
             + (e.sizes().isEmpty() ? "" : ", data echoed intact at sizes " + e.sizes());
       } else if (step instanceof Scenario.Step.Wait w) {
         peer.drain(w.duration());
@@ -1040,6 +1020,40 @@ public final class Runner {
    * socket on the harness's host, and the backend has none (the emulated NAT relays payloads
    * through datagram sockets, which always compute the checksum).
    */
+  /**
+   * A ping step's line ("3/3 echo replies decrypted"), after adding the results to {@code all}; a
+   * StepFailed naming the first request without its reply when any is missing.
+   */
+  static String replies(
+      List<HarnessPeer.PingResult> r,
+      List<HarnessPeer.PingResult> all,
+      String what,
+      String through,
+      String done) {
+    all.addAll(r);
+    long ok = r.stream().filter(HarnessPeer.PingResult::answered).count();
+    if (ok < r.size()) {
+      String first =
+          r.stream()
+              .filter(x -> !x.answered())
+              .findFirst()
+              .map(x -> x.seq() + ": " + x.detail())
+              .orElse("");
+      throw new StepFailed(
+          ok
+              + " of "
+              + r.size()
+              + " "
+              + what
+              + " came back "
+              + through
+              + " intact (first missing, request "
+              + first
+              + ")");
+    }
+    return ok + "/" + r.size() + " " + what + " " + done;
+  }
+
   static Optional<String> needsRawIpv4(Scenario s, Testbed.Backend backend) {
     boolean zero =
         s.steps().stream()

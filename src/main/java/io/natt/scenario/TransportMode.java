@@ -118,23 +118,7 @@ record TransportMode(
 
   /** The step's line: how many replies came back, or a StepFailed naming the first missing. */
   static String describe(List<HarnessPeer.PingResult> r, List<HarnessPeer.PingResult> all) {
-    all.addAll(r);
-    long ok = r.stream().filter(HarnessPeer.PingResult::answered).count();
-    if (ok < r.size()) {
-      String first =
-          r.stream()
-              .filter(x -> !x.answered())
-              .findFirst()
-              .map(x -> x.seq() + ": " + x.detail())
-              .orElse("");
-      throw new Runner.StepFailed(
-          ok
-              + " of "
-              + r.size()
-              + " replies came back through the transport-mode SA intact (first missing, request "
-              + first
-              + ")");
-    }
-    return ok + "/" + r.size() + " replies decrypted in transport mode";
+    return Runner.replies(
+        r, all, "replies", "through the transport-mode SA", "decrypted in transport mode");
   }
 }

@@ -17,7 +17,6 @@ import io.natt.wire.PacketView;
 import io.natt.wire.SaPayload;
 import io.natt.wire.VendorIds;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -176,13 +175,7 @@ public final class Checks {
     }
     InetSocketAddress dst = sent.get().to();
     PacketView.Ike h = ike(m4.get()).orElseThrow();
-    byte[] expected =
-        IkeTraffic.hash(
-            alg.get(),
-            h.header().initiatorCookie(),
-            h.header().responderCookie(),
-            dst.getAddress().getAddress(),
-            ByteBuffer.allocate(2).putShort((short) dst.getPort()).array());
+    byte[] expected = IkeTraffic.natdHash(alg.get(), h, dst);
     byte[] first = natd.get(0).hash();
     Evidence ev =
         new Evidence(
@@ -749,13 +742,7 @@ public final class Checks {
     }
     java.net.Inet4Address own = x.context().iutOwnAddress();
     int port = m3.get().to().getPort();
-    byte[] ownHash =
-        IkeTraffic.hash(
-            alg.get(),
-            h.header().initiatorCookie(),
-            h.header().responderCookie(),
-            own.getAddress(),
-            ByteBuffer.allocate(2).putShort((short) port).array());
+    byte[] ownHash = IkeTraffic.natdHash(alg.get(), h, own.getAddress(), port);
     if (Arrays.equals(natd.get(0).hash(), ownHash)) {
       return new BehindNat(
           null,

@@ -402,6 +402,23 @@ final class IkeTraffic {
     return a.getAddress().getHostAddress() + ":" + a.getPort();
   }
 
+  /**
+   * The NAT-D hash of an endpoint for the IKE SA of {@code h} (RFC 3947 section 3.2: HASH of CKY-I,
+   * CKY-R, IP, port) with the negotiated hash algorithm.
+   */
+  static byte[] natdHash(String alg, PacketView.Ike h, byte[] address, int port) {
+    return hash(
+        alg,
+        h.header().initiatorCookie(),
+        h.header().responderCookie(),
+        address,
+        java.nio.ByteBuffer.allocate(2).putShort((short) port).array());
+  }
+
+  static byte[] natdHash(String alg, PacketView.Ike h, InetSocketAddress a) {
+    return natdHash(alg, h, a.getAddress().getAddress(), a.getPort());
+  }
+
   static byte[] hash(String alg, byte[]... parts) {
     try {
       MessageDigest md = MessageDigest.getInstance(alg);

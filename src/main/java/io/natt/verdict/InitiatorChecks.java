@@ -9,7 +9,6 @@ import io.natt.trace.TraceEntry;
 import io.natt.wire.NatDPayload;
 import io.natt.wire.PacketView;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -58,8 +57,8 @@ final class InitiatorChecks {
     java.net.Inet4Address own = x.context().iutOwnAddress();
     InetSocketAddress seen = iutKe.get().from();
     InetSocketAddress harness = iutKe.get().to();
-    byte[] ownHash = hash(alg.get(), h, new InetSocketAddress(own, seen.getPort()));
-    byte[] harnessHash = hash(alg.get(), h, harness);
+    byte[] ownHash = IkeTraffic.natdHash(alg.get(), h, new InetSocketAddress(own, seen.getPort()));
+    byte[] harnessHash = IkeTraffic.natdHash(alg.get(), h, harness);
     boolean iutMatches = Arrays.equals(natd.get(0).hash(), ownHash);
     boolean harnessMatches =
         natd.subList(1, natd.size()).stream().anyMatch(n -> Arrays.equals(n.hash(), harnessHash));
@@ -109,14 +108,5 @@ final class InitiatorChecks {
         ? Judgement.pass(r, told + "; the IUT floated to 4500 with " + floatMessage, List.of(ev))
         : Judgement.fail(
             r, told + ", yet the IUT did not move to 4500 with " + floatMessage, List.of(ev));
-  }
-
-  private static byte[] hash(String alg, PacketView.Ike h, InetSocketAddress a) {
-    return IkeTraffic.hash(
-        alg,
-        h.header().initiatorCookie(),
-        h.header().responderCookie(),
-        a.getAddress().getAddress(),
-        ByteBuffer.allocate(2).putShort((short) a.getPort()).array());
   }
 }

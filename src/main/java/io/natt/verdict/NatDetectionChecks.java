@@ -13,7 +13,6 @@ import io.natt.wire.NatDPayload;
 import io.natt.wire.PacketView;
 import io.natt.wire.SaPayload;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,15 +21,6 @@ import java.util.Optional;
 /** Checks on what the IUT concludes from the NAT-D payloads (RFC 3947 section 3.2). */
 final class NatDetectionChecks {
   private NatDetectionChecks() {}
-
-  private static byte[] hashOf(String alg, PacketView.Ike h, InetSocketAddress a) {
-    return IkeTraffic.hash(
-        alg,
-        h.header().initiatorCookie(),
-        h.header().responderCookie(),
-        a.getAddress().getAddress(),
-        ByteBuffer.allocate(2).putShort((short) a.getPort()).array());
-  }
 
   private static boolean plain(int mode) {
     return mode == IpsecAttr.TUNNEL || mode == IpsecAttr.TRANSPORT;
@@ -72,12 +62,12 @@ final class NatDetectionChecks {
     InetSocketAddress harnessSeen = m3AtIut.get().from();
     InetSocketAddress iutOwn =
         new InetSocketAddress(x.context().iutOwnAddress(), iutSeen.getPort());
-    if (!Arrays.equals(ours.get(0).hash(), hashOf(alg.get(), h3, iutOwn))) {
+    if (!Arrays.equals(ours.get(0).hash(), IkeTraffic.natdHash(alg.get(), h3, iutOwn))) {
       return Judgement.notApplicable(
           r,
           "the harness's first NAT-D does not name the IUT where it is: a NAT is in front of it");
     }
-    byte[] real = hashOf(alg.get(), h3, harnessSeen);
+    byte[] real = IkeTraffic.natdHash(alg.get(), h3, harnessSeen);
     boolean oneMatches = ours.stream().skip(1).anyMatch(n -> Arrays.equals(n.hash(), real));
     if (!oneMatches) {
       return Judgement.notApplicable(
@@ -88,7 +78,7 @@ final class NatDetectionChecks {
     }
     Optional<TraceEntry> m4AtPeer = Optional.of(m4.get());
     InetSocketAddress iutAsSeen = m4AtPeer.get().from();
-    byte[] iutReal = hashOf(alg.get(), h4, iutAsSeen);
+    byte[] iutReal = IkeTraffic.natdHash(alg.get(), h4, iutAsSeen);
     if (theirs.stream().skip(1).noneMatch(n -> Arrays.equals(n.hash(), iutReal))) {
       return Judgement.notApplicable(
           r,

@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import org.testng.annotations.Test;
 
@@ -18,20 +17,7 @@ import org.testng.annotations.Test;
 public class StrongSwanConfTest {
 
   private static TargetProfile bundled(Set<String> claims) {
-    TargetProfile t =
-        TargetLoader.load(
-            Path.of("testsuites/targets/bundled-strongswan.yaml"), new SecureRandom());
-    return new TargetProfile(
-        t.name(),
-        "",
-        t.address(),
-        t.localId(),
-        t.remoteId(),
-        t.psk(),
-        t.protectedNet(),
-        t.protectedHost(),
-        claims,
-        Map.of());
+    return io.natt.testutil.BundledTarget.withClaims(claims);
   }
 
   private static Host iut() throws Exception {

@@ -5,7 +5,6 @@ import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
 import io.natt.ike.Knobs;
-import io.natt.iut.TargetLoader;
 import io.natt.iut.TargetProfile;
 import io.natt.nat.EmulatedTestbed;
 import io.natt.testutil.TempDirs;
@@ -19,10 +18,8 @@ import io.natt.wire.PacketView;
 import io.natt.wire.UdpDatagram;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.testng.annotations.Test;
 
 /**
@@ -36,20 +33,7 @@ public class TransportModeEmulatedTest {
   static final Catalog CATALOG = Catalog.load(Path.of("testsuites/requirements.yaml"));
 
   private static TargetProfile target() {
-    TargetProfile t =
-        TargetLoader.load(
-            Path.of("testsuites/targets/bundled-strongswan.yaml"), new SecureRandom());
-    return new TargetProfile(
-        t.name(),
-        "",
-        t.address(),
-        t.localId(),
-        t.remoteId(),
-        t.psk(),
-        t.protectedNet(),
-        t.protectedHost(),
-        t.claims(),
-        Map.of());
+    return io.natt.testutil.BundledTarget.withoutKnownResults();
   }
 
   private static Runner.Outcome run(String quickMode, String harnessExtra, Knobs iut)

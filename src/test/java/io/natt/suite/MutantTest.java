@@ -5,7 +5,6 @@ import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.fail;
 
 import io.natt.ike.Knobs;
-import io.natt.iut.TargetLoader;
 import io.natt.iut.TargetProfile;
 import io.natt.nat.EmulatedTestbed;
 import io.natt.scenario.Mutant;
@@ -21,10 +20,8 @@ import io.natt.verdict.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -75,21 +72,7 @@ public class MutantTest {
 
   /** The bundled target's addresses and identities, without strongSwan's known results. */
   static TargetProfile target() {
-    TargetProfile t =
-        TargetLoader.load(
-            Path.of("testsuites/targets/bundled-strongswan.yaml"), new SecureRandom());
-    return new TargetProfile(
-            t.name(),
-            "",
-            t.address(),
-            t.localId(),
-            t.remoteId(),
-            t.psk(),
-            t.protectedNet(),
-            t.protectedHost(),
-            t.claims(),
-            Map.of())
-        .withKeepaliveInterval(t.keepaliveInterval());
+    return io.natt.testutil.BundledTarget.withoutKnownResults();
   }
 
   static Judgement judge(Mutant m, Knobs iutKnobs, String label) {

@@ -86,24 +86,14 @@ public class NatBackendEquivalenceTest {
         runs.add(
             pool.submit(
                 () -> {
+                  java.util.function.Function<String, ScenarioResult> on =
+                      backend ->
+                          ScenarioExecution.execute(
+                              f, catalog, target, backend, REPORT.resolve(backend), l -> {});
                   long t0 = System.nanoTime();
-                  ScenarioResult k =
-                      ScenarioExecution.execute(
-                          f,
-                          catalog,
-                          target,
-                          KernelTestbed.NAME,
-                          REPORT.resolve("kernel"),
-                          l -> {});
+                  ScenarioResult k = on.apply(KernelTestbed.NAME);
                   long t1 = System.nanoTime();
-                  ScenarioResult e =
-                      ScenarioExecution.execute(
-                          f,
-                          catalog,
-                          target,
-                          EmulatedTestbed.NAME,
-                          REPORT.resolve("emulated"),
-                          l -> {});
+                  ScenarioResult e = on.apply(EmulatedTestbed.NAME);
                   long t2 = System.nanoTime();
                   return new Pair(f, k, t1 - t0, e, t2 - t1);
                 }));
