@@ -360,6 +360,17 @@ public final class Runner {
       return launch instanceof IutLaunch.FromTarget && target.isRemote() ? target.remote() : null;
     }
 
+    /** The harness's local ports: 500, 4500 and the second port of any esp-ping from-port. */
+    private List<Integer> harnessPorts() {
+      java.util.TreeSet<Integer> ports = new java.util.TreeSet<>(List.of(500, 4500));
+      for (Scenario.Step st : s.steps()) {
+        if (st instanceof Scenario.Step.EspPing e && e.fromPort() != 0) {
+          ports.add(e.fromPort());
+        }
+      }
+      return List.copyOf(ports);
+    }
+
     /** How long an ESP echo reply may take: the remote device's response timeout, or 2 s. */
     private Duration replyWait() {
       RemoteSettings r = remoteSettings();
@@ -413,7 +424,7 @@ public final class Runner {
                     .distinct()
                     .toList(),
                 "the target " + target.name());
-        try (DatagramPort port = interlock.guard(testbed.openHarnessPort(List.of(500, 4500)));
+        try (DatagramPort port = interlock.guard(testbed.openHarnessPort(harnessPorts()));
             HarnessPeer p = new HarnessPeer(port, trace, rnd)) {
           peer = p;
           cfg = peerConfig();
@@ -909,6 +920,20 @@ public final class Runner {
           } finally {
             peer.useRawSocket(null, null, null);
           }
+        } else if (e.fromPort() != 0) {
+          trace.note(
+              "esp-ping (line "
+                  + e.line()
+                  + "): ESP-in-UDP sent from the harness's second port "
+                  + e.fromPort());
+          r =
+              peer.ping(
+                  testbed.harnessInnerAddress(),
+                  to,
+                  e.count(),
+                  e.sizes(),
+                  e.fromPort(),
+                  replyWait());
         } else {
           r = peer.ping(testbed.harnessInnerAddress(), to, e.count(), e.sizes(), replyWait());
         }

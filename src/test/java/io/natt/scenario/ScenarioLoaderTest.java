@@ -141,6 +141,9 @@ public class ScenarioLoaderTest {
     Scenario.Step.EspPing one = (Scenario.Step.EspPing) steps.get(4);
     assertEquals(one.sizes(), List.of(64), "one size without a list");
     assertEquals(one.count(), 3, "the default count");
+    assertEquals(one.fromPort(), 0, "from the SA's own port by default");
+    Scenario.Step.EspPing second = (Scenario.Step.EspPing) steps.get(5);
+    assertEquals(second.fromPort(), 4501);
   }
 
   @Test
