@@ -321,7 +321,8 @@ public final class Runner {
           backend
               .notApplicable(request)
               .or(() -> needsRawIpv4(s, backend))
-              .or(() -> needsFlowsApart(s, backend));
+              .or(() -> needsFlowsApart(s, backend))
+              .or(() -> needsFiltering(s, backend));
       if (cannot.isPresent()) {
         log.accept("    NOT_APPLICABLE: " + cannot.get());
         return new Outcome(
@@ -1098,6 +1099,26 @@ public final class Runner {
                 + backend.name()
                 + " backend tracks them as one flow (the emulated backend can)")
         : Optional.empty();
+  }
+
+  /**
+   * Why a scenario whose NAT filters in a way the backend cannot realise (RFC 4787 section 5) is
+   * NOT_APPLICABLE on it, if it is.
+   */
+  public static Optional<String> needsFiltering(Scenario s, Testbed.Backend backend) {
+    return s.topology().layout().harnessBehind().stream()
+        .filter(n -> !backend.realisesFiltering(n.behaviour().filtering()))
+        .findFirst()
+        .map(
+            n ->
+                "NAT "
+                    + n.name()
+                    + ": filtering: "
+                    + n.behaviour().filtering().fileName()
+                    + " is not realised by the "
+                    + backend.name()
+                    + " backend, which filters by address and port (netfilter conntrack); the"
+                    + " emulated backend can");
   }
 
   static String stepName(Scenario.Step step) {

@@ -216,8 +216,9 @@ public class RunPlanTest {
     assertEquals(kernel.exit(), 0, kernel.out());
     Plan k = kernel.plan().plans().get(0);
     assertFalse(k.runs());
-    assertTrue(k.refused().orElseThrow().contains("filtering: endpoint-independent"), k.toString());
-    assertTrue(kernel.out().contains("REFUSED at set-up:"), kernel.out());
+    assertTrue(
+        k.notApplicable().orElseThrow().contains("filtering: endpoint-independent"), k.toString());
+    assertTrue(kernel.out().contains("NOT_APPLICABLE: NAT home: filtering"), kernel.out());
     assertTrue(kernel.out().contains("0 of 1 scenario(s) would run"), kernel.out());
     Made emulated =
         plan(new SuiteSettings(TARGET, List.of(scenario), CATALOG, Path.of("unused"), "emulated"));
