@@ -171,13 +171,18 @@ public class RunPlanTest {
     Collections.sort(sorted);
     assertEquals(order, sorted, "run order is by file path");
     // the bundled strongSwan claims what every scenario under testsuites/ needs; only what the
-    // kernel NAT cannot do (a new port for the ESP or the IKE flow alone) does not run
+    // kernel NAT cannot do (a new port for the ESP or the IKE flow alone, a filtering other than
+    // address-and-port-dependent) does not run
     long apart =
         m.plan().plans().stream()
             .filter(
                 p ->
                     io.natt.scenario.Runner.needsFlowsApart(
                             p.scenario(), io.natt.nat.KernelTestbed.BACKEND)
+                        .or(
+                            () ->
+                                io.natt.scenario.Runner.needsFiltering(
+                                    p.scenario(), io.natt.nat.KernelTestbed.BACKEND))
                         .isPresent())
             .count();
     assertTrue(apart >= 1, "scenarios that rebind one flow alone");
