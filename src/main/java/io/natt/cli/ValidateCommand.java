@@ -141,7 +141,23 @@ final class ValidateCommand implements Callable<Integer> {
       SuiteFiles.Entry e, Set<String> known, Testbed.Backend backend, PrintWriter out) {
     Path f = e.file();
     switch (e.kind()) {
-      case SCENARIO -> ScenarioLoader.load(f, known, backend);
+      case SCENARIO -> {
+        io.natt.scenario.Scenario s = ScenarioLoader.load(f, known, backend);
+        if (backend != null) {
+          // loads on every backend; what this one cannot realise makes the run NOT_APPLICABLE
+          io.natt.scenario.Runner.needsFiltering(s, backend)
+              .or(() -> io.natt.scenario.Runner.needsFlowsApart(s, backend))
+              .ifPresent(
+                  why ->
+                      out.println(
+                          "note: "
+                              + f
+                              + ": NOT_APPLICABLE on the "
+                              + backend.name()
+                              + " backend: "
+                              + why));
+        }
+      }
       case MUTANT -> Mutant.load(f, known);
       case TARGET -> TargetLoader.validate(f);
       case CATALOG -> requirementIds(f, out);

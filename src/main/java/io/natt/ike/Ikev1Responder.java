@@ -88,6 +88,9 @@ public final class Ikev1Responder {
   /** With the deviation ignore-rebinding: the first 4500 endpoint after the IKE SA came up. */
   private InetSocketAddress pinned;
 
+  /** Whether {@link #remote} was learnt from a packet on port 4500 (after the float). */
+  private boolean remoteOn4500;
+
   private int localPort = 500;
   private NatTNegotiation natT;
   private final List<ChildSaKeys> children = new ArrayList<>();
@@ -201,11 +204,27 @@ public final class Ikev1Responder {
               + ")");
       return;
     }
+    if (remote != null
+        && remoteOn4500
+        && !remote.equals(from)
+        && established()
+        && staysBehindNat()) {
+      listener.note(
+          "responder: "
+              + what
+              + " from "
+              + from
+              + ", but it is behind a NAT and its peer is not: it keeps sending to "
+              + remote
+              + " (RFC 3947 section 7)");
+      return;
+    }
     if (remote != null && !remote.equals(from) && established()) {
       listener.note(
           "responder: the initiator moved from " + remote + " to " + from + " (" + what + ")");
     }
     remote = from;
+    remoteOn4500 = port == 4500;
     if (pinned == null
         && port == 4500
         && established()
@@ -216,6 +235,18 @@ public final class Ikev1Responder {
               + from
               + " for good (deviation ignore-rebinding)");
     }
+  }
+
+  /**
+   * Whether the responder keeps its peer's endpoint when authenticated traffic comes from another
+   * one: its NAT-D found it behind a NAT and the initiator not (RFC 3947 section 7: the host behind
+   * the NAT does not follow), unless the deviation follow-behind-nat.
+   */
+  private boolean staysBehindNat() {
+    NatDetection n = natDetection();
+    return n.localBehindNat()
+        && !n.remoteBehindNat()
+        && !cfg.knobs().has(Knobs.Deviation.FOLLOW_BEHIND_NAT);
   }
 
   /** The local port the last IKE message arrived on: 500, or 4500 once the initiator floated. */

@@ -100,7 +100,13 @@ public record Knobs(
     /** (IUT) Moves its peer's endpoint to the source of a NAT-keepalive (not authenticated). */
     FOLLOW_KEEPALIVES(false),
     /** (IUT) Follows the initiator to a new endpoint on ESP, but not on authenticated IKE. */
-    IGNORE_IKE_REBINDING(false);
+    IGNORE_IKE_REBINDING(false),
+    /**
+     * (IUT) Follows the peer to a new address or port on authenticated packets also when its own
+     * NAT-D found it behind a NAT and the peer not (RFC 3947 section 7: the host behind the NAT
+     * must not).
+     */
+    FOLLOW_BEHIND_NAT(false);
 
     private final boolean byHarness;
 

@@ -188,6 +188,14 @@ public interface Testbed extends AutoCloseable {
       return false;
     }
 
+    /**
+     * Whether its NATs can filter inbound packets as {@code filtering} says (RFC 4787 section 5);
+     * where not, a scenario asking for it is NOT_APPLICABLE on this backend.
+     */
+    default boolean realisesFiltering(NatBehaviour.Dependency filtering) {
+      return true;
+    }
+
     /** Builds the testbed; throws a SetupException with the reason when it cannot. */
     Testbed build(Request request);
   }

@@ -214,6 +214,21 @@ public final class HarnessPeer implements Channel, AutoCloseable {
   }
 
   /**
+   * As {@link #ping(Inet4Address, Inet4Address, int, List, Duration)}, but the requests leave from
+   * the harness's local port {@code fromPort} (a second socket of its datagram port) instead of the
+   * SA's port: authenticated ESP from a new source port, as after a NAT rebinding.
+   */
+  public List<PingResult> ping(
+      Inet4Address inner,
+      Inet4Address dst,
+      int count,
+      List<Integer> sizes,
+      int fromPort,
+      Duration wait) {
+    return ping(inner, dst, count, sizes, false, fromPort, wait);
+  }
+
+  /**
    * As {@link #ping(Inet4Address, Inet4Address, int, List, Duration)}; with {@code zeroChecksum}
    * the requests go out with UDP checksum 0 (needs {@link #useRawSocket}).
    */
@@ -223,6 +238,17 @@ public final class HarnessPeer implements Channel, AutoCloseable {
       int count,
       List<Integer> sizes,
       boolean zeroChecksum,
+      Duration wait) {
+    return ping(inner, dst, count, sizes, zeroChecksum, 0, wait);
+  }
+
+  private List<PingResult> ping(
+      Inet4Address inner,
+      Inet4Address dst,
+      int count,
+      List<Integer> sizes,
+      boolean zeroChecksum,
+      int fromPort,
       Duration wait) {
     if (out == null) {
       throw new IllegalStateException("no ESP SA installed");
@@ -240,7 +266,8 @@ public final class HarnessPeer implements Channel, AutoCloseable {
           Datagram d =
               zeroChecksum
                   ? sendZeroChecksum(esp)
-                  : transport.send(ike.port(), ike.remoteEndpoint(), esp);
+                  : transport.send(
+                      fromPort == 0 ? ike.port() : fromPort, ike.remoteEndpoint(), esp);
           trace.record(
               Direction.SENT, d, new PacketView.Esp(EspPacket.decode(esp), Optional.of(ip)));
           return awaitReply(inner, dst, id, seq, data, t0, wait);

@@ -62,7 +62,10 @@ public record Plan(
       na = Runner.cannotInitiate(s, target);
     }
     if (na.isEmpty()) {
-      na = Runner.needsRawIpv4(s, backend).or(() -> Runner.needsFlowsApart(s, backend));
+      na =
+          Runner.needsRawIpv4(s, backend)
+              .or(() -> Runner.needsFlowsApart(s, backend))
+              .or(() -> Runner.needsFiltering(s, backend));
     }
     Testbed.Layout layout = s.topology().layout();
     Optional<String> refused =

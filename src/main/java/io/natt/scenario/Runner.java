@@ -321,7 +321,8 @@ public final class Runner {
           backend
               .notApplicable(request)
               .or(() -> needsRawIpv4(s, backend))
-              .or(() -> needsFlowsApart(s, backend));
+              .or(() -> needsFlowsApart(s, backend))
+              .or(() -> needsFiltering(s, backend));
       if (cannot.isPresent()) {
         log.accept("    NOT_APPLICABLE: " + cannot.get());
         return new Outcome(
@@ -358,6 +359,17 @@ public final class Runner {
     /** The target's remote settings when this run faces its remote device, else null. */
     private RemoteSettings remoteSettings() {
       return launch instanceof IutLaunch.FromTarget && target.isRemote() ? target.remote() : null;
+    }
+
+    /** The harness's local ports: 500, 4500 and the second port of any esp-ping from-port. */
+    private List<Integer> harnessPorts() {
+      java.util.TreeSet<Integer> ports = new java.util.TreeSet<>(List.of(500, 4500));
+      for (Scenario.Step st : s.steps()) {
+        if (st instanceof Scenario.Step.EspPing e && e.fromPort() != 0) {
+          ports.add(e.fromPort());
+        }
+      }
+      return List.copyOf(ports);
     }
 
     /** How long an ESP echo reply may take: the remote device's response timeout, or 2 s. */
@@ -413,7 +425,7 @@ public final class Runner {
                     .distinct()
                     .toList(),
                 "the target " + target.name());
-        try (DatagramPort port = interlock.guard(testbed.openHarnessPort(List.of(500, 4500)));
+        try (DatagramPort port = interlock.guard(testbed.openHarnessPort(harnessPorts()));
             HarnessPeer p = new HarnessPeer(port, trace, rnd)) {
           peer = p;
           cfg = peerConfig();
@@ -909,6 +921,20 @@ public final class Runner {
           } finally {
             peer.useRawSocket(null, null, null);
           }
+        } else if (e.fromPort() != 0) {
+          trace.note(
+              "esp-ping (line "
+                  + e.line()
+                  + "): ESP-in-UDP sent from the harness's second port "
+                  + e.fromPort());
+          r =
+              peer.ping(
+                  testbed.harnessInnerAddress(),
+                  to,
+                  e.count(),
+                  e.sizes(),
+                  e.fromPort(),
+                  replyWait());
         } else {
           r = peer.ping(testbed.harnessInnerAddress(), to, e.count(), e.sizes(), replyWait());
         }
@@ -1087,6 +1113,26 @@ public final class Runner {
                 + backend.name()
                 + " backend tracks them as one flow (the emulated backend can)")
         : Optional.empty();
+  }
+
+  /**
+   * Why a scenario whose NAT filters in a way the backend cannot realise (RFC 4787 section 5) is
+   * NOT_APPLICABLE on it, if it is.
+   */
+  public static Optional<String> needsFiltering(Scenario s, Testbed.Backend backend) {
+    return s.topology().layout().harnessBehind().stream()
+        .filter(n -> !backend.realisesFiltering(n.behaviour().filtering()))
+        .findFirst()
+        .map(
+            n ->
+                "NAT "
+                    + n.name()
+                    + ": filtering: "
+                    + n.behaviour().filtering().fileName()
+                    + " is not realised by the "
+                    + backend.name()
+                    + " backend, which filters by address and port (netfilter conntrack); the"
+                    + " emulated backend can");
   }
 
   static String stepName(Scenario.Step step) {

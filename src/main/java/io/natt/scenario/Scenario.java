@@ -224,6 +224,8 @@ public record Scenario(
      *     where the backend has one) instead of the valid checksum of the harness's UDP socket
      * @param spoofed the inner source is not the harness's inner address that Quick Mode agreed but
      *     its public address (outside the policy): the IUT must drop the requests
+     * @param fromPort the harness sends the requests from this local UDP port of its own (a second
+     *     socket, for example 4501) instead of its SA's port; 0: the SA's port
      */
     record EspPing(
         int line,
@@ -231,11 +233,23 @@ public record Scenario(
         int count,
         List<Integer> sizes,
         boolean zeroUdpChecksum,
-        boolean spoofed)
+        boolean spoofed,
+        int fromPort)
         implements Step {
       /** The default data (the harness's short text) for every request. */
       public EspPing(int line, String to, int count) {
         this(line, to, count, List.of(), false, false);
+      }
+
+      /** From the SA's own port. */
+      public EspPing(
+          int line,
+          String to,
+          int count,
+          List<Integer> sizes,
+          boolean zeroUdpChecksum,
+          boolean spoofed) {
+        this(line, to, count, sizes, zeroUdpChecksum, spoofed, 0);
       }
 
       public EspPing {

@@ -122,7 +122,8 @@ public final class ScenarioLoader {
     m.put(
         "phase1", List.of("client", "initial-contact", "id", "pad-message-5", "ike-fragmentation"));
     m.put("quick-mode", List.of("mode", "protocol", "port", "client"));
-    m.put("esp-ping", List.of("to", "count", "size", "udp-checksum", "from", "client"));
+    m.put(
+        "esp-ping", List.of("to", "count", "size", "udp-checksum", "from", "from-port", "client"));
     m.put("wait", List.of());
     m.put("expect-keepalive", List.of("from", "within"));
     m.put("nat-rebind", List.of("nat", "flows"));
@@ -847,7 +848,16 @@ public final class ScenarioLoader {
         if (zero && spoofed) {
           p.add(item.error("esp-ping: from: spoofed and udp-checksum: zero cannot go together"));
         }
-        Step ping = new Step.EspPing(line, target, count, sizes, zero, spoofed);
+        int fromPort = read(m, "from-port", ScenarioLoader::secondHarnessPort, 0);
+        if (fromPort != 0 && (transportSeen || zero || spoofed || m.has("client"))) {
+          p.add(
+              m.keyNode("from-port")
+                  .error(
+                      "esp-ping from-port is for the harness's own tunnel (client 1) with a valid"
+                          + " checksum and its own inner source; not with to: iut, udp-checksum:"
+                          + " zero, from: spoofed or client"));
+        }
+        Step ping = new Step.EspPing(line, target, count, sizes, zero, spoofed, fromPort);
         if ((zero || spoofed) && m.has("client")) {
           p.add(
               m.keyNode("client")
@@ -1055,6 +1065,18 @@ public final class ScenarioLoader {
       throw item.error("'" + kind + "' needs a value, written '- " + kind + ": " + example + "'");
     }
     return value;
+  }
+
+  /**
+   * The second local port an esp-ping sends from (from-port): any UDP port from 1024 to 65535 but
+   * 4500, the harness's NAT-T port.
+   */
+  private static int secondHarnessPort(YamlNode n) {
+    int v = n.integer(1024, 65535);
+    if (v == 4500) {
+      throw n.error("from-port 4500 is the harness's own NAT-T port: name another, e.g. 4501");
+    }
+    return v;
   }
 
   /**

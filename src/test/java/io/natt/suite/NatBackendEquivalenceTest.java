@@ -35,6 +35,11 @@ public class NatBackendEquivalenceTest {
       "a new port for the ESP or the IKE flow alone needs a NAT that tells them apart:"
           + " NOT_APPLICABLE on the kernel NAT, whose conntrack tracks both as one UDP flow";
 
+  static final String FILTERING =
+      "endpoint-independent and address-dependent filtering (RFC 4787 section 5) only on the"
+          + " emulated NAT: NOT_APPLICABLE on the kernel NAT, whose conntrack lets in only replies"
+          + " from the address and port a flow went to";
+
   /** Scenario file name -> why its outcome differs between the backends. */
   static final Map<String, String> DIFFERENCES =
       Map.of(
@@ -44,7 +49,11 @@ public class NatBackendEquivalenceTest {
           "rebind-esp-flow.yaml",
           REBIND_APART,
           "rebind-ike-flow.yaml",
-          REBIND_APART);
+          REBIND_APART,
+          "float-behind-endpoint-independent-nat.yaml",
+          FILTERING,
+          "float-behind-address-dependent-nat.yaml",
+          FILTERING);
 
   /** A scenario's outcome in comparable form: requirement -> verdict, or the reason it has none. */
   static Map<String, String> outcome(ScenarioResult r) {
