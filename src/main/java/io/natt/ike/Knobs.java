@@ -100,7 +100,9 @@ public record Knobs(
     /** (IUT) Moves its peer's endpoint to the source of a NAT-keepalive (not authenticated). */
     FOLLOW_KEEPALIVES(false),
     /** (IUT) Follows the initiator to a new endpoint on ESP, but not on authenticated IKE. */
-    IGNORE_IKE_REBINDING(false);
+    IGNORE_IKE_REBINDING(false),
+    /** (IUT) Counts a NAT-keepalive as proof of life: its dead-peer detection never times out. */
+    KEEPALIVE_AS_LIVENESS(false);
 
     private final boolean byHarness;
 
