@@ -380,6 +380,9 @@ public final class Runner {
       if (launch instanceof IutLaunch.Bundled || (dpd && target.launchesStrongSwan())) {
         return dpd ? StrongSwan::startWithShortDpd : StrongSwan::start;
       }
+      if (dpd && target.launchesCommand()) {
+        return io.natt.iut.CommandIut::startWithShortDpd;
+      }
       return Iuts.launcher(target);
     }
 
