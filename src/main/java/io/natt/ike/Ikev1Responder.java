@@ -532,7 +532,7 @@ public final class Ikev1Responder {
     m2.add(new SaPayload(offered.doi(), offered.situation(), List.of(chosen.proposal())));
     natT.agree(m.all(VendorIdPayload.class))
         .ifPresent(v -> m2.add(new VendorIdPayload(v.vendorId())));
-    peerDpd = Dpd.announced(m.all(VendorIdPayload.class));
+    peerDpd = dpdEnabled && Dpd.announced(m.all(VendorIdPayload.class));
     if (peerDpd) {
       m2.add(Dpd.vendorId());
     }
@@ -977,9 +977,18 @@ public final class Ikev1Responder {
 
   // ------------------------------------------------------------------ dead-peer detection
 
+  private volatile boolean dpdEnabled;
   private volatile boolean peerDpd;
   private volatile long lastDpdAckNanos;
   private long dpdSequence;
+
+  /**
+   * Answers the DPD vendor ID when the initiator announces it (the emulated IUT, which then runs
+   * DPD); the harness as responder does not, as it runs no DPD.
+   */
+  public void enableDpd() {
+    dpdEnabled = true;
+  }
 
   /** Whether the initiator announced DPD (RFC 3706) in Main Mode message 1 (answered in kind). */
   public boolean peerDoesDpd() {

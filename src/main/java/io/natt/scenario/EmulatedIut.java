@@ -102,6 +102,7 @@ public final class EmulatedIut implements Channel, Iut {
     this.cfg = cfg;
     this.random = random;
     this.responder = new Ikev1Responder(cfg, this, new TraceRecorder(trace), random);
+    this.responder.enableDpd();
     this.thread = new Thread(this::serveLoop, "emulated-iut");
     thread.setDaemon(true);
   }
