@@ -14,6 +14,14 @@ mkdir -p "$run"
 
 # What this charon accepts when the profile does not list proposals (as the bundled one).
 phase1=${NATT_PHASE1_PROPOSALS:-aes128-sha256-modp2048,aes128-sha1-modp2048,aes256-sha256-modp2048,aes256-sha1-modp2048,aes128-sha1-modp1536,3des-sha1-modp1024,3des-md5-modp1024,aes192-sha384-ecp256,aes256-sha512-ecp384,aes128-sha256-modp3072}
+# dead-peer detection (RFC 3706) only where the scenario plays dead: NATT_DPD_DELAY/TIMEOUT set
+dpd=""
+dpd_action=""
+if [ -n "${NATT_DPD_DELAY:-}" ]; then
+  dpd="dpd_delay = ${NATT_DPD_DELAY}s
+    dpd_timeout = ${NATT_DPD_TIMEOUT:-4}s"
+  dpd_action="dpd_action = clear"
+fi
 esp=${NATT_ESP_PROPOSALS:-aes128-sha256,aes128-sha1,aes256-sha256,aes256-sha1,3des-sha1,aes192-sha512,aes256-sha384,aes128gcm16,aes256gcm16}
 # the key as hex, so that any byte in it survives the configuration syntax
 psk=0x$(od -An -tx1 -v "$NATT_PSK_FILE" | tr -d ' \n')
@@ -56,6 +64,7 @@ cat > "$NATT_WORKDIR/swanctl.conf" <<CONF
 connections {
   harness {
     version = 1
+    $dpd
     local_addrs = ${NATT_IUT_ADDRESS%/*}
     proposals = $phase1
     local {
@@ -72,6 +81,7 @@ connections {
         remote_ts = $NATT_HARNESS_INNER_NET
         esp_proposals = $esp
         mode = tunnel
+        $dpd_action
       }
       host {
         local_ts = dynamic
@@ -83,6 +93,7 @@ connections {
   }
   harness-am {
     version = 1
+    $dpd
     aggressive = yes
     local_addrs = ${NATT_IUT_ADDRESS%/*}
     proposals = $phase1
@@ -100,6 +111,7 @@ connections {
         remote_ts = $NATT_HARNESS_INNER_NET
         esp_proposals = $esp
         mode = tunnel
+        $dpd_action
       }
       host {
         local_ts = dynamic

@@ -63,6 +63,8 @@ public final class Ikev1Initiator {
   private boolean initialContact;
   private int padding;
   private boolean fragmentation;
+  private boolean dpd;
+  private volatile boolean answerDpd = true;
   private boolean iutFragmentation;
   private int fragmentIds;
 
@@ -308,6 +310,9 @@ public final class Ikev1Initiator {
     m1.addAll(extraVendorIds);
     if (fragmentation) {
       m1.add(new VendorIdPayload(FRAGMENTATION_VID));
+    }
+    if (dpd) {
+      m1.add(Dpd.vendorId());
     }
     return m1;
   }
@@ -795,5 +800,54 @@ public final class Ikev1Initiator {
       listener.note("liveness probe: " + e.getMessage());
       return false;
     }
+  }
+
+  // ------------------------------------------------------------------ dead-peer detection
+
+  /** Announces DPD (RFC 3706) in Main Mode message 1 and answers the IUT's R-U-THERE. */
+  public void enableDpd() {
+    dpd = true;
+  }
+
+  /** Whether R-U-THERE gets its ACK (false: the harness plays dead). */
+  public void answerDpd(boolean answer) {
+    answerDpd = answer;
+  }
+
+  /**
+   * An IKE message the IUT started while no exchange of the harness waits for one (while draining,
+   * pinging): an encrypted Informational is decrypted and recorded, and an R-U-THERE in it gets its
+   * R-U-THERE-ACK unless the harness plays dead. Anything else is recorded as it came.
+   */
+  public void unsolicited(Datagram d) {
+    PacketView view = PacketView.classify(d.from().getPort(), d.to().getPort(), d.payload());
+    if (!(view instanceof PacketView.Ike ike)
+        || !ike.header().encrypted()
+        || ike.header().exchangeType() != ExchangeType.INFORMATIONAL.code()
+        || !session.established()
+        || !Arrays.equals(ike.header().initiatorCookie(), session.initiatorCookie())) {
+      listener.received(d, view);
+      return;
+    }
+    PacketView.Ike dec;
+    try {
+      dec = session.decrypt(d.payload(), ike, session.freshIv(ike.header().messageId())).view();
+    } catch (RuntimeException e) {
+      listener.received(d, view);
+      listener.note("an Informational that does not decrypt: " + e.getMessage());
+      return;
+    }
+    listener.received(d, dec);
+    Optional<Long> seq = Dpd.sequence(dec, false);
+    if (seq.isEmpty()) {
+      return;
+    }
+    if (!answerDpd) {
+      listener.note("R-U-THERE " + seq.get() + " not answered (the harness plays dead)");
+      return;
+    }
+    informational(
+        Dpd.notify(session.initiatorCookie(), session.responderCookie(), seq.get(), true),
+        "R-U-THERE-ACK " + seq.get());
   }
 }

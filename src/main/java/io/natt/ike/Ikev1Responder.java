@@ -563,6 +563,10 @@ public final class Ikev1Responder {
     m2.add(new SaPayload(offered.doi(), offered.situation(), List.of(chosen.proposal())));
     natT.agree(m.all(VendorIdPayload.class))
         .ifPresent(v -> m2.add(new VendorIdPayload(v.vendorId())));
+    peerDpd = dpdEnabled && Dpd.announced(m.all(VendorIdPayload.class));
+    if (peerDpd) {
+      m2.add(Dpd.vendorId());
+    }
     listener.note(
         "responder: accepted "
             + chosen.cipher()
@@ -997,6 +1001,78 @@ public final class Ikev1Responder {
       listener.note(
           "responder: notification " + NotifyType.valueOf(n.notifyType()).name() + " received");
     }
+    if (Dpd.sequence(m, true).isPresent()) {
+      lastDpdAckNanos = System.nanoTime();
+    }
+  }
+
+  // ------------------------------------------------------------------ dead-peer detection
+
+  private volatile boolean dpdEnabled;
+  private volatile boolean peerDpd;
+  private volatile long lastDpdAckNanos;
+  private long dpdSequence;
+
+  /**
+   * Answers the DPD vendor ID when the initiator announces it (the emulated IUT, which then runs
+   * DPD); the harness as responder does not, as it runs no DPD.
+   */
+  public void enableDpd() {
+    dpdEnabled = true;
+  }
+
+  /** Whether the initiator announced DPD (RFC 3706) in Main Mode message 1 (answered in kind). */
+  public boolean peerDoesDpd() {
+    return peerDpd;
+  }
+
+  /** When the last R-U-THERE-ACK arrived (System.nanoTime), 0 before any. */
+  public long lastDpdAckNanos() {
+    return lastDpdAckNanos;
+  }
+
+  /** Sends an R-U-THERE to the initiator's endpoint, under the IKE SA; false without one. */
+  public synchronized boolean sendRuThere() {
+    if (sa == null || !sa.session.established()) {
+      return false;
+    }
+    dpdSequence++;
+    unsolicited(
+        Dpd.notify(sa.session.initiatorCookie(), sa.session.responderCookie(), dpdSequence, false),
+        "R-U-THERE " + dpdSequence);
+    return true;
+  }
+
+  /** Deletes the IKE SA (an Informational with a Delete payload for its cookies). */
+  public synchronized void deleteIkeSa() {
+    if (sa == null || !sa.session.established()) {
+      return;
+    }
+    byte[] cookies =
+        java.nio.ByteBuffer.allocate(16)
+            .put(sa.session.initiatorCookie())
+            .put(sa.session.responderCookie())
+            .array();
+    unsolicited(
+        new DeletePayload(IpsecAttr.DOI_IPSEC, IpsecAttr.PROTO_ISAKMP, 16, List.of(cookies)),
+        "Delete of the IKE SA");
+  }
+
+  /** An Informational this side starts (HDR*, HASH(1), payload) to the initiator's endpoint. */
+  private void unsolicited(Payload p, String what) {
+    Phase1Session s = sa.session;
+    long mid = Integer.toUnsignedLong(random.nextInt() | 1);
+    byte[] hash = s.informationalHash(mid, Payloads.encodeChain(List.of(p)));
+    List<Payload> ps = List.of(new HashPayload(hash), p);
+    IsakmpHeader h = header(ExchangeType.INFORMATIONAL.code(), IsakmpHeader.FLAG_ENCRYPTION, mid);
+    byte[] bytes = s.encrypt(h, ps, s.freshIv(mid)).bytes();
+    int port = localPort();
+    boolean marker = port == 4500 && !cfg.knobs().has(Knobs.Deviation.NO_MARKER);
+    Datagram sent =
+        channel.send(port, remoteEndpoint(), marker ? Ikev1Initiator.marked(bytes) : bytes);
+    messagesSent++;
+    listener.sent(sent, new PacketView.Ike(marker, h, ps, true));
+    listener.note("responder: sent " + what);
   }
 
   /** An encrypted Informational with HASH(1) and one notification, under the IKE SA. */

@@ -106,7 +106,9 @@ public record Knobs(
      * NAT-D found it behind a NAT and the peer not (RFC 3947 section 7: the host behind the NAT
      * must not).
      */
-    FOLLOW_BEHIND_NAT(false);
+    FOLLOW_BEHIND_NAT(false),
+    /** (IUT) Counts a NAT-keepalive as proof of life: its dead-peer detection never times out. */
+    KEEPALIVE_AS_LIVENESS(false);
 
     private final boolean byHarness;
 

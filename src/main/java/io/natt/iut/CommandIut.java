@@ -115,6 +115,18 @@ public final class CommandIut implements Iut {
 
   /** Starts the target's command on the testbed's IUT host and waits until it is ready. */
   public static CommandIut start(Testbed testbed, TargetProfile target) {
+    return start(testbed, target, false);
+  }
+
+  /**
+   * As {@link #start(Testbed, TargetProfile)} for a scenario that plays dead: {@code
+   * NATT_DPD_DELAY} 1 and {@code NATT_DPD_TIMEOUT} 4 ask the daemon for short dead-peer detection.
+   */
+  public static CommandIut startWithShortDpd(Testbed testbed, TargetProfile target) {
+    return start(testbed, target, true);
+  }
+
+  private static CommandIut start(Testbed testbed, TargetProfile target, boolean shortDpd) {
     LaunchCommand c = target.command();
     if (c == null) {
       throw new SetupException("target " + target.name() + " has no launch command");
@@ -146,6 +158,8 @@ public final class CommandIut implements Iut {
       Path psk = Files.createFile(base.resolve("psk"), owner("rw-------"));
       Files.write(psk, target.psk());
       env = environment(testbed, target, psk, work, log);
+      env.put("NATT_DPD_DELAY", shortDpd ? "1" : "");
+      env.put("NATT_DPD_TIMEOUT", shortDpd ? "4" : "");
     } catch (IOException e) {
       throw new SetupException("cannot make the IUT's files: " + e.getMessage(), e);
     }
@@ -200,6 +214,8 @@ public final class CommandIut implements Iut {
    *       comma-separated, strongSwan syntax; empty when the profile lists none
    *   <li>{@code NATT_KEEPALIVE_INTERVAL}: the profile's {@code keepalive-interval} in whole
    *       seconds (e.g. 2), to configure the daemon with; empty when the profile does not state one
+   *   <li>{@code NATT_DPD_DELAY}, {@code NATT_DPD_TIMEOUT}: 1 and 4 (seconds) in a scenario that
+   *       plays dead (RFC 3706 dead-peer detection, short for the test); empty otherwise
    *   <li>{@code NATT_WORKDIR}: an empty folder for configuration and logs (mode 700)
    *   <li>{@code NATT_LOG}: the log file attached to the report (exists, empty)
    * </ul>

@@ -49,6 +49,22 @@ public final class StrongSwan implements Iut {
    * whose remote traffic selector is {@code remoteTs}.
    */
   public static StrongSwan start(Host iut, TargetProfile target, String remoteTs) {
+    return start(iut, target, remoteTs, "");
+  }
+
+  /**
+   * For a scenario that plays dead (RFC 3706 dead-peer detection): charon's connections probe after
+   * 1 s of silence and give up 4 s later ({@link #SHORT_DPD}); other scenarios keep charon's
+   * defaults.
+   */
+  public static StrongSwan startWithShortDpd(Testbed testbed, TargetProfile target) {
+    return start(testbed.iut(), target, testbed.harnessInnerNet(), SHORT_DPD);
+  }
+
+  /** dpd_timeout applies to IKEv1 only, which is what these connections are. */
+  static final String SHORT_DPD = "\n    dpd_delay = 1s\n    dpd_timeout = 4s";
+
+  private static StrongSwan start(Host iut, TargetProfile target, String remoteTs, String dpd) {
     for (String tool : List.of(CHARON, "swanctl", "unshare")) {
       if (!Exec.available(tool)) {
         throw new SetupException(
@@ -67,7 +83,7 @@ public final class StrongSwan implements Iut {
       Files.createFile(
           swanctl,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(swanctl, swanctlConf(iut, target, remoteTs));
+      Files.writeString(swanctl, swanctlConf(iut, target, remoteTs, dpd));
     } catch (IOException e) {
       throw new SetupException("cannot write strongSwan configuration: " + e.getMessage(), e);
     }
@@ -83,7 +99,7 @@ public final class StrongSwan implements Iut {
       throw new SetupException("cannot start charon: " + e.getMessage(), e);
     }
     StrongSwan s = new StrongSwan(dir, p);
-    s.conf = swanctlConf(iut, target, remoteTs);
+    s.conf = swanctlConf(iut, target, remoteTs, dpd);
     s.iut = iut;
     s.target = target;
     try {
@@ -341,17 +357,27 @@ public final class StrongSwan implements Iut {
    * Mode PSK ("none allows pre-shared key authentication using Main Mode").
    */
   static String swanctlConf(Host iut, TargetProfile t, String remoteTs) {
+    return swanctlConf(iut, t, remoteTs, "");
+  }
+
+  /** As above, {@code extra} lines in every connection (e.g. {@link #SHORT_DPD}). */
+  static String swanctlConf(Host iut, TargetProfile t, String remoteTs, String extra) {
     String psk = "0x" + io.natt.wire.Hex.hex(t.psk());
-    String connections = connection("harness", "", iut, t, remoteTs);
+    String connections = connection("harness", extra, iut, t, remoteTs);
     // further clients behind the harness's NAT ({@link ClientHosts#identity}): their own identity,
     // the same key
     String clientId = "id = " + ClientHosts.identityPattern(t.localId()) + "\n";
     String harnessId = "id = " + t.localId() + "\n";
-    connections += connection("clients", "", iut, t, remoteTs).replace(harnessId, clientId);
+    connections += connection("clients", extra, iut, t, remoteTs).replace(harnessId, clientId);
     if (t.claims(AGGRESSIVE_CLAIM)) {
-      String am = "\n    aggressive = yes";
+      String am = extra + "\n    aggressive = yes";
       connections += connection("harness-am", am, iut, t, remoteTs);
       connections += connection("clients-am", am, iut, t, remoteTs).replace(harnessId, clientId);
+    }
+    if (!extra.isEmpty()) {
+      // what charon does when DPD declares the peer dead is a CHILD_SA option
+      connections =
+          connections.replace("mode = tunnel\n", "mode = tunnel\n        dpd_action = clear\n");
     }
     return """
         connections {

@@ -87,6 +87,7 @@ public final class EmulatedIut implements Channel, Iut {
   private EspSa out;
   private int espLocalPort = 4500;
   private volatile ScheduledExecutorService keepalives;
+  private volatile EmulatedDpd dpd;
 
   /** An initiation asked for and not yet started by the serving thread. */
   private volatile io.natt.iut.Initiation pending;
@@ -101,6 +102,7 @@ public final class EmulatedIut implements Channel, Iut {
     this.cfg = cfg;
     this.random = random;
     this.responder = new Ikev1Responder(cfg, this, new TraceRecorder(trace), random);
+    this.responder.enableDpd();
     this.thread = new Thread(this::serveLoop, "emulated-iut");
     thread.setDaemon(true);
   }
@@ -271,6 +273,11 @@ public final class EmulatedIut implements Channel, Iut {
         && keepalives == null) {
       startKeepalives();
     }
+    if (initiator == null && responder.peerDoesDpd() && dpd == null) {
+      dpd =
+          EmulatedDpd.start(
+              responder, trace, cfg.knobs().has(Knobs.Deviation.KEEPALIVE_AS_LIVENESS));
+    }
     firstChild.countDown();
   }
 
@@ -387,6 +394,10 @@ public final class EmulatedIut implements Channel, Iut {
   }
 
   private void handleNonIke(Datagram d, PacketView v) {
+    EmulatedDpd dp = dpd;
+    if (dp != null && v instanceof PacketView.Keepalive) {
+      dp.keepalive();
+    }
     if (v instanceof PacketView.Keepalive
         && child != null
         && cfg.knobs().has(Knobs.Deviation.FOLLOW_KEEPALIVES)) {
@@ -415,6 +426,9 @@ public final class EmulatedIut implements Channel, Iut {
     }
     trace.record(Direction.RECEIVED, d, new PacketView.Esp(esp.esp(), Optional.of(o.inner())));
     responder.authenticated(d.from(), d.to().getPort(), "a valid ESP packet");
+    if (dp != null) {
+      dp.esp();
+    }
     espLocalPort = d.to().getPort();
     if (!innerSourceAllowed(o.inner())) {
       if (!cfg.knobs().has(Knobs.Deviation.NO_INNER_SOURCE_CHECK)) {
@@ -586,6 +600,9 @@ public final class EmulatedIut implements Channel, Iut {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (dpd != null) {
+      dpd.close();
     }
     if (keepalives != null) {
       keepalives.shutdownNow();

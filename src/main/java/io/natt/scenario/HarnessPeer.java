@@ -92,6 +92,14 @@ public final class HarnessPeer implements Channel, AutoCloseable {
     this.ikeHandler = engine::handle;
   }
 
+  /**
+   * IKE messages the IUT starts while the harness's initiator waits for nothing (a drain, an echo
+   * reply) go to {@code handler} (the engine's dead-peer detection) instead of only the trace.
+   */
+  public void handleIkeWith(java.util.function.Consumer<Datagram> handler) {
+    this.ikeHandler = handler;
+  }
+
   /** Installs the ESP SA pair of a finished Quick Mode (tunnel mode until {@link #transport}). */
   public void install(ChildSaKeys k) {
     in = new EspSa(k.spiIn(), k.cipher(), k.encIn(), k.integrity(), k.authIn());

@@ -529,6 +529,14 @@ public record Plan(
     }
 
     @Override
+    public String playDead(Scenario.Step.PlayDead st) {
+      return "play dead for "
+          + seconds(st.duration())
+          + ": R-U-THERE unanswered, no ESP, NAT-keepalives go on (does the IUT declare the"
+          + " harness dead?)";
+    }
+
+    @Override
     public String liveness(Scenario.Step.Liveness st) {
       return "a fresh Main Mode message 1 "
           + (k.floatAt() == Knobs.FloatMode.START_ON_4500 ? to(4500) : to(500))

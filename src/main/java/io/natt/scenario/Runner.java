@@ -388,8 +388,12 @@ public final class Runner {
       if (launch instanceof IutLaunch.Emulated e) {
         return EmulatedIut.launcher(e.knobs(), rnd);
       }
-      if (launch instanceof IutLaunch.Bundled) {
-        return StrongSwan::start;
+      boolean dpd = Scenario.Step.dpd(s.steps());
+      if (launch instanceof IutLaunch.Bundled || (dpd && target.launchesStrongSwan())) {
+        return dpd ? StrongSwan::startWithShortDpd : StrongSwan::start;
+      }
+      if (dpd && target.launchesCommand()) {
+        return io.natt.iut.CommandIut::startWithShortDpd;
       }
       return Iuts.launcher(target);
     }
@@ -435,6 +439,10 @@ public final class Runner {
             responder = responderRole();
           } else {
             peer.attach(ike);
+            if (Scenario.Step.dpd(s.steps())) {
+              ike.enableDpd();
+              peer.handleIkeWith(ike::unsolicited);
+            }
           }
           clients = new ClientPeers(testbed, interlock, cfg, rnd);
           try (ClientPeers closing = clients) {
@@ -1017,6 +1025,15 @@ public final class Runner {
         return "Delete sent for ESP SA and IKE SA";
       } else if (step instanceof Scenario.Step.IutRekey r) {
         return IutRekeyStep.run(startedIut, r.ike(), peer::drain);
+      } else if (step instanceof Scenario.Step.PlayDead pd) {
+        ike.answerDpd(false);
+        trace.note("the harness plays dead for " + pd.duration().toMillis() + " ms");
+        try {
+          peer.drain(pd.duration());
+        } finally {
+          ike.answerDpd(true);
+        }
+        return "played dead " + pd.duration().toMillis() + " ms (R-U-THERE unanswered)";
       } else if (step instanceof Scenario.Step.Liveness) {
         boolean alive = new Ikev1Initiator(cfg, peer, peer.recorder(), rnd).probe();
         if (!alive) {

@@ -182,6 +182,8 @@ public record Scenario(
       R onClient(OnClient s);
 
       R iutRekey(IutRekey s);
+
+      R playDead(PlayDead s);
     }
 
     /** Main Mode (or Aggressive Mode) to an IKE SA. */
@@ -376,6 +378,22 @@ public record Scenario(
       public <R> R accept(Visitor<R> v) {
         return v.iutRekey(this);
       }
+    }
+
+    /**
+     * The harness goes dead but keepalive-alive for {@code duration}: no R-U-THERE-ACK (RFC 3706),
+     * no ESP, NAT-keepalives on. A scenario with this step announces DPD in its phase 1.
+     */
+    record PlayDead(int line, Duration duration) implements Step {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.playDead(this);
+      }
+    }
+
+    /** Whether the harness announces DPD: the scenario plays dead somewhere. */
+    static boolean dpd(List<Step> steps) {
+      return steps.stream().anyMatch(x -> x instanceof PlayDead);
     }
 
     /** Checks the IUT still answers a fresh Main Mode message 1. */

@@ -95,11 +95,17 @@ public final class ScenarioLoader {
           "starts a new Main Mode from the harness, which the harness as responder does not",
           "replay",
           "replays the initiator's datagrams of a capture; the harness as responder initiates"
-              + " nothing");
+              + " nothing",
+          "play-dead",
+          "is built for the harness as initiator only (its engine answers the IUT's R-U-THERE)");
 
   private YamlNode iutPlace;
   private boolean badReference;
   private List<String> harnessBehind = List.of();
+
+  /** The harness's keepalive interval (read before the steps; zero: none). */
+  private java.time.Duration harnessKeepalive = java.time.Duration.ZERO;
+
   private Map<String, NatSpec> nats = Map.of();
   private boolean natsReadable = true;
   private boolean phase1Seen;
@@ -133,6 +139,7 @@ public final class ScenarioLoader {
     m.put("delete", List.of());
     m.put("liveness", List.of());
     m.put("iut-rekey", List.of());
+    m.put("play-dead", List.of("for"));
     return Collections.unmodifiableMap(m);
   }
 
@@ -198,6 +205,8 @@ public final class ScenarioLoader {
     TopologySpec topology =
         read(root, "topology", this::topology, new TopologySpec(Map.of(), List.of(), List.of()));
     HarnessSpec harness = read(root, "harness", this::harness, null);
+    harnessKeepalive =
+        harness == null ? java.time.Duration.ZERO : harness.knobs().keepaliveInterval();
     List<Step> steps = read(root, "steps", this::steps, List.of());
     Map<String, String> expect = new LinkedHashMap<>();
     if (root.has("expect")) {
@@ -775,6 +784,7 @@ public final class ScenarioLoader {
       }
       case "delete" -> new Step.Delete(bare(item, value, kind));
       case "liveness" -> new Step.Liveness(bare(item, value, kind));
+      case "play-dead" -> playDead(item, value, kind, afterQuickMode);
       case "iut-rekey" ->
           new Step.IutRekey(
               item.line(), value != null && value.oneOf("child", "ike").equals("ike"));
@@ -1160,5 +1170,25 @@ public final class ScenarioLoader {
       }
     }
     return Path.of("").toAbsolutePath();
+  }
+
+  /**
+   * {@code play-dead: { for: 8s }}: the harness stops answering R-U-THERE and sends no ESP, while
+   * its NAT-keepalives go on. It needs an ESP SA and keepalives to send: the harness behind a NAT
+   * with a keepalive interval.
+   */
+  private Step playDead(YamlNode item, YamlNode value, String kind, boolean afterQuickMode) {
+    YamlMap m = settings(item, value, kind).requireKeys(p, "for");
+    Duration d = read(m, "for", YamlNode::positiveDuration, Duration.ofSeconds(1));
+    if (!afterQuickMode) {
+      p.add(item.error("play-dead needs an earlier quick-mode step (an SA to declare dead)"));
+    }
+    if (harnessBehind.isEmpty() || harnessKeepalive.isZero()) {
+      p.add(
+          item.error(
+              "play-dead keeps only NAT-keepalives flowing: put the harness behind a NAT"
+                  + " (topology.harness.behind) with knobs: { keepalive: { interval: 1s } }"));
+    }
+    return new Step.PlayDead(item.line(), d);
   }
 }

@@ -61,6 +61,8 @@ public final class ScenarioOrder implements IMethodInterceptor {
     for (Scenario.Step step : s.steps()) {
       if (step instanceof Scenario.Step.Wait w) {
         d = d.plus(w.duration());
+      } else if (step instanceof Scenario.Step.PlayDead pd) {
+        d = d.plus(pd.duration());
       } else if (step instanceof Scenario.Step.ExpectKeepalive k) {
         d = d.plus(k.within());
       } else if (step instanceof Scenario.Step.NatExpire n) {

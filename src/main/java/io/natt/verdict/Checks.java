@@ -61,6 +61,7 @@ public final class Checks {
     ALL.put("3947-4-initiator-float", InitiatorChecks::initiatorFloat);
     ALL.put("3948-4-keepalive-interval", KeepaliveChecks::interval);
     ALL.put("3947-7-keepalive-no-move", KeepaliveChecks::noMove);
+    ALL.put("3948-4-keepalive-not-liveness", DpdChecks::keepaliveNotLiveness);
     ALL.put("3947-7-rebind-ike", RebindChecks::rebindIke);
     ALL.put("3947-7-behind-nat-no-follow", RebindChecks::behindNatNoFollow);
   }

@@ -255,7 +255,7 @@ final class KeepaliveChecks {
     return sorted.get(sorted.size() / 2);
   }
 
-  private static String seconds(long nanos) {
+  static String seconds(long nanos) {
     return String.format(java.util.Locale.ROOT, "%.1f s", nanos / 1e9);
   }
 }

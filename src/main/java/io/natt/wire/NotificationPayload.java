@@ -34,6 +34,14 @@ public record NotificationPayload(long doi, int protocolId, int notifyType, byte
     return data.clone();
   }
 
+  /**
+   * The notification data read as a 4-byte sequence number (RFC 3706 R-U-THERE and its ACK), or -1
+   * when it is not 4 bytes long.
+   */
+  public long sequenceNumber() {
+    return data.length == 4 ? java.nio.ByteBuffer.wrap(data).getInt() & 0xffffffffL : -1;
+  }
+
   public NotifyType notifyTypeValue() {
     return NotifyType.valueOf(notifyType);
   }

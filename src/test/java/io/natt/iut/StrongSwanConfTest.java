@@ -58,6 +58,19 @@ public class StrongSwanConfTest {
   }
 
   @Test
+  public void shortDpdOnlyWhereAsked() throws Exception {
+    TargetProfile t = bundled(Set.of("ikev1", "ikev1-main", "ikev1-aggressive"));
+    String plain = StrongSwan.swanctlConf(iut(), t, "10.0.1.2/32");
+    assertFalse(plain.contains("dpd_"), plain);
+    String dpd = StrongSwan.swanctlConf(iut(), t, "10.0.1.2/32", StrongSwan.SHORT_DPD);
+    // every connection (harness, clients and their Aggressive Mode twins) and its tunnel child
+    assertEquals(count(dpd, "dpd_delay = 1s"), 4, dpd);
+    assertEquals(count(dpd, "dpd_timeout = 4s"), 4, dpd);
+    assertEquals(count(dpd, "dpd_action = clear"), 4, dpd);
+    assertEquals(count(dpd, "aggressive = yes"), 2, dpd);
+  }
+
+  @Test
   public void withoutTheClaimOnlyMainMode() throws Exception {
     Set<String> claims = new HashSet<>(Set.of("ikev1", "ikev1-main"));
     String swanctl = StrongSwan.swanctlConf(iut(), bundled(claims), "10.0.1.2/32");

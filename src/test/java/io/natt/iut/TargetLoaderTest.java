@@ -110,7 +110,8 @@ public class TargetLoaderTest {
             "nat-t-draft-02",
             "forces-encapsulation",
             "ikev1-transport",
-            "iut-rekey-on-request"));
+            "iut-rekey-on-request",
+            "dpd"));
     assertEquals(t.configuredKeepalive(), java.util.Optional.of(java.time.Duration.ofSeconds(2)));
     TargetProfile again =
         TargetLoader.load(Path.of("testsuites/targets/bundled-strongswan.yaml"), RND);

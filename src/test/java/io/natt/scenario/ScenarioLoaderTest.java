@@ -245,7 +245,7 @@ public class ScenarioLoaderTest {
     Scenario s = ScenarioLoader.load(FIXTURES.resolve("good/every-step.yaml"), Set.of());
     Set<String> kinds = new TreeSet<>();
     s.steps().forEach(st -> kinds.add(st.getClass().getSimpleName()));
-    assertEquals(kinds.size(), 13, kinds.toString());
+    assertEquals(kinds.size(), 14, kinds.toString());
     Scenario.Step.SendRaw raw = (Scenario.Step.SendRaw) s.steps().get(7);
     assertEquals(raw.bytes(), new byte[] {0, 0, 0, 0, (byte) 0xff});
     Scenario.Step.Replay replay = (Scenario.Step.Replay) s.steps().get(9);
