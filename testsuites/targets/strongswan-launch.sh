@@ -60,67 +60,46 @@ CONF
 
 # The profile claims ikev1-aggressive: a second connection, the same but for Aggressive Mode
 # (charon picks a peer config by exchange; one with aggressive = yes refuses Main Mode PSK).
+# one connection: its name, then any extra line (aggressive = yes)
+connection() {
+  cat <<CONN
+  $1 {
+    version = 1
+    $dpd
+    $2
+    local_addrs = ${NATT_IUT_ADDRESS%/*}
+    proposals = $phase1
+    local {
+      auth = psk
+      id = $NATT_IUT_ID
+    }
+    remote {
+      auth = psk
+      id = $NATT_HARNESS_ID
+    }
+    children {
+      net {
+        local_ts = $NATT_PROTECTED
+        remote_ts = $NATT_HARNESS_INNER_NET
+        esp_proposals = $esp
+        mode = tunnel
+        $dpd_action
+      }
+      host {
+        local_ts = dynamic
+        remote_ts = dynamic
+        esp_proposals = $esp
+        mode = transport
+      }
+    }
+  }
+CONN
+}
+
 cat > "$NATT_WORKDIR/swanctl.conf" <<CONF
 connections {
-  harness {
-    version = 1
-    $dpd
-    local_addrs = ${NATT_IUT_ADDRESS%/*}
-    proposals = $phase1
-    local {
-      auth = psk
-      id = $NATT_IUT_ID
-    }
-    remote {
-      auth = psk
-      id = $NATT_HARNESS_ID
-    }
-    children {
-      net {
-        local_ts = $NATT_PROTECTED
-        remote_ts = $NATT_HARNESS_INNER_NET
-        esp_proposals = $esp
-        mode = tunnel
-        $dpd_action
-      }
-      host {
-        local_ts = dynamic
-        remote_ts = dynamic
-        esp_proposals = $esp
-        mode = transport
-      }
-    }
-  }
-  harness-am {
-    version = 1
-    $dpd
-    aggressive = yes
-    local_addrs = ${NATT_IUT_ADDRESS%/*}
-    proposals = $phase1
-    local {
-      auth = psk
-      id = $NATT_IUT_ID
-    }
-    remote {
-      auth = psk
-      id = $NATT_HARNESS_ID
-    }
-    children {
-      net {
-        local_ts = $NATT_PROTECTED
-        remote_ts = $NATT_HARNESS_INNER_NET
-        esp_proposals = $esp
-        mode = tunnel
-        $dpd_action
-      }
-      host {
-        local_ts = dynamic
-        remote_ts = dynamic
-        esp_proposals = $esp
-        mode = transport
-      }
-    }
-  }
+$(connection harness "")
+$(connection harness-am "aggressive = yes")
 }
 secrets {
   ike-harness {

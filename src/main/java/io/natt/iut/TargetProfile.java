@@ -169,22 +169,11 @@ public record TargetProfile(
 
   /** The same profile, started through this command ({@code launch: { command: ... }}). */
   public TargetProfile withCommand(LaunchCommand c) {
-    return new TargetProfile(
-        name,
-        LaunchCommand.LAUNCH,
-        address,
-        localId,
-        remoteId,
-        psk,
-        protectedNet,
-        protectedHost,
-        claims,
-        knownResults,
-        phase1Proposals,
-        espProposals,
-        c,
-        null,
-        keepaliveInterval);
+    Builder b = toBuilder();
+    b.launch = LaunchCommand.LAUNCH;
+    b.command = c;
+    b.remote = null;
+    return b.build();
   }
 
   /** True when the project starts the IUT through {@code launch: { command: ... }}. */
@@ -199,42 +188,16 @@ public record TargetProfile(
 
   /** The same profile with these remote settings. */
   public TargetProfile withRemote(RemoteSettings r) {
-    return new TargetProfile(
-        name,
-        launch,
-        address,
-        localId,
-        remoteId,
-        psk,
-        protectedNet,
-        protectedHost,
-        claims,
-        knownResults,
-        phase1Proposals,
-        espProposals,
-        command,
-        r,
-        keepaliveInterval);
+    Builder b = toBuilder();
+    b.remote = r;
+    return b.build();
   }
 
   /** The same profile, stating the IUT's configured NAT-keepalive interval (null: not stated). */
   public TargetProfile withKeepaliveInterval(java.time.Duration d) {
-    return new TargetProfile(
-        name,
-        launch,
-        address,
-        localId,
-        remoteId,
-        psk,
-        protectedNet,
-        protectedHost,
-        claims,
-        knownResults,
-        phase1Proposals,
-        espProposals,
-        command,
-        remote,
-        d);
+    Builder b = toBuilder();
+    b.keepaliveInterval = d;
+    return b.build();
   }
 
   /** The NAT-keepalive interval configured on the IUT, when the profile states it. */
@@ -250,5 +213,66 @@ public record TargetProfile(
   public String toString() {
     // never the PSK
     return name + " (" + address.getHostAddress() + ", claims " + claims + ")";
+  }
+
+  /** A copy of this profile to change a few components of ({@link Builder#build}). */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.launch = launch;
+    b.address = address;
+    b.localId = localId;
+    b.remoteId = remoteId;
+    b.psk = psk;
+    b.protectedNet = protectedNet;
+    b.protectedHost = protectedHost;
+    b.claims = claims;
+    b.knownResults = knownResults;
+    b.phase1Proposals = phase1Proposals;
+    b.espProposals = espProposals;
+    b.command = command;
+    b.remote = remote;
+    b.keepaliveInterval = keepaliveInterval;
+    return b;
+  }
+
+  /** The components of a profile, each changeable, for {@link #toBuilder}. */
+  public static final class Builder {
+    public String name;
+    public String launch;
+    public Inet4Address address;
+    public String localId;
+    public String remoteId;
+    public byte[] psk;
+    public String protectedNet;
+    public Inet4Address protectedHost;
+    public Set<String> claims;
+    public java.util.Map<String, String> knownResults;
+    public List<String> phase1Proposals;
+    public List<String> espProposals;
+    public LaunchCommand command;
+    public RemoteSettings remote;
+    public java.time.Duration keepaliveInterval;
+
+    private Builder() {}
+
+    public TargetProfile build() {
+      return new TargetProfile(
+          name,
+          launch,
+          address,
+          localId,
+          remoteId,
+          psk,
+          protectedNet,
+          protectedHost,
+          claims,
+          knownResults,
+          phase1Proposals,
+          espProposals,
+          command,
+          remote,
+          keepaliveInterval);
+    }
   }
 }

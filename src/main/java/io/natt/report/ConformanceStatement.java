@@ -250,11 +250,7 @@ final class ConformanceStatement {
               .append(")<ul><li>")
               .append(esc(d.detail()));
           d.evidence().forEach(e -> b.append("<li>").append(esc(e.toString())));
-          List<String> follows =
-              c.judgements().stream()
-                  .filter(j -> j.verdict() == Verdict.FAIL && d.explains(j.id()))
-                  .map(Judgement::id)
-                  .toList();
+          List<String> follows = d.failuresExplained(c.judgements());
           if (!follows.isEmpty()) {
             b.append("<li>failures that follow from it: ").append(esc(String.join(", ", follows)));
           }

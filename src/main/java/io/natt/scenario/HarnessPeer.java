@@ -371,16 +371,7 @@ public final class HarnessPeer implements Channel, AutoCloseable {
           innerReceived.remove(p);
         }
       }
-      Optional<Datagram> d =
-          transport.receive(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-      d.ifPresent(
-          x -> {
-            if (isIke(x)) {
-              pendingIke.add(x);
-            } else {
-              handleNonIke(x);
-            }
-          });
+      receiveWhileWaiting(deadline);
     }
     return new PingResult(seq, false, -1, "no UDP reply within " + wait.toMillis() + " ms");
   }
@@ -424,21 +415,30 @@ public final class HarnessPeer implements Channel, AutoCloseable {
           innerReceived.remove(p);
         }
       }
-      Optional<Datagram> d =
-          transport.receive(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-      d.ifPresent(
-          x -> {
-            if (isIke(x) && ikeHandler != null) {
-              ikeHandler.accept(x);
-            } else if (isIke(x)) {
-              pendingIke.add(x);
-              trace.note("IKE message arrived during ESP traffic; kept for the engine");
-            } else {
-              handleNonIke(x);
-            }
-          });
+      receiveWhileWaiting(deadline);
     }
     return new PingResult(seq, false, -1, "no reply within " + wait.toMillis() + " ms");
+  }
+
+  /**
+   * Receives one datagram at most, until {@code deadline} (System.nanoTime), while a ping waits for
+   * its reply: ESP and keepalives are handled at once; IKE goes to the attached responder, or is
+   * kept for the engine's next receive.
+   */
+  private void receiveWhileWaiting(long deadline) {
+    transport
+        .receive(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+        .ifPresent(
+            x -> {
+              if (isIke(x) && ikeHandler != null) {
+                ikeHandler.accept(x);
+              } else if (isIke(x)) {
+                pendingIke.add(x);
+                trace.note("IKE message arrived during ESP traffic; kept for the engine");
+              } else {
+                handleNonIke(x);
+              }
+            });
   }
 
   /** What is wrong with a decrypted echo reply, or null when it is the right one. */

@@ -356,11 +356,7 @@ public final class ConformanceRun {
         out.println("  DIAGNOSIS in " + r.name() + ": " + d.headline());
         out.println("       " + d.detail());
         d.evidence().forEach(ev -> out.println("       " + ev));
-        List<String> follows =
-            r.judgements().stream()
-                .filter(j -> j.verdict() == Verdict.FAIL && d.explains(j.id()))
-                .map(Judgement::id)
-                .toList();
+        List<String> follows = d.failuresExplained(r.judgements());
         if (!follows.isEmpty()) {
           out.println("       failures that follow from it: " + String.join(", ", follows));
         }

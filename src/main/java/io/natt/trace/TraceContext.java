@@ -30,27 +30,9 @@ public record TraceContext(
     List<String> points,
     Inet4Address iutOwnAddress,
     java.time.Duration iutKeepalive) {
-  /** The IUT's configured keepalive interval is not known. */
-  public TraceContext(
-      Inet4Address iutAddress,
-      Inet4Address harnessAddress,
-      int natsInFrontOfHarness,
-      String iutSidePoint,
-      Set<String> claims,
-      List<String> points,
-      Inet4Address iutOwnAddress) {
-    this(
-        iutAddress,
-        harnessAddress,
-        natsInFrontOfHarness,
-        iutSidePoint,
-        claims,
-        points,
-        iutOwnAddress,
-        null);
-  }
-
-  /** The IUT is where the harness sees it (no NAT in front of the IUT). */
+  /**
+   * The IUT is where the harness sees it (no NAT in front of it); its keepalive interval unknown.
+   */
   public TraceContext(
       Inet4Address iutAddress,
       Inet4Address harnessAddress,
@@ -59,7 +41,14 @@ public record TraceContext(
       Set<String> claims,
       List<String> points) {
     this(
-        iutAddress, harnessAddress, natsInFrontOfHarness, iutSidePoint, claims, points, iutAddress);
+        iutAddress,
+        harnessAddress,
+        natsInFrontOfHarness,
+        iutSidePoint,
+        claims,
+        points,
+        iutAddress,
+        null);
   }
 
   /** Whether a NAT in front of the IUT shows it at another address than its own. */

@@ -25,6 +25,14 @@ public record Diagnosis(
     return explains.contains(requirementId);
   }
 
+  /** The requirements that FAILed among {@code judgements} because of this diagnosis. */
+  public List<String> failuresExplained(List<Judgement> judgements) {
+    return judgements.stream()
+        .filter(j -> j.verdict() == Verdict.FAIL && explains(j.id()))
+        .map(Judgement::id)
+        .toList();
+  }
+
   @Override
   public String toString() {
     return headline + " (" + detail + ")";

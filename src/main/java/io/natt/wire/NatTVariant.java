@@ -25,57 +25,38 @@ import java.util.Optional;
  * VendorIds#DRAFT_NAT_T_UNNUMBERED}): no implementation the project found gives it payload types.
  */
 public enum NatTVariant {
-  RFC3947(VendorIds.RFC_3947, true, 20, 21, IpsecAttr.UDP_TUNNEL, IpsecAttr.UDP_TRANSPORT, true),
-  DRAFT_02(
-      VendorIds.DRAFT_NAT_T_02,
-      false,
-      130,
-      131,
-      IpsecAttr.UDP_TUNNEL_DRAFT,
-      IpsecAttr.UDP_TRANSPORT_DRAFT,
-      true),
-  DRAFT_02N(
-      VendorIds.DRAFT_NAT_T_02_N,
-      false,
-      130,
-      131,
-      IpsecAttr.UDP_TUNNEL_DRAFT,
-      IpsecAttr.UDP_TRANSPORT_DRAFT,
-      true),
-  DRAFT_03(
-      VendorIds.DRAFT_NAT_T_03,
-      false,
-      130,
-      131,
-      IpsecAttr.UDP_TUNNEL_DRAFT,
-      IpsecAttr.UDP_TRANSPORT_DRAFT,
-      true),
-  DRAFT_00(
-      VendorIds.DRAFT_NAT_T_00,
-      false,
-      130,
-      131,
-      IpsecAttr.UDP_TUNNEL_DRAFT,
-      IpsecAttr.UDP_TRANSPORT_DRAFT,
-      false),
-  DRAFT_01(
-      VendorIds.DRAFT_NAT_T_01,
-      false,
-      130,
-      131,
-      IpsecAttr.UDP_TUNNEL_DRAFT,
-      IpsecAttr.UDP_TRANSPORT_DRAFT,
-      false),
-  DRAFT_04(
-      VendorIds.DRAFT_NAT_T_04, false, 15, 16, IpsecAttr.UDP_TUNNEL, IpsecAttr.UDP_TRANSPORT, true),
-  DRAFT_05(
-      VendorIds.DRAFT_NAT_T_05, false, 15, 16, IpsecAttr.UDP_TUNNEL, IpsecAttr.UDP_TRANSPORT, true),
-  DRAFT_06(
-      VendorIds.DRAFT_NAT_T_06, false, 15, 16, IpsecAttr.UDP_TUNNEL, IpsecAttr.UDP_TRANSPORT, true),
-  DRAFT_07(
-      VendorIds.DRAFT_NAT_T_07, false, 15, 16, IpsecAttr.UDP_TUNNEL, IpsecAttr.UDP_TRANSPORT, true),
-  DRAFT_08(
-      VendorIds.DRAFT_NAT_T_08, false, 15, 16, IpsecAttr.UDP_TUNNEL, IpsecAttr.UDP_TRANSPORT, true);
+  RFC3947(VendorIds.RFC_3947, true, Numbers.RFC, true),
+  DRAFT_02(VendorIds.DRAFT_NAT_T_02, false, Numbers.EARLY_DRAFTS, true),
+  DRAFT_02N(VendorIds.DRAFT_NAT_T_02_N, false, Numbers.EARLY_DRAFTS, true),
+  DRAFT_03(VendorIds.DRAFT_NAT_T_03, false, Numbers.EARLY_DRAFTS, true),
+  DRAFT_00(VendorIds.DRAFT_NAT_T_00, false, Numbers.EARLY_DRAFTS, false),
+  DRAFT_01(VendorIds.DRAFT_NAT_T_01, false, Numbers.EARLY_DRAFTS, false),
+  DRAFT_04(VendorIds.DRAFT_NAT_T_04, false, Numbers.LATE_DRAFTS, true),
+  DRAFT_05(VendorIds.DRAFT_NAT_T_05, false, Numbers.LATE_DRAFTS, true),
+  DRAFT_06(VendorIds.DRAFT_NAT_T_06, false, Numbers.LATE_DRAFTS, true),
+  DRAFT_07(VendorIds.DRAFT_NAT_T_07, false, Numbers.LATE_DRAFTS, true),
+  DRAFT_08(VendorIds.DRAFT_NAT_T_08, false, Numbers.LATE_DRAFTS, true);
+
+  /** The payload types and UDP-encapsulation modes a family of variants uses. */
+  private enum Numbers {
+    RFC(20, 21, IpsecAttr.UDP_TUNNEL, IpsecAttr.UDP_TRANSPORT),
+    /** Drafts 00 to 03: private-use payload types and modes. */
+    EARLY_DRAFTS(130, 131, IpsecAttr.UDP_TUNNEL_DRAFT, IpsecAttr.UDP_TRANSPORT_DRAFT),
+    /** Drafts 04 to 08: the numbers they expected IANA to assign, and the RFC's modes. */
+    LATE_DRAFTS(15, 16, IpsecAttr.UDP_TUNNEL, IpsecAttr.UDP_TRANSPORT);
+
+    final int natDType;
+    final int natOaType;
+    final int udpTunnel;
+    final int udpTransport;
+
+    Numbers(int natDType, int natOaType, int udpTunnel, int udpTransport) {
+      this.natDType = natDType;
+      this.natOaType = natOaType;
+      this.udpTunnel = udpTunnel;
+      this.udpTransport = udpTransport;
+    }
+  }
 
   private final byte[] vendorId;
   private final boolean rfc;
@@ -85,20 +66,13 @@ public enum NatTVariant {
   private final int udpTransport;
   private final boolean floats;
 
-  NatTVariant(
-      byte[] vendorId,
-      boolean rfc,
-      int natDType,
-      int natOaType,
-      int udpTunnel,
-      int udpTransport,
-      boolean floats) {
+  NatTVariant(byte[] vendorId, boolean rfc, Numbers n, boolean floats) {
     this.vendorId = vendorId.clone();
     this.rfc = rfc;
-    this.natDType = natDType;
-    this.natOaType = natOaType;
-    this.udpTunnel = udpTunnel;
-    this.udpTransport = udpTransport;
+    this.natDType = n.natDType;
+    this.natOaType = n.natOaType;
+    this.udpTunnel = n.udpTunnel;
+    this.udpTransport = n.udpTransport;
     this.floats = floats;
   }
 

@@ -25,17 +25,12 @@ public final class BundledTarget {
     TargetProfile t =
         TargetLoader.load(
             Path.of("testsuites/targets/bundled-strongswan.yaml"), new SecureRandom());
-    return new TargetProfile(
-            t.name(),
-            "",
-            t.address(),
-            t.localId(),
-            t.remoteId(),
-            t.psk(),
-            t.protectedNet(),
-            t.protectedHost(),
-            claims == null ? t.claims() : claims,
-            Map.of())
-        .withKeepaliveInterval(t.keepaliveInterval());
+    TargetProfile.Builder b = t.toBuilder();
+    b.launch = "";
+    b.knownResults = Map.of();
+    if (claims != null) {
+      b.claims = claims;
+    }
+    return b.build();
   }
 }
