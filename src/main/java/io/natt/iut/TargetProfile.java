@@ -47,100 +47,11 @@ public record TargetProfile(
     RemoteSettings remote,
     java.time.Duration keepaliveInterval) {
 
-  /** A profile that does not state the IUT's keepalive interval. */
-  public TargetProfile(
-      String name,
-      String launch,
-      Inet4Address address,
-      String localId,
-      String remoteId,
-      byte[] psk,
-      String protectedNet,
-      Inet4Address protectedHost,
-      Set<String> claims,
-      java.util.Map<String, String> knownResults,
-      List<String> phase1Proposals,
-      List<String> espProposals,
-      LaunchCommand command,
-      RemoteSettings remote) {
-    this(
-        name,
-        launch,
-        address,
-        localId,
-        remoteId,
-        psk,
-        protectedNet,
-        protectedHost,
-        claims,
-        knownResults,
-        phase1Proposals,
-        espProposals,
-        command,
-        remote,
-        null);
-  }
-
-  /** A profile that the project does not start through a command. */
-  public TargetProfile(
-      String name,
-      String launch,
-      Inet4Address address,
-      String localId,
-      String remoteId,
-      byte[] psk,
-      String protectedNet,
-      Inet4Address protectedHost,
-      Set<String> claims,
-      java.util.Map<String, String> knownResults,
-      List<String> phase1Proposals,
-      List<String> espProposals) {
-    this(
-        name,
-        launch,
-        address,
-        localId,
-        remoteId,
-        psk,
-        protectedNet,
-        protectedHost,
-        claims,
-        knownResults,
-        phase1Proposals,
-        espProposals,
-        null,
-        null);
-  }
-
-  /** A profile that does not list the proposals it accepts. */
-  public TargetProfile(
-      String name,
-      String launch,
-      Inet4Address address,
-      String localId,
-      String remoteId,
-      byte[] psk,
-      String protectedNet,
-      Inet4Address protectedHost,
-      Set<String> claims,
-      java.util.Map<String, String> knownResults) {
-    this(
-        name,
-        launch,
-        address,
-        localId,
-        remoteId,
-        psk,
-        protectedNet,
-        protectedHost,
-        claims,
-        knownResults,
-        List.of(),
-        List.of());
-  }
-
-  /** A profile without known results. */
-  public TargetProfile(
+  /**
+   * A profile with only what every target has: no known results, no proposal lists, no launch
+   * command, no remote settings, no keepalive interval. The rest is set through {@link #toBuilder}.
+   */
+  public static TargetProfile of(
       String name,
       String launch,
       Inet4Address address,
@@ -150,7 +61,7 @@ public record TargetProfile(
       String protectedNet,
       Inet4Address protectedHost,
       Set<String> claims) {
-    this(
+    return new TargetProfile(
         name,
         launch,
         address,
@@ -160,7 +71,12 @@ public record TargetProfile(
         protectedNet,
         protectedHost,
         claims,
-        java.util.Map.of());
+        java.util.Map.of(),
+        List.of(),
+        List.of(),
+        null,
+        null,
+        null);
   }
 
   public boolean launchesStrongSwan() {

@@ -38,7 +38,7 @@ public final class SkeletonRun {
   public static TargetProfile bundledTarget(SecureRandom rnd) {
     byte[] psk = new byte[24];
     rnd.nextBytes(psk);
-    return new TargetProfile(
+    return TargetProfile.of(
         "bundled-strongswan",
         "strongswan",
         ip("198.51.100.2"),

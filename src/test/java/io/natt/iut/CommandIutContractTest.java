@@ -60,8 +60,8 @@ public class CommandIutContractTest {
                 new Testbed.Layout(List.of(), List.of()), ip("198.51.100.2"), ip("10.9.0.1")));
     profileDir = io.natt.testutil.TempDirs.create("natt-profile-");
     byte[] psk = "s3cret with a space\tand a tab".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    base =
-        new TargetProfile(
+    TargetProfile.Builder b =
+        TargetProfile.of(
             "contract",
             LaunchCommand.LAUNCH,
             ip("198.51.100.2"),
@@ -70,10 +70,10 @@ public class CommandIutContractTest {
             psk,
             "10.9.0.0/24",
             ip("10.9.0.1"),
-            Set.of("ikev1"),
-            Map.of(),
-            List.of("aes128-sha256-modp2048"),
-            List.of());
+            Set.of("ikev1"))
+            .toBuilder();
+    b.phase1Proposals = List.of("aes128-sha256-modp2048");
+    base = b.build();
   }
 
   @AfterClass(alwaysRun = true)

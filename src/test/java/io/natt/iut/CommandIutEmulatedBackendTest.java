@@ -38,7 +38,7 @@ public class CommandIutEmulatedBackendTest {
       CommandIut iut =
           CommandIut.start(
               emulated,
-              new TargetProfile(
+              TargetProfile.of(
                       "contract",
                       LaunchCommand.LAUNCH,
                       ip("198.51.100.2"),

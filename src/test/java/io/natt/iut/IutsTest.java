@@ -14,7 +14,7 @@ import org.testng.annotations.Test;
 /** The IUT a target profile's launch asks for. */
 public class IutsTest {
   static TargetProfile target(String launch) throws Exception {
-    return new TargetProfile(
+    return TargetProfile.of(
         "gw",
         launch,
         (Inet4Address) InetAddress.getByName("198.51.100.2"),

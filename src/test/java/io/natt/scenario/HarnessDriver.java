@@ -41,7 +41,7 @@ final class HarnessDriver {
   /** The bundled target's addresses and identities, for an emulated IUT (not launched). */
   static TargetProfile emulatedTarget(SecureRandom rnd) {
     TargetProfile bundled = SkeletonRun.bundledTarget(rnd);
-    return new TargetProfile(
+    return TargetProfile.of(
         "emulated-iut",
         null,
         bundled.address(),

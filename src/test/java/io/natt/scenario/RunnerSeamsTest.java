@@ -98,7 +98,7 @@ public class RunnerSeamsTest {
   public void aRemoteTargetIsRefusedByTheKernelBackend() throws Exception {
     TargetProfile b = bundled();
     TargetProfile remote =
-        new TargetProfile(
+        TargetProfile.of(
                 "vendor-gw",
                 "",
                 b.address(),

@@ -84,7 +84,7 @@ public class RemoteDeviceIntegrationTest {
       // the device: strongSwan configured for the profile below, started by the test
       String psk = HexFormat.of().formatHex(randomBytes(16));
       TargetProfile deviceConfig =
-          new TargetProfile(
+          TargetProfile.of(
               "test-device",
               "strongswan",
               ip(DEVICE),
