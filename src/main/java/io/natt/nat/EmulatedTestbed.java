@@ -50,7 +50,11 @@ import java.util.Random;
  * reordering on demand ({@link #impair}); the IUT behind a NAT that forwards UDP 500 and 4500 to
  * it, alone or with a NAT in front of the harness as well (both behind NATs): the harness then sees
  * the IUT at {@link #IUT_NAT_PUBLIC} ({@link #showIutAs}), its NAT-D for the IUT hashes that
- * address, and both capture points show it. Not yet: two NATs in a row on one side.
+ * address, and both capture points show it; two NATs in a row in front of the harness (its NAT
+ * behind a carrier's, {@link #carrier}): the inner NAT's public side is {@link
+ * KernelTestbed#HOME_ON_CARRIER} on the outer one's private side, recorded as {@code home-public},
+ * and the outer's public side is {@code nat-public}, as on the kernel backend. Not yet: two NATs in
+ * a row in front of the IUT, nor with further clients or an IUT behind a NAT.
  */
 public final class EmulatedTestbed implements Testbed {
   /** The backend's name, as {@code natt run --nat} takes it. */
@@ -80,6 +84,9 @@ public final class EmulatedTestbed implements Testbed {
    */
   static final String IUT_NAT_PUBLIC = "203.0.113.1";
 
+  /** The observation point between two NATs in a row: the harness NAT's public side. */
+  static final String BETWEEN_NATS = "home-public";
+
   /** The ports a NAT in front of the IUT must forward (and the only ones it may). */
   static final List<Integer> IUT_FORWARD = List.of(500, 4500);
 
@@ -103,6 +110,15 @@ public final class EmulatedTestbed implements Testbed {
 
   private final Testbed.Nat iutNat;
   private int clients = 1;
+
+  /** The second NAT in a row in front of the harness, outside its own (a carrier's), or null. */
+  private Testbed.Nat carrier;
+
+  /** The carrier NAT's ports, one per harness port: its inside is the harness NAT's outside. */
+  private final List<EmulatedNat> carrierPorts = new ArrayList<>();
+
+  /** Between the two NATs in a row (the harness NAT's public side), or null. */
+  private RecordingCapture betweenCapture;
 
   /** The ports of clients 2 and up: recorded on the NAT's public side only. */
   private final List<EmulatedNat> clientPorts = new ArrayList<>();
@@ -148,7 +164,9 @@ public final class EmulatedTestbed implements Testbed {
               "a scenario without a NAT sends from UDP port 500 (then 4500)",
               true);
         }
-        Testbed.Nat n = r.layout().harnessBehind().get(0);
+        // the outermost NAT's public side is the one on this machine's network
+        List<Testbed.Nat> behind = r.layout().harnessBehind();
+        Testbed.Nat n = behind.get(behind.size() - 1);
         return n.behaviour().ports() == NatBehaviour.PortAllocation.PRESERVE
             ? wellKnownPorts(
                 r.remote().bind(),
@@ -178,6 +196,7 @@ public final class EmulatedTestbed implements Testbed {
                 r.layout().iutBehind().stream().findFirst().orElse(null),
                 r.remote());
         t.clients = r.layout().clients();
+        t.carrier = r.layout().harnessBehind().stream().skip(1).findFirst().orElse(null);
         try {
           t.create(r.iutAddress(), r.protectedHost());
           if (t.iutNat != null) {
@@ -239,7 +258,20 @@ public final class EmulatedTestbed implements Testbed {
         "the emulated NAT in the harness, "
             + (b.ports() == NatBehaviour.PortAllocation.RANDOM
                 ? "a random public port from " + low + "-" + high + " per mapping"
-                : "the private port kept where it can be bound"),
+                : "the private port kept where it can be bound")
+            + r.layout().harnessBehind().stream()
+                .skip(1)
+                .findFirst()
+                .map(
+                    c ->
+                        "; two in a row: "
+                            + r.layout().harnessBehind().get(0).name()
+                            + "'s public side "
+                            + KernelTestbed.HOME_ON_CARRIER
+                            + " is on "
+                            + c.name()
+                            + "'s private side")
+                .orElse(""),
         "every mapping forgotten: the next packet leaves from a new socket and port",
         EXPIRY_SLACK);
   }
@@ -254,8 +286,23 @@ public final class EmulatedTestbed implements Testbed {
     if (iutPlace.isPresent()) {
       return iutPlace;
     }
-    if (layout.harnessBehind().size() > 1) {
-      return Optional.of("two NATs in a row are not supported by the emulated NAT backend yet");
+    return carrierRefusal(layout, "emulated NAT backend");
+  }
+
+  /**
+   * Why a backend ({@code who}) cannot put two NATs in a row in front of the harness as the layout
+   * says: both backends realise at most two, with the IUT on the public side.
+   */
+  static Optional<String> carrierRefusal(Layout layout, String who) {
+    if (layout.harnessBehind().size() > 2) {
+      return Optional.of("more than two NATs in a row are not supported by the " + who + " yet");
+    }
+    if (layout.harnessBehind().size() == 2 && !layout.iutBehind().isEmpty()) {
+      return Optional.of(
+          "two NATs in a row in front of the harness with the IUT behind a NAT as well are not"
+              + " supported by the "
+              + who
+              + " yet");
     }
     return Optional.empty();
   }
@@ -493,27 +540,68 @@ public final class EmulatedTestbed implements Testbed {
   @Override
   public synchronized DatagramPort openHarnessPort(List<Integer> localPorts) {
     DatagramNetwork net = harnessNetwork();
+    Inet4Address natPublic = harnessPublic;
+    if (carrier != null) {
+      // the carrier's NAT on the real network; the harness's own NAT binds on its private side
+      natPublic = KernelTestbed.ip(KernelTestbed.HOME_ON_CARRIER);
+      EmulatedNat outer = openNat(carrier, natPublic, harnessPublic, localPorts, net, true);
+      carrierPorts.add(outer);
+      ports.add(outer);
+      record(outer);
+      net = outer.insideNetwork();
+    }
     EmulatedNat p =
         nat == null
             ? EmulatedNat.direct(harnessPublic, localPorts, net, random)
-            : EmulatedNat.open(
-                nat.name(),
-                nat.behaviour(),
-                harness.address(),
-                harnessPublic,
-                localPorts,
-                net,
-                random,
-                remote == null ? EmulatedNat.RANDOM_PORT_MIN : remote.portMin(),
-                remote == null ? 65535 : remote.portMax());
-    p.record(insideCapture, outsideCapture);
-    p.dropFragments(nat != null && nat.dropFragments());
-    p.impair(impairment);
+            : openNat(nat, harness.address(), natPublic, localPorts, net, carrier == null);
     if (iutSeenAs != null) {
       p.translateRemote(iutSeenAs, iut.address());
     }
     ports.add(p);
+    record(p);
     return p;
+  }
+
+  /**
+   * A port of NAT {@code n} between {@code inside} and {@code publicAddress} on {@code net}, with
+   * its fragment handling and the impairment in force; the outermost NAT of a remote run maps to
+   * the profile's port range.
+   */
+  private EmulatedNat openNat(
+      Testbed.Nat n,
+      Inet4Address inside,
+      Inet4Address publicAddress,
+      List<Integer> localPorts,
+      DatagramNetwork net,
+      boolean outermost) {
+    boolean profileRange = outermost && remote != null;
+    EmulatedNat p =
+        EmulatedNat.open(
+            n.name(),
+            n.behaviour(),
+            inside,
+            publicAddress,
+            localPorts,
+            net,
+            random,
+            profileRange ? remote.portMin() : EmulatedNat.RANDOM_PORT_MIN,
+            profileRange ? remote.portMax() : 65535);
+    p.dropFragments(n.dropFragments());
+    p.impair(impairment);
+    return p;
+  }
+
+  /**
+   * Points a NAT port's recording at the captures in force: a client's and the carrier's record the
+   * public side only; the harness's own NAT its private side and its public side (between the NATs
+   * when a carrier's NAT is in front of it).
+   */
+  private void record(EmulatedNat p) {
+    if (clientPorts.contains(p) || carrierPorts.contains(p)) {
+      p.record(null, outsideCapture);
+    } else {
+      p.record(insideCapture, carrier == null ? outsideCapture : betweenCapture);
+    }
   }
 
   @Override
@@ -540,21 +628,10 @@ public final class EmulatedTestbed implements Testbed {
       return openHarnessPort(localPorts);
     }
     EmulatedNat p =
-        EmulatedNat.open(
-            nat.name(),
-            nat.behaviour(),
-            client(n).address(),
-            harnessPublic,
-            localPorts,
-            harnessNetwork(),
-            random,
-            remote == null ? EmulatedNat.RANDOM_PORT_MIN : remote.portMin(),
-            remote == null ? 65535 : remote.portMax());
-    p.record(null, outsideCapture);
-    p.dropFragments(nat.dropFragments());
-    p.impair(impairment);
+        openNat(nat, client(n).address(), harnessPublic, localPorts, harnessNetwork(), true);
     ports.add(p);
     clientPorts.add(p);
+    record(p);
     return p;
   }
 
@@ -583,7 +660,12 @@ public final class EmulatedTestbed implements Testbed {
 
   @Override
   public List<String> observationPoints() {
-    return nat == null ? List.of("harness") : List.of("harness", "nat-public");
+    if (nat == null) {
+      return List.of("harness");
+    }
+    return carrier == null
+        ? List.of("harness", "nat-public")
+        : List.of("harness", BETWEEN_NATS, "nat-public");
   }
 
   @Override
@@ -593,18 +675,19 @@ public final class EmulatedTestbed implements Testbed {
 
   @Override
   public synchronized List<Capture> startCaptures(Path dir) {
+    List<Capture> out = new ArrayList<>();
     insideCapture = RecordingCapture.start("harness", dir.resolve("harness.pcap"));
-    captures.add(insideCapture);
+    out.add(insideCapture);
+    if (carrier != null) {
+      betweenCapture = RecordingCapture.start(BETWEEN_NATS, dir.resolve(BETWEEN_NATS + ".pcap"));
+      out.add(betweenCapture);
+    }
     if (nat != null) {
       outsideCapture = RecordingCapture.start("nat-public", dir.resolve("nat-public.pcap"));
-      captures.add(outsideCapture);
-    }
-    ports.forEach(p -> p.record(clientPorts.contains(p) ? null : insideCapture, outsideCapture));
-    List<Capture> out = new ArrayList<>();
-    out.add(insideCapture);
-    if (outsideCapture != null) {
       out.add(outsideCapture);
     }
+    captures.addAll(out);
+    ports.forEach(this::record);
     return out;
   }
 
@@ -619,7 +702,9 @@ public final class EmulatedTestbed implements Testbed {
     if (flows == RebindFlows.ALL) {
       return rebind();
     }
-    int n = ports.stream().mapToInt(p -> p.rebind(flows)).sum();
+    // the harness's own NAT splits the flow; the carrier's then sees it from a new internal port
+    int n =
+        ports.stream().filter(p -> !carrierPorts.contains(p)).mapToInt(p -> p.rebind(flows)).sum();
     return "the "
         + flows.word()
         + " flow of "

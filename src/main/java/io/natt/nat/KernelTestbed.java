@@ -252,17 +252,9 @@ public final class KernelTestbed implements Testbed {
     if (iutPlace.isPresent()) {
       return iutPlace;
     }
-    if (layout.harnessBehind().size() > 2) {
-      return Optional.of("more than two NATs in a row are not supported by the kernel backend yet");
-    }
-    if (layout.harnessBehind().size() == 2 && !layout.iutBehind().isEmpty()) {
-      return Optional.of(
-          "two NATs in a row in front of the harness with the IUT behind a NAT as well are not"
-              + " supported by the kernel backend yet");
-    }
     // a filtering it cannot realise makes a scenario NOT_APPLICABLE (realisesFiltering); build()
     // still refuses it
-    return Optional.empty();
+    return EmulatedTestbed.carrierRefusal(layout, "kernel NAT backend");
   }
 
   /** Why the kernel backend cannot realise one NAT's behaviour, if it cannot. */
@@ -421,7 +413,8 @@ public final class KernelTestbed implements Testbed {
   /** The link between the harness's NAT and the carrier's NAT behind it (RFC 1918). */
   private static final String CARRIER_INSIDE = "172.16.0.1";
 
-  private static final String HOME_ON_CARRIER = "172.16.0.2";
+  /** The harness NAT's public side when a carrier's NAT sits behind it (both backends). */
+  static final String HOME_ON_CARRIER = "172.16.0.2";
 
   /**
    * Two NATs in a row: the harness behind its own NAT (namespace "nat", public side 172.16.0.2),
@@ -434,7 +427,7 @@ public final class KernelTestbed implements Testbed {
     carrierNs = ns("cgn");
     harnessSide(h, carrierNs, "in0", HARNESS_PUBLIC, HOME_ON_CARRIER);
     capturePoints.removeIf(c -> c.name().equals("nat-public"));
-    capturePoints.add(new CapturePoint("home-public", natNs, "out0"));
+    capturePoints.add(new CapturePoint(EmulatedTestbed.BETWEEN_NATS, natNs, "out0"));
     Exec.check("ip", "-n", natNs, "route", "add", "default", "via", CARRIER_INSIDE);
     veth(carrierNs, "out0", i, "e0");
     addr(new Host("cgn", carrierNs, "in0", ip(CARRIER_INSIDE), 24));

@@ -69,9 +69,26 @@ public class TestbedsTest {
             .refusal(new Testbed.Layout(List.of(), List.of(gw, HOME), List.of(500, 4500)))
             .orElseThrow()
             .startsWith("two NATs in a row in front of the IUT"));
+    // two NATs in a row in front of the harness: built, as on the kernel backend; not three, nor
+    // with the IUT behind a NAT too, nor with further clients
+    Testbed.Nat cgn = nat("cgn", Dependency.ENDPOINT_INDEPENDENT, Dependency.ENDPOINT_INDEPENDENT);
     assertEquals(
-        EmulatedTestbed.IN_MEMORY.refusal(new Testbed.Layout(List.of(HOME, HOME), List.of())),
-        Optional.of("two NATs in a row are not supported by the emulated NAT backend yet"));
+        EmulatedTestbed.IN_MEMORY.refusal(new Testbed.Layout(List.of(HOME, cgn), List.of())),
+        Optional.empty());
+    assertEquals(
+        EmulatedTestbed.IN_MEMORY.refusal(new Testbed.Layout(List.of(HOME, cgn, gw), List.of())),
+        Optional.of(
+            "more than two NATs in a row are not supported by the emulated NAT backend yet"));
+    assertTrue(
+        EmulatedTestbed.BACKEND
+            .refusal(new Testbed.Layout(List.of(HOME, cgn), List.of(gw), List.of(500, 4500)))
+            .orElseThrow()
+            .startsWith("two NATs in a row in front of the harness with the IUT behind a NAT"));
+    assertTrue(
+        EmulatedTestbed.BACKEND
+            .refusal(new Testbed.Layout(List.of(HOME, cgn), List.of(), List.of(), 2))
+            .orElseThrow()
+            .contains("behind two NATs in a row"));
   }
 
   @Test
@@ -231,7 +248,7 @@ public class TestbedsTest {
                             Dependency.ADDRESS_AND_PORT_DEPENDENT)),
                     List.of()))
             .orElseThrow(),
-        "more than two NATs in a row are not supported by the kernel backend yet");
+        "more than two NATs in a row are not supported by the kernel NAT backend yet");
     assertTrue(
         KernelTestbed.BACKEND
             .refusal(new Testbed.Layout(List.of(HOME, cgn), List.of(), List.of(), 2))
