@@ -110,6 +110,9 @@ public final class EmulatedNat implements DatagramPort {
 
     volatile int apartPort = -1;
 
+    /** A static port forward ({@link #forward}): lets in anyone, never expires nor is forgotten. */
+    volatile boolean forwarded;
+
     /** The public port this datagram leaves from. */
     int portFor(byte[] payload) {
       RebindFlows f = apart;
@@ -121,7 +124,7 @@ public final class EmulatedNat implements DatagramPort {
     }
 
     boolean permits(InetSocketAddress from) {
-      if (behaviour == null) {
+      if (behaviour == null || forwarded) {
         return true;
       }
       return switch (behaviour.filtering()) {
@@ -261,6 +264,52 @@ public final class EmulatedNat implements DatagramPort {
     realToSeen.put(real, seen);
   }
 
+  /** The static port forwards ({@link #forward}), by internal (and public) port. */
+  private final Map<Integer, Mapping> forwards = new ConcurrentHashMap<>();
+
+  /**
+   * Forwards each of {@code insidePorts} statically, as a router's port forwarding does: what comes
+   * to that public port, from anyone, reaches the peer's same port, and what the peer sends from it
+   * leaves from it. Such a forward never expires and a rebinding leaves it; the filtering and port
+   * allocation apply to the peer's other ports only. A SetupException when a public port cannot be
+   * bound.
+   */
+  public synchronized void forward(List<Integer> insidePorts) {
+    for (int p : insidePorts) {
+      if (!ports.contains(p)) {
+        throw new IllegalArgumentException("no socket on local port " + p);
+      }
+      if (!take(p)) {
+        throw new SetupException(
+            "NAT "
+                + name
+                + ": cannot bind UDP "
+                + publicAddress.getHostAddress()
+                + ":"
+                + p
+                + " to forward it to "
+                + inside.getHostAddress()
+                + " (taken, or a port below 1024 without root or CAP_NET_BIND_SERVICE)");
+      }
+      Mapping m = new Mapping(new Key(p, null, -1));
+      m.port = p;
+      m.forwarded = true;
+      forwards.put(p, m);
+      byPort.put(p, m);
+      event(
+          "NAT "
+              + name
+              + ": forwards "
+              + publicAddress.getHostAddress()
+              + ":"
+              + p
+              + " to "
+              + inside.getHostAddress()
+              + ":"
+              + p);
+    }
+  }
+
   /** Forgets every mapping (a NAT reboot): the next packet gets a new socket and port. */
   public synchronized int rebind() {
     int n = 0;
@@ -318,7 +367,7 @@ public final class EmulatedNat implements DatagramPort {
    * The public port the mapping for this internal port and remote endpoint has, if there is one.
    */
   public synchronized Optional<Integer> mappedPort(int insidePort, InetSocketAddress to) {
-    Mapping m = mappings.get(key(insidePort, real(to)));
+    Mapping m = forwards.getOrDefault(insidePort, mappings.get(key(insidePort, real(to))));
     return m == null ? Optional.empty() : Optional.of(m.port);
   }
 
@@ -460,6 +509,10 @@ public final class EmulatedNat implements DatagramPort {
 
   /** The mapping for this packet, made (with a new socket) when there is none; holds the lock. */
   private Mapping mapping(int insidePort, InetSocketAddress to) {
+    Mapping forward = forwards.get(insidePort);
+    if (forward != null) {
+      return forward;
+    }
     Key k = key(insidePort, to);
     Mapping m = mappings.get(k);
     if (m != null) {
@@ -753,6 +806,7 @@ public final class EmulatedNat implements DatagramPort {
       sockets.values().forEach(DatagramNetwork.Socket::close);
       sockets.clear();
       mappings.clear();
+      forwards.clear();
       byPort.clear();
     }
     insideSinks.clear();

@@ -117,6 +117,9 @@ public final class EmulatedTestbed implements Testbed {
   /** The carrier NAT's ports, one per harness port: its inside is the harness NAT's outside. */
   private final List<EmulatedNat> carrierPorts = new ArrayList<>();
 
+  /** UDP ports the harness's NAT forwards to it (the harness as responder), or none. */
+  private List<Integer> harnessForward = List.of();
+
   /** Between the two NATs in a row (the harness NAT's public side), or null. */
   private RecordingCapture betweenCapture;
 
@@ -167,6 +170,14 @@ public final class EmulatedTestbed implements Testbed {
         // the outermost NAT's public side is the one on this machine's network
         List<Testbed.Nat> behind = r.layout().harnessBehind();
         Testbed.Nat n = behind.get(behind.size() - 1);
+        if (!r.layout().harnessForward().isEmpty()) {
+          return wellKnownPorts(
+              r.remote().bind(),
+              "NAT "
+                  + n.name()
+                  + " forwards UDP 500 and 4500 to the harness, which the IUT sends to",
+              true);
+        }
         return n.behaviour().ports() == NatBehaviour.PortAllocation.PRESERVE
             ? wellKnownPorts(
                 r.remote().bind(),
@@ -197,6 +208,7 @@ public final class EmulatedTestbed implements Testbed {
                 r.remote());
         t.clients = r.layout().clients();
         t.carrier = r.layout().harnessBehind().stream().skip(1).findFirst().orElse(null);
+        t.harnessForward = r.layout().harnessForward();
         try {
           t.create(r.iutAddress(), r.protectedHost());
           if (t.iutNat != null) {
@@ -216,7 +228,7 @@ public final class EmulatedTestbed implements Testbed {
    * private address, and its datagrams leave from mapped ports of sockets on the public one.
    */
   static Addressing addressing(Request r, boolean inMemory) {
-    Addressing a = harnessAddressing(r, inMemory);
+    Addressing a = forwarded(harnessAddressing(r, inMemory), r.layout());
     return r.layout().iutBehind().isEmpty() ? a : a.withIutSeenAs(KernelTestbed.ip(IUT_NAT_PUBLIC));
   }
 
@@ -276,6 +288,34 @@ public final class EmulatedTestbed implements Testbed {
         EXPIRY_SLACK);
   }
 
+  /**
+   * The addressing {@code a} with the port mapping in words of a NAT that forwards ports to the
+   * harness, when the layout has one (both backends).
+   */
+  static Addressing forwarded(Addressing a, Layout layout) {
+    if (layout.harnessForward().isEmpty()) {
+      return a;
+    }
+    String seen = a.harnessSeenAs().getHostAddress();
+    return new Addressing(
+        a.harnessOwn(),
+        a.harnessBinds(),
+        a.harnessSeenAs(),
+        a.harnessInner(),
+        "UDP "
+            + layout.harnessForward()
+            + " of "
+            + seen
+            + " forwarded statically to "
+            + a.harnessOwn().getHostAddress()
+            + ", ports kept (the IUT initiates to "
+            + seen
+            + ")",
+        "a forward stays: the ports do not change",
+        a.expirySlack(),
+        a.iutSeenAs());
+  }
+
   /** Why the emulated backend cannot build the layout, if it cannot. */
   static Optional<String> refusal(Layout layout) {
     Optional<String> iutPlace = iutPlacementRefusal(layout, "emulated NAT backend");
@@ -286,7 +326,51 @@ public final class EmulatedTestbed implements Testbed {
     if (iutPlace.isPresent()) {
       return iutPlace;
     }
-    return carrierRefusal(layout, "emulated NAT backend");
+    return harnessForwardRefusal(layout, "emulated NAT backend")
+        .or(() -> carrierRefusal(layout, "emulated NAT backend"));
+  }
+
+  /**
+   * Why a backend ({@code who}) cannot put the harness behind a NAT that forwards ports to it (the
+   * harness as responder, the IUT initiating to the NAT's public address): both backends realise
+   * one such NAT, forwarding exactly UDP 500 and 4500, with the IUT on the public side and no
+   * further clients.
+   */
+  static Optional<String> harnessForwardRefusal(Layout layout, String who) {
+    if (layout.harnessForward().isEmpty()) {
+      return Optional.empty();
+    }
+    if (layout.harnessBehind().size() != 1) {
+      return Optional.of(
+          "a NAT forwarding ports to the harness needs the harness behind exactly one NAT on the "
+              + who
+              + " (it has "
+              + layout.harnessBehind().size()
+              + ")");
+    }
+    String name = layout.harnessBehind().get(0).name();
+    if (!layout.iutBehind().isEmpty() || layout.clients() > 1) {
+      return Optional.of(
+          "NAT "
+              + name
+              + " forwarding ports to the harness with "
+              + (layout.clients() > 1 ? "further clients" : "the IUT behind a NAT as well")
+              + " is not supported by the "
+              + who
+              + " yet");
+    }
+    if (!new java.util.HashSet<>(layout.harnessForward())
+        .equals(new java.util.HashSet<>(IUT_FORWARD))) {
+      return Optional.of(
+          "the harness behind NAT "
+              + name
+              + " answers the IUT on UDP 500 and 4500: the "
+              + who
+              + " needs exactly 'forward: [500, 4500]' (it has "
+              + layout.harnessForward()
+              + ")");
+    }
+    return Optional.empty();
   }
 
   /**
@@ -559,6 +643,9 @@ public final class EmulatedTestbed implements Testbed {
     }
     ports.add(p);
     record(p);
+    if (nat != null && !harnessForward.isEmpty()) {
+      p.forward(harnessForward);
+    }
     return p;
   }
 

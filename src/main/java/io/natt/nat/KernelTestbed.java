@@ -81,6 +81,7 @@ public final class KernelTestbed implements Testbed {
               r.layout().clients(),
               r.layout().harnessBehind().stream().findFirst().map(Nat::dropFragments).orElse(false),
               r.layout().harnessBehind().stream().skip(1).findFirst().orElse(null),
+              r.layout().harnessForward(),
               r.iutAddress(),
               r.protectedHost());
         }
@@ -114,6 +115,9 @@ public final class KernelTestbed implements Testbed {
   private final boolean iutBehindNat;
   private int clients = 1;
   private boolean dropFragments;
+
+  /** UDP ports the harness's NAT forwards to the harness (nftables DNAT), or none. */
+  private List<Integer> harnessForward = List.of();
 
   /** The second NAT in a row, outside the harness's own (a carrier-grade NAT), or null. */
   private Nat carrier;
@@ -153,7 +157,7 @@ public final class KernelTestbed implements Testbed {
       boolean iutBehindNat,
       Inet4Address iutAddress,
       Inet4Address protectedAddress) {
-    return build(harnessNat, iutBehindNat, 1, false, null, iutAddress, protectedAddress);
+    return build(harnessNat, iutBehindNat, 1, false, null, List.of(), iutAddress, protectedAddress);
   }
 
   /** The same, with {@code clients} client hosts behind the harness's NAT ({@link ClientHosts}). */
@@ -163,6 +167,7 @@ public final class KernelTestbed implements Testbed {
       int clients,
       boolean dropFragments,
       Nat carrier,
+      List<Integer> harnessForward,
       Inet4Address iutAddress,
       Inet4Address protectedAddress) {
     harnessNat
@@ -177,6 +182,7 @@ public final class KernelTestbed implements Testbed {
     t.clients = clients;
     t.dropFragments = dropFragments;
     t.carrier = carrier;
+    t.harnessForward = List.copyOf(harnessForward);
     try {
       t.create(iutAddress, protectedAddress);
       return t;
@@ -189,7 +195,7 @@ public final class KernelTestbed implements Testbed {
   /** The kernel backend's addresses for a layout: the harness binds its own address. */
   static Addressing addressing(Layout layout) {
     if (layout.iutBehind().isEmpty()) {
-      return harnessAddressing(layout);
+      return EmulatedTestbed.forwarded(harnessAddressing(layout), layout);
     }
     Addressing a = harnessAddressing(layout);
     Addressing moved =
@@ -254,7 +260,8 @@ public final class KernelTestbed implements Testbed {
     }
     // a filtering it cannot realise makes a scenario NOT_APPLICABLE (realisesFiltering); build()
     // still refuses it
-    return EmulatedTestbed.carrierRefusal(layout, "kernel NAT backend");
+    return EmulatedTestbed.harnessForwardRefusal(layout, "kernel NAT backend")
+        .or(() -> EmulatedTestbed.carrierRefusal(layout, "kernel NAT backend"));
   }
 
   /** Why the kernel backend cannot realise one NAT's behaviour, if it cannot. */
@@ -335,8 +342,9 @@ public final class KernelTestbed implements Testbed {
     // random ports from 10000 up, like most home routers: Linux would otherwise keep a
     // privileged source port (500) below 1024, and Wireshark would then dissect the captures
     // by the lower, well-known port instead of 500/4500
+    // a NAT forwarding ports to the harness answers from them: masquerade keeping the port
     harnessNatRules(
-        nat.ports() == NatBehaviour.PortAllocation.RANDOM
+        nat.ports() == NatBehaviour.PortAllocation.RANDOM && harnessForward.isEmpty()
             ? "meta l4proto udp masquerade to :10000-65535 random"
             : "meta l4proto udp masquerade");
     for (int k = 2; k <= clients; k++) {
@@ -386,13 +394,32 @@ public final class KernelTestbed implements Testbed {
 
   /** The harness NAT's masquerade on out0 (UDP as {@code udp} says, anything else as it comes). */
   private void harnessNatRules(String udp) {
-    natRules(natNs, udp, dropFragments);
+    natRules(natNs, udp, dropFragments, forwardChain(harnessForward, HARNESS_PRIVATE));
+  }
+
+  /**
+   * An nftables prerouting chain that forwards {@code ports} (UDP) arriving on out0 to {@code to},
+   * ports kept; empty for no ports.
+   */
+  private static String forwardChain(List<Integer> ports, String to) {
+    if (ports.isEmpty()) {
+      return "";
+    }
+    return "  chain pre {\n"
+        + "    type nat hook prerouting priority dstnat; policy accept;\n"
+        + "    iifname \"out0\" udp dport { "
+        + String.join(", ", ports.stream().map(String::valueOf).toList())
+        + " } dnat to "
+        + to
+        + "\n"
+        + "  }\n";
   }
 
   /** A NAT's masquerade on out0 in {@code ns}, dropping IP fragments first with {@code drop}. */
-  private static void natRules(String ns, String udp, boolean drop) {
+  private static void natRules(String ns, String udp, boolean drop, String pre) {
     String rules =
         "table ip natt {\n"
+            + pre
             + "  chain post {\n"
             + "    type nat hook postrouting priority srcnat; policy accept;\n"
             + "    oifname \"out0\" "
@@ -444,7 +471,8 @@ public final class KernelTestbed implements Testbed {
         b.ports() == NatBehaviour.PortAllocation.RANDOM
             ? "meta l4proto udp masquerade to :10000-65535 random"
             : "meta l4proto udp masquerade",
-        carrier.dropFragments());
+        carrier.dropFragments(),
+        "");
     harnessPublic = ip(NAT_PUBLIC);
     capturePoints.add(new CapturePoint("nat-public", carrierNs, "out0"));
   }

@@ -518,6 +518,38 @@ public class EmulatedNatTest {
   }
 
   @Test
+  public void aForwardedPortLetsAnyoneInAndStaysThroughRebindingAndExpiry() throws Exception {
+    Far iut = new Far(IUT, 500);
+    Far other = new Far(OTHER, 4500);
+    // address-dependent mapping, port-randomising, address-and-port filtering: none of it applies
+    // to the forwarded ports
+    EmulatedNat n =
+        nat(
+            Dependency.ADDRESS_DEPENDENT,
+            Dependency.ADDRESS_AND_PORT_DEPENDENT,
+            PortAllocation.RANDOM,
+            Duration.ofMillis(300));
+    n.forward(List.of(500, 4500));
+    // the far host initiates: nothing went out before
+    iut.socket.send(new InetSocketAddress(PUBLIC, 500), b("mm1"));
+    Datagram in = n.receive(Duration.ofSeconds(2)).orElseThrow();
+    assertEquals(in.from(), new InetSocketAddress(IUT, 500));
+    assertEquals(in.to(), new InetSocketAddress(PRIVATE, 500));
+    n.send(500, new InetSocketAddress(IUT, 500), b("mm2"));
+    assertEquals(iut.next(), new InetSocketAddress(PUBLIC, 500), "answered from the forward");
+    assertEquals(n.mappedPort(500, new InetSocketAddress(IUT, 500)), Optional.of(500));
+    assertEquals(n.rebind(), 0, "a forward is no mapping to forget");
+    Thread.sleep(600); // twice the UDP timeout: a mapping would have expired
+    other.socket.send(new InetSocketAddress(PUBLIC, 4500), b("from anyone"));
+    assertEquals(text(n.receive(Duration.ofSeconds(2)).orElseThrow()), "from anyone");
+    n.send(4500, new InetSocketAddress(OTHER, 4500), b("back"));
+    assertEquals(other.next(), new InetSocketAddress(PUBLIC, 4500));
+    assertTrue(
+        n.events().stream().noneMatch(e -> e.contains("new mapping")), n.events().toString());
+    assertTrue(n.events().get(0).contains("forwards 198.51.100.1:500 to 10.0.1.2:500"));
+  }
+
+  @Test
   public void anInMemoryTestbedWithTwoNatsInARowRecordsEachSide() throws Exception {
     try (EmulatedTestbed t =
         inMemory(

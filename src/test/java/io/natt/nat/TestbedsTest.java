@@ -92,6 +92,47 @@ public class TestbedsTest {
   }
 
   @Test
+  public void bothBackendsPutTheHarnessBehindANatForwarding500And4500() {
+    Testbed.Nat gw = nat("gw", Dependency.ENDPOINT_INDEPENDENT, Dependency.ENDPOINT_INDEPENDENT);
+    Testbed.Layout ok =
+        new Testbed.Layout(List.of(HOME), List.of(), List.of(), 1, List.of(4500, 500));
+    for (Testbed.Backend b : List.of(KernelTestbed.BACKEND, EmulatedTestbed.BACKEND)) {
+      assertEquals(b.refusal(ok), Optional.empty(), b.name());
+      Testbed.Addressing a =
+          b.addressing(
+              new Testbed.Request(
+                  ok, KernelTestbed.ip("198.51.100.2"), KernelTestbed.ip("10.9.0.1")));
+      assertEquals(a.harnessSeenAs(), KernelTestbed.ip("198.51.100.1"), b.name());
+      assertEquals(a.harnessOwn(), KernelTestbed.ip("10.0.1.2"), b.name());
+      assertTrue(a.portMapping().contains("forwarded statically to 10.0.1.2"), a.portMapping());
+      assertTrue(
+          b.refusal(new Testbed.Layout(List.of(HOME), List.of(), List.of(), 1, List.of(500)))
+              .orElseThrow()
+              .contains("needs exactly 'forward: [500, 4500]' (it has [500])"),
+          b.name());
+      assertTrue(
+          b.refusal(
+                  new Testbed.Layout(
+                      List.of(HOME), List.of(gw), List.of(500, 4500), 1, List.of(500, 4500)))
+              .orElseThrow()
+              .contains("with the IUT behind a NAT as well is not supported"),
+          b.name());
+      assertTrue(
+          b.refusal(
+                  new Testbed.Layout(
+                      List.of(HOME, gw), List.of(), List.of(), 1, List.of(500, 4500)))
+              .orElseThrow()
+              .contains("behind exactly one NAT"),
+          b.name());
+      assertTrue(
+          b.refusal(new Testbed.Layout(List.of(HOME), List.of(), List.of(), 2, List.of(500, 4500)))
+              .orElseThrow()
+              .contains("further clients"),
+          b.name());
+    }
+  }
+
+  @Test
   public void inMemoryTestbedNeedsNoRootAndTellsItsObservationPoints() {
     try (Testbed t =
         EmulatedTestbed.IN_MEMORY.build(
