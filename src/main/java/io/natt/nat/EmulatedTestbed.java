@@ -53,8 +53,11 @@ import java.util.Random;
  * address, and both capture points show it; two NATs in a row in front of the harness (its NAT
  * behind a carrier's, {@link #carrier}): the inner NAT's public side is {@link
  * KernelTestbed#HOME_ON_CARRIER} on the outer one's private side, recorded as {@code home-public},
- * and the outer's public side is {@code nat-public}, as on the kernel backend. Not yet: two NATs in
- * a row in front of the IUT, nor with further clients or an IUT behind a NAT.
+ * and the outer's public side is {@code nat-public}, as on the kernel backend; the harness as
+ * responder behind a NAT that forwards UDP 500 and 4500 to it ({@link EmulatedNat#forward}: static
+ * mappings of the public ports, which let anyone in and never expire), the IUT initiating to the
+ * NAT's public address. Not yet: two NATs in a row in front of the IUT, nor with further clients or
+ * an IUT behind a NAT.
  */
 public final class EmulatedTestbed implements Testbed {
   /** The backend's name, as {@code natt run --nat} takes it. */

@@ -24,11 +24,12 @@ import java.util.Optional;
  * namespace; the observation points are Pcap4J captures on the harness's interface and on the NAT's
  * public side. Needs root.
  *
- * <p>What it realises: the harness behind zero or one NAT, the IUT behind none; filtering by
- * address and port (netfilter conntrack); random or preserved ports; the UDP timeout. Mapping is by
- * conntrack flow, and every mapping behaviour is accepted: each of the harness's ports talks to one
- * endpoint of the IUT only, so endpoint-independent, address-dependent and
- * address-and-port-dependent mapping cannot be told apart by the IUT.
+ * <p>What it realises: the harness behind zero, one or two NATs in a row, or as responder behind
+ * one NAT forwarding UDP 500 and 4500 to it (nftables DNAT); the IUT behind none or one forwarding
+ * NAT; filtering by address and port (netfilter conntrack); random or preserved ports; the UDP
+ * timeout. Mapping is by conntrack flow, and every mapping behaviour is accepted: each of the
+ * harness's ports talks to one endpoint of the IUT only, so endpoint-independent, address-dependent
+ * and address-and-port-dependent mapping cannot be told apart by the IUT.
  */
 public final class KernelTestbed implements Testbed {
   /** The backend's name, as {@code natt run --nat} will take it. */
