@@ -130,6 +130,31 @@ public class RemoteTestbedTest {
   }
 
   @Test
+  public void behindTwoNatsInARowTheOuterOneMapsToTheRange() throws Exception {
+    try (Testbed t =
+            build(
+                List.of(
+                    new Testbed.Nat("home", NatBehaviour.randomising()),
+                    new Testbed.Nat("cgn", NatBehaviour.randomising())),
+                LO);
+        DatagramSocket device = new DatagramSocket(new InetSocketAddress(LO, 0));
+        DatagramPort harness = t.openHarnessPort(List.of(500, 4500))) {
+      assertEquals(t.observationPoints(), List.of("harness", "home-public", "nat-public"));
+      device.setSoTimeout(2000);
+      InetSocketAddress deviceAddr = (InetSocketAddress) device.getLocalSocketAddress();
+      harness.send(4500, deviceAddr, new byte[] {1});
+      DatagramPacket p = new DatagramPacket(new byte[10], 10);
+      device.receive(p);
+      assertEquals(p.getAddress(), LO);
+      assertTrue(p.getPort() >= 40100 && p.getPort() <= 40115, "the outer NAT's range: " + p);
+      device.send(new DatagramPacket(new byte[] {2}, 1, p.getSocketAddress()));
+      Datagram back = harness.receive(Duration.ofSeconds(2)).orElseThrow();
+      assertEquals(back.to(), new InetSocketAddress(KernelTestbed.ip("10.0.1.2"), 4500));
+      assertEquals(back.from(), deviceAddr);
+    }
+  }
+
+  @Test
   public void theDeviceInitiatesToTheBindAddressWhereTheNatForwards500And4500() throws Exception {
     // a loopback address of its own, so that UDP 500 is free whatever else runs here
     Inet4Address bind = KernelTestbed.ip("127.0.0.5");
