@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * A NAT emulated inside the harness, in front of the harness's own peer, built from a {@link
@@ -35,6 +36,9 @@ import java.util.concurrent.TimeUnit;
  * still comes to its port is recorded on the public side and dropped, as a capture on a NAT's
  * public side shows it (likewise the public ports 500 and 4500 when they can be bound). Loss,
  * duplication and reordering come on demand ({@link #impair}).
+ *
+ * <p>Two NATs in a row: the inner NAT binds its public ports on the outer one's {@link
+ * #insideNetwork()}, so its mapped ports are the outer NAT's internal ports.
  *
  * <p>Without a behaviour it is no NAT at all: the peer's sockets are bound to its own (public)
  * address and ports, nothing translated, and it records the harness's view only.
@@ -80,6 +84,15 @@ public final class EmulatedNat implements DatagramPort {
   private volatile boolean closed;
 
   /**
+   * What another NAT bound on this one's private side ({@link #insideNetwork()}): its public ports,
+   * by this NAT's internal port, and where what this NAT lets in for them goes.
+   */
+  private final Map<Integer, BiConsumer<InetSocketAddress, byte[]>> insideSinks =
+      new ConcurrentHashMap<>();
+
+  private volatile boolean chained;
+
+  /**
    * What a mapping is keyed by: the internal port, and the remote endpoint as far as it matters.
    */
   private record Key(int insidePort, InetAddress remoteAddress, int remotePort) {}
@@ -97,6 +110,9 @@ public final class EmulatedNat implements DatagramPort {
 
     volatile int apartPort = -1;
 
+    /** A static port forward ({@link #forward}): lets in anyone, never expires nor is forgotten. */
+    volatile boolean forwarded;
+
     /** The public port this datagram leaves from. */
     int portFor(byte[] payload) {
       RebindFlows f = apart;
@@ -108,7 +124,7 @@ public final class EmulatedNat implements DatagramPort {
     }
 
     boolean permits(InetSocketAddress from) {
-      if (behaviour == null) {
+      if (behaviour == null || forwarded) {
         return true;
       }
       return switch (behaviour.filtering()) {
@@ -248,6 +264,52 @@ public final class EmulatedNat implements DatagramPort {
     realToSeen.put(real, seen);
   }
 
+  /** The static port forwards ({@link #forward}), by internal (and public) port. */
+  private final Map<Integer, Mapping> forwards = new ConcurrentHashMap<>();
+
+  /**
+   * Forwards each of {@code insidePorts} statically, as a router's port forwarding does: what comes
+   * to that public port, from anyone, reaches the peer's same port, and what the peer sends from it
+   * leaves from it. Such a forward never expires and a rebinding leaves it; the filtering and port
+   * allocation apply to the peer's other ports only. A SetupException when a public port cannot be
+   * bound.
+   */
+  public synchronized void forward(List<Integer> insidePorts) {
+    for (int p : insidePorts) {
+      if (!ports.contains(p)) {
+        throw new IllegalArgumentException("no socket on local port " + p);
+      }
+      if (!take(p)) {
+        throw new SetupException(
+            "NAT "
+                + name
+                + ": cannot bind UDP "
+                + publicAddress.getHostAddress()
+                + ":"
+                + p
+                + " to forward it to "
+                + inside.getHostAddress()
+                + " (taken, or a port below 1024 without root or CAP_NET_BIND_SERVICE)");
+      }
+      Mapping m = new Mapping(new Key(p, null, -1));
+      m.port = p;
+      m.forwarded = true;
+      forwards.put(p, m);
+      byPort.put(p, m);
+      event(
+          "NAT "
+              + name
+              + ": forwards "
+              + publicAddress.getHostAddress()
+              + ":"
+              + p
+              + " to "
+              + inside.getHostAddress()
+              + ":"
+              + p);
+    }
+  }
+
   /** Forgets every mapping (a NAT reboot): the next packet gets a new socket and port. */
   public synchronized int rebind() {
     int n = 0;
@@ -305,7 +367,7 @@ public final class EmulatedNat implements DatagramPort {
    * The public port the mapping for this internal port and remote endpoint has, if there is one.
    */
   public synchronized Optional<Integer> mappedPort(int insidePort, InetSocketAddress to) {
-    Mapping m = mappings.get(key(insidePort, real(to)));
+    Mapping m = forwards.getOrDefault(insidePort, mappings.get(key(insidePort, real(to))));
     return m == null ? Optional.empty() : Optional.of(m.port);
   }
 
@@ -365,6 +427,43 @@ public final class EmulatedNat implements DatagramPort {
     if (!ports.contains(localPort)) {
       throw new IllegalArgumentException("no socket on local port " + localPort);
     }
+    return sendFrom(localPort, to, payload);
+  }
+
+  /**
+   * This NAT's private side as a network that a NAT behind it binds its public ports on (two NATs
+   * in a row): a socket on this NAT's internal address and any port sends through this NAT as from
+   * that port, and gets what this NAT lets in for that port (nothing else reaches the peer's
+   * queue). A port already bound there cannot be had.
+   */
+  public DatagramNetwork insideNetwork() {
+    chained = true;
+    return (local, sink) -> {
+      int port = local.getPort();
+      if (!inside.equals(local.getAddress()) || insideSinks.putIfAbsent(port, sink) != null) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new DatagramNetwork.Socket() {
+            @Override
+            public InetSocketAddress local() {
+              return local;
+            }
+
+            @Override
+            public void send(InetSocketAddress to, byte[] payload) {
+              sendFrom(port, to, payload);
+            }
+
+            @Override
+            public void close() {
+              insideSinks.remove(port, sink);
+            }
+          });
+    };
+  }
+
+  private Datagram sendFrom(int localPort, InetSocketAddress to, byte[] payload) {
     InetSocketAddress from = new InetSocketAddress(inside, localPort);
     Datagram d = Datagram.now(from, to, payload);
     if (closed) {
@@ -410,6 +509,10 @@ public final class EmulatedNat implements DatagramPort {
 
   /** The mapping for this packet, made (with a new socket) when there is none; holds the lock. */
   private Mapping mapping(int insidePort, InetSocketAddress to) {
+    Mapping forward = forwards.get(insidePort);
+    if (forward != null) {
+      return forward;
+    }
     Key k = key(insidePort, to);
     Mapping m = mappings.get(k);
     if (m != null) {
@@ -509,42 +612,54 @@ public final class EmulatedNat implements DatagramPort {
       m = closed ? null : byPort.get(port);
     }
     if (m == null) {
-      event(
-          "NAT "
-              + name
-              + ": dropped "
-              + from.getAddress().getHostAddress()
-              + ":"
-              + from.getPort()
-              + " -> "
-              + port
-              + " (no mapping on that port)");
+      inboundEvent("dropped", from, port, "no mapping on that port");
       return;
     }
     if (!m.permits(from)) {
-      event(
-          "NAT "
-              + name
-              + ": filtered "
-              + from.getAddress().getHostAddress()
-              + ":"
-              + from.getPort()
-              + " -> "
-              + port
-              + " ("
-              + behaviour.filtering().fileName()
-              + " filtering)");
+      inboundEvent("filtered", from, port, behaviour.filtering().fileName() + " filtering");
       return;
     }
     m.lastUsed = System.nanoTime();
     InetSocketAddress shown = seen(from);
     InetSocketAddress to = new InetSocketAddress(inside, m.key.insidePort());
+    BiConsumer<InetSocketAddress, byte[]> sink =
+        chained ? insideSinks.get(m.key.insidePort()) : null;
+    if (chained && sink == null) {
+      inboundEvent(
+          "dropped",
+          from,
+          port,
+          "nothing bound on " + inside.getHostAddress() + ":" + m.key.insidePort() + " behind it");
+      return;
+    }
     pass(
         inboundDir,
         () -> {
           record(insideCapture, shown, to, payload, false);
-          inbound.add(Datagram.now(shown, to, payload));
+          if (sink != null) {
+            sink.accept(shown, payload);
+          } else {
+            inbound.add(Datagram.now(shown, to, payload));
+          }
         });
+  }
+
+  /** Notes what happened to a packet from {@code from} to public port {@code port}, and why. */
+  private void inboundEvent(String what, InetSocketAddress from, int port, String why) {
+    event(
+        "NAT "
+            + name
+            + ": "
+            + what
+            + " "
+            + from.getAddress().getHostAddress()
+            + ":"
+            + from.getPort()
+            + " -> "
+            + port
+            + " ("
+            + why
+            + ")");
   }
 
   @Override
@@ -691,7 +806,9 @@ public final class EmulatedNat implements DatagramPort {
       sockets.values().forEach(DatagramNetwork.Socket::close);
       sockets.clear();
       mappings.clear();
+      forwards.clear();
       byPort.clear();
     }
+    insideSinks.clear();
   }
 }

@@ -50,7 +50,14 @@ import java.util.Random;
  * reordering on demand ({@link #impair}); the IUT behind a NAT that forwards UDP 500 and 4500 to
  * it, alone or with a NAT in front of the harness as well (both behind NATs): the harness then sees
  * the IUT at {@link #IUT_NAT_PUBLIC} ({@link #showIutAs}), its NAT-D for the IUT hashes that
- * address, and both capture points show it. Not yet: two NATs in a row on one side.
+ * address, and both capture points show it; two NATs in a row in front of the harness (its NAT
+ * behind a carrier's, {@link #carrier}): the inner NAT's public side is {@link
+ * KernelTestbed#HOME_ON_CARRIER} on the outer one's private side, recorded as {@code home-public},
+ * and the outer's public side is {@code nat-public}, as on the kernel backend; the harness as
+ * responder behind a NAT that forwards UDP 500 and 4500 to it ({@link EmulatedNat#forward}: static
+ * mappings of the public ports, which let anyone in and never expire), the IUT initiating to the
+ * NAT's public address. Not yet: two NATs in a row in front of the IUT, nor with further clients or
+ * an IUT behind a NAT.
  */
 public final class EmulatedTestbed implements Testbed {
   /** The backend's name, as {@code natt run --nat} takes it. */
@@ -80,6 +87,9 @@ public final class EmulatedTestbed implements Testbed {
    */
   static final String IUT_NAT_PUBLIC = "203.0.113.1";
 
+  /** The observation point between two NATs in a row: the harness NAT's public side. */
+  static final String BETWEEN_NATS = "home-public";
+
   /** The ports a NAT in front of the IUT must forward (and the only ones it may). */
   static final List<Integer> IUT_FORWARD = List.of(500, 4500);
 
@@ -103,6 +113,18 @@ public final class EmulatedTestbed implements Testbed {
 
   private final Testbed.Nat iutNat;
   private int clients = 1;
+
+  /** The second NAT in a row in front of the harness, outside its own (a carrier's), or null. */
+  private Testbed.Nat carrier;
+
+  /** The carrier NAT's ports, one per harness port: its inside is the harness NAT's outside. */
+  private final List<EmulatedNat> carrierPorts = new ArrayList<>();
+
+  /** UDP ports the harness's NAT forwards to it (the harness as responder), or none. */
+  private List<Integer> harnessForward = List.of();
+
+  /** Between the two NATs in a row (the harness NAT's public side), or null. */
+  private RecordingCapture betweenCapture;
 
   /** The ports of clients 2 and up: recorded on the NAT's public side only. */
   private final List<EmulatedNat> clientPorts = new ArrayList<>();
@@ -148,7 +170,17 @@ public final class EmulatedTestbed implements Testbed {
               "a scenario without a NAT sends from UDP port 500 (then 4500)",
               true);
         }
-        Testbed.Nat n = r.layout().harnessBehind().get(0);
+        // the outermost NAT's public side is the one on this machine's network
+        List<Testbed.Nat> behind = r.layout().harnessBehind();
+        Testbed.Nat n = behind.get(behind.size() - 1);
+        if (!r.layout().harnessForward().isEmpty()) {
+          return wellKnownPorts(
+              r.remote().bind(),
+              "NAT "
+                  + n.name()
+                  + " forwards UDP 500 and 4500 to the harness, which the IUT sends to",
+              true);
+        }
         return n.behaviour().ports() == NatBehaviour.PortAllocation.PRESERVE
             ? wellKnownPorts(
                 r.remote().bind(),
@@ -178,6 +210,8 @@ public final class EmulatedTestbed implements Testbed {
                 r.layout().iutBehind().stream().findFirst().orElse(null),
                 r.remote());
         t.clients = r.layout().clients();
+        t.carrier = r.layout().harnessBehind().stream().skip(1).findFirst().orElse(null);
+        t.harnessForward = r.layout().harnessForward();
         try {
           t.create(r.iutAddress(), r.protectedHost());
           if (t.iutNat != null) {
@@ -197,7 +231,7 @@ public final class EmulatedTestbed implements Testbed {
    * private address, and its datagrams leave from mapped ports of sockets on the public one.
    */
   static Addressing addressing(Request r, boolean inMemory) {
-    Addressing a = harnessAddressing(r, inMemory);
+    Addressing a = forwarded(harnessAddressing(r, inMemory), r.layout());
     return r.layout().iutBehind().isEmpty() ? a : a.withIutSeenAs(KernelTestbed.ip(IUT_NAT_PUBLIC));
   }
 
@@ -239,9 +273,50 @@ public final class EmulatedTestbed implements Testbed {
         "the emulated NAT in the harness, "
             + (b.ports() == NatBehaviour.PortAllocation.RANDOM
                 ? "a random public port from " + low + "-" + high + " per mapping"
-                : "the private port kept where it can be bound"),
+                : "the private port kept where it can be bound")
+            + r.layout().harnessBehind().stream()
+                .skip(1)
+                .findFirst()
+                .map(
+                    c ->
+                        "; two in a row: "
+                            + r.layout().harnessBehind().get(0).name()
+                            + "'s public side "
+                            + KernelTestbed.HOME_ON_CARRIER
+                            + " is on "
+                            + c.name()
+                            + "'s private side")
+                .orElse(""),
         "every mapping forgotten: the next packet leaves from a new socket and port",
         EXPIRY_SLACK);
+  }
+
+  /**
+   * The addressing {@code a} with the port mapping in words of a NAT that forwards ports to the
+   * harness, when the layout has one (both backends).
+   */
+  static Addressing forwarded(Addressing a, Layout layout) {
+    if (layout.harnessForward().isEmpty()) {
+      return a;
+    }
+    String seen = a.harnessSeenAs().getHostAddress();
+    return new Addressing(
+        a.harnessOwn(),
+        a.harnessBinds(),
+        a.harnessSeenAs(),
+        a.harnessInner(),
+        "UDP "
+            + layout.harnessForward()
+            + " of "
+            + seen
+            + " forwarded statically to "
+            + a.harnessOwn().getHostAddress()
+            + ", ports kept (the IUT initiates to "
+            + seen
+            + ")",
+        "a forward stays: the ports do not change",
+        a.expirySlack(),
+        a.iutSeenAs());
   }
 
   /** Why the emulated backend cannot build the layout, if it cannot. */
@@ -254,8 +329,67 @@ public final class EmulatedTestbed implements Testbed {
     if (iutPlace.isPresent()) {
       return iutPlace;
     }
-    if (layout.harnessBehind().size() > 1) {
-      return Optional.of("two NATs in a row are not supported by the emulated NAT backend yet");
+    return harnessForwardRefusal(layout, "emulated NAT backend")
+        .or(() -> carrierRefusal(layout, "emulated NAT backend"));
+  }
+
+  /**
+   * Why a backend ({@code who}) cannot put the harness behind a NAT that forwards ports to it (the
+   * harness as responder, the IUT initiating to the NAT's public address): both backends realise
+   * one such NAT, forwarding exactly UDP 500 and 4500, with the IUT on the public side and no
+   * further clients.
+   */
+  static Optional<String> harnessForwardRefusal(Layout layout, String who) {
+    if (layout.harnessForward().isEmpty()) {
+      return Optional.empty();
+    }
+    if (layout.harnessBehind().size() != 1) {
+      return Optional.of(
+          "a NAT forwarding ports to the harness needs the harness behind exactly one NAT on the "
+              + who
+              + " (it has "
+              + layout.harnessBehind().size()
+              + ")");
+    }
+    String name = layout.harnessBehind().get(0).name();
+    if (!layout.iutBehind().isEmpty() || layout.clients() > 1) {
+      return Optional.of(
+          "NAT "
+              + name
+              + " forwarding ports to the harness with "
+              + (layout.clients() > 1 ? "further clients" : "the IUT behind a NAT as well")
+              + " is not supported by the "
+              + who
+              + " yet");
+    }
+    if (!new java.util.HashSet<>(layout.harnessForward())
+        .equals(new java.util.HashSet<>(IUT_FORWARD))) {
+      return Optional.of(
+          "the harness behind NAT "
+              + name
+              + " answers the IUT on UDP 500 and 4500: the "
+              + who
+              + " needs exactly 'forward: [500, 4500]' (it has "
+              + layout.harnessForward()
+              + ")");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why a backend ({@code who}) cannot put two NATs in a row in front of the harness as the layout
+   * says: both backends realise at most two, with the IUT on the public side.
+   */
+  static Optional<String> carrierRefusal(Layout layout, String who) {
+    if (layout.harnessBehind().size() > 2) {
+      return Optional.of("more than two NATs in a row are not supported by the " + who + " yet");
+    }
+    if (layout.harnessBehind().size() == 2 && !layout.iutBehind().isEmpty()) {
+      return Optional.of(
+          "two NATs in a row in front of the harness with the IUT behind a NAT as well are not"
+              + " supported by the "
+              + who
+              + " yet");
     }
     return Optional.empty();
   }
@@ -493,27 +627,71 @@ public final class EmulatedTestbed implements Testbed {
   @Override
   public synchronized DatagramPort openHarnessPort(List<Integer> localPorts) {
     DatagramNetwork net = harnessNetwork();
+    Inet4Address natPublic = harnessPublic;
+    if (carrier != null) {
+      // the carrier's NAT on the real network; the harness's own NAT binds on its private side
+      natPublic = KernelTestbed.ip(KernelTestbed.HOME_ON_CARRIER);
+      EmulatedNat outer = openNat(carrier, natPublic, harnessPublic, localPorts, net, true);
+      carrierPorts.add(outer);
+      ports.add(outer);
+      record(outer);
+      net = outer.insideNetwork();
+    }
     EmulatedNat p =
         nat == null
             ? EmulatedNat.direct(harnessPublic, localPorts, net, random)
-            : EmulatedNat.open(
-                nat.name(),
-                nat.behaviour(),
-                harness.address(),
-                harnessPublic,
-                localPorts,
-                net,
-                random,
-                remote == null ? EmulatedNat.RANDOM_PORT_MIN : remote.portMin(),
-                remote == null ? 65535 : remote.portMax());
-    p.record(insideCapture, outsideCapture);
-    p.dropFragments(nat != null && nat.dropFragments());
-    p.impair(impairment);
+            : openNat(nat, harness.address(), natPublic, localPorts, net, carrier == null);
     if (iutSeenAs != null) {
       p.translateRemote(iutSeenAs, iut.address());
     }
     ports.add(p);
+    record(p);
+    if (nat != null && !harnessForward.isEmpty()) {
+      p.forward(harnessForward);
+    }
     return p;
+  }
+
+  /**
+   * A port of NAT {@code n} between {@code inside} and {@code publicAddress} on {@code net}, with
+   * its fragment handling and the impairment in force; the outermost NAT of a remote run maps to
+   * the profile's port range.
+   */
+  private EmulatedNat openNat(
+      Testbed.Nat n,
+      Inet4Address inside,
+      Inet4Address publicAddress,
+      List<Integer> localPorts,
+      DatagramNetwork net,
+      boolean outermost) {
+    boolean profileRange = outermost && remote != null;
+    EmulatedNat p =
+        EmulatedNat.open(
+            n.name(),
+            n.behaviour(),
+            inside,
+            publicAddress,
+            localPorts,
+            net,
+            random,
+            profileRange ? remote.portMin() : EmulatedNat.RANDOM_PORT_MIN,
+            profileRange ? remote.portMax() : 65535);
+    p.dropFragments(n.dropFragments());
+    p.impair(impairment);
+    return p;
+  }
+
+  /**
+   * Points a NAT port's recording at the captures in force: a client's and the carrier's record the
+   * public side only; the harness's own NAT its private side and its public side (between the NATs
+   * when a carrier's NAT is in front of it).
+   */
+  private void record(EmulatedNat p) {
+    if (clientPorts.contains(p) || carrierPorts.contains(p)) {
+      p.record(null, outsideCapture);
+    } else {
+      p.record(insideCapture, carrier == null ? outsideCapture : betweenCapture);
+    }
   }
 
   @Override
@@ -540,21 +718,10 @@ public final class EmulatedTestbed implements Testbed {
       return openHarnessPort(localPorts);
     }
     EmulatedNat p =
-        EmulatedNat.open(
-            nat.name(),
-            nat.behaviour(),
-            client(n).address(),
-            harnessPublic,
-            localPorts,
-            harnessNetwork(),
-            random,
-            remote == null ? EmulatedNat.RANDOM_PORT_MIN : remote.portMin(),
-            remote == null ? 65535 : remote.portMax());
-    p.record(null, outsideCapture);
-    p.dropFragments(nat.dropFragments());
-    p.impair(impairment);
+        openNat(nat, client(n).address(), harnessPublic, localPorts, harnessNetwork(), true);
     ports.add(p);
     clientPorts.add(p);
+    record(p);
     return p;
   }
 
@@ -583,7 +750,12 @@ public final class EmulatedTestbed implements Testbed {
 
   @Override
   public List<String> observationPoints() {
-    return nat == null ? List.of("harness") : List.of("harness", "nat-public");
+    if (nat == null) {
+      return List.of("harness");
+    }
+    return carrier == null
+        ? List.of("harness", "nat-public")
+        : List.of("harness", BETWEEN_NATS, "nat-public");
   }
 
   @Override
@@ -593,18 +765,19 @@ public final class EmulatedTestbed implements Testbed {
 
   @Override
   public synchronized List<Capture> startCaptures(Path dir) {
+    List<Capture> out = new ArrayList<>();
     insideCapture = RecordingCapture.start("harness", dir.resolve("harness.pcap"));
-    captures.add(insideCapture);
+    out.add(insideCapture);
+    if (carrier != null) {
+      betweenCapture = RecordingCapture.start(BETWEEN_NATS, dir.resolve(BETWEEN_NATS + ".pcap"));
+      out.add(betweenCapture);
+    }
     if (nat != null) {
       outsideCapture = RecordingCapture.start("nat-public", dir.resolve("nat-public.pcap"));
-      captures.add(outsideCapture);
-    }
-    ports.forEach(p -> p.record(clientPorts.contains(p) ? null : insideCapture, outsideCapture));
-    List<Capture> out = new ArrayList<>();
-    out.add(insideCapture);
-    if (outsideCapture != null) {
       out.add(outsideCapture);
     }
+    captures.addAll(out);
+    ports.forEach(this::record);
     return out;
   }
 
@@ -619,7 +792,9 @@ public final class EmulatedTestbed implements Testbed {
     if (flows == RebindFlows.ALL) {
       return rebind();
     }
-    int n = ports.stream().mapToInt(p -> p.rebind(flows)).sum();
+    // the harness's own NAT splits the flow; the carrier's then sees it from a new internal port
+    int n =
+        ports.stream().filter(p -> !carrierPorts.contains(p)).mapToInt(p -> p.rebind(flows)).sum();
     return "the "
         + flows.word()
         + " flow of "

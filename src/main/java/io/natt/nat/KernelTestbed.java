@@ -24,11 +24,12 @@ import java.util.Optional;
  * namespace; the observation points are Pcap4J captures on the harness's interface and on the NAT's
  * public side. Needs root.
  *
- * <p>What it realises: the harness behind zero or one NAT, the IUT behind none; filtering by
- * address and port (netfilter conntrack); random or preserved ports; the UDP timeout. Mapping is by
- * conntrack flow, and every mapping behaviour is accepted: each of the harness's ports talks to one
- * endpoint of the IUT only, so endpoint-independent, address-dependent and
- * address-and-port-dependent mapping cannot be told apart by the IUT.
+ * <p>What it realises: the harness behind zero, one or two NATs in a row, or as responder behind
+ * one NAT forwarding UDP 500 and 4500 to it (nftables DNAT); the IUT behind none or one forwarding
+ * NAT; filtering by address and port (netfilter conntrack); random or preserved ports; the UDP
+ * timeout. Mapping is by conntrack flow, and every mapping behaviour is accepted: each of the
+ * harness's ports talks to one endpoint of the IUT only, so endpoint-independent, address-dependent
+ * and address-and-port-dependent mapping cannot be told apart by the IUT.
  */
 public final class KernelTestbed implements Testbed {
   /** The backend's name, as {@code natt run --nat} will take it. */
@@ -81,6 +82,7 @@ public final class KernelTestbed implements Testbed {
               r.layout().clients(),
               r.layout().harnessBehind().stream().findFirst().map(Nat::dropFragments).orElse(false),
               r.layout().harnessBehind().stream().skip(1).findFirst().orElse(null),
+              r.layout().harnessForward(),
               r.iutAddress(),
               r.protectedHost());
         }
@@ -114,6 +116,9 @@ public final class KernelTestbed implements Testbed {
   private final boolean iutBehindNat;
   private int clients = 1;
   private boolean dropFragments;
+
+  /** UDP ports the harness's NAT forwards to the harness (nftables DNAT), or none. */
+  private List<Integer> harnessForward = List.of();
 
   /** The second NAT in a row, outside the harness's own (a carrier-grade NAT), or null. */
   private Nat carrier;
@@ -153,7 +158,7 @@ public final class KernelTestbed implements Testbed {
       boolean iutBehindNat,
       Inet4Address iutAddress,
       Inet4Address protectedAddress) {
-    return build(harnessNat, iutBehindNat, 1, false, null, iutAddress, protectedAddress);
+    return build(harnessNat, iutBehindNat, 1, false, null, List.of(), iutAddress, protectedAddress);
   }
 
   /** The same, with {@code clients} client hosts behind the harness's NAT ({@link ClientHosts}). */
@@ -163,6 +168,7 @@ public final class KernelTestbed implements Testbed {
       int clients,
       boolean dropFragments,
       Nat carrier,
+      List<Integer> harnessForward,
       Inet4Address iutAddress,
       Inet4Address protectedAddress) {
     harnessNat
@@ -177,6 +183,7 @@ public final class KernelTestbed implements Testbed {
     t.clients = clients;
     t.dropFragments = dropFragments;
     t.carrier = carrier;
+    t.harnessForward = List.copyOf(harnessForward);
     try {
       t.create(iutAddress, protectedAddress);
       return t;
@@ -189,7 +196,7 @@ public final class KernelTestbed implements Testbed {
   /** The kernel backend's addresses for a layout: the harness binds its own address. */
   static Addressing addressing(Layout layout) {
     if (layout.iutBehind().isEmpty()) {
-      return harnessAddressing(layout);
+      return EmulatedTestbed.forwarded(harnessAddressing(layout), layout);
     }
     Addressing a = harnessAddressing(layout);
     Addressing moved =
@@ -252,17 +259,10 @@ public final class KernelTestbed implements Testbed {
     if (iutPlace.isPresent()) {
       return iutPlace;
     }
-    if (layout.harnessBehind().size() > 2) {
-      return Optional.of("more than two NATs in a row are not supported by the kernel backend yet");
-    }
-    if (layout.harnessBehind().size() == 2 && !layout.iutBehind().isEmpty()) {
-      return Optional.of(
-          "two NATs in a row in front of the harness with the IUT behind a NAT as well are not"
-              + " supported by the kernel backend yet");
-    }
     // a filtering it cannot realise makes a scenario NOT_APPLICABLE (realisesFiltering); build()
     // still refuses it
-    return Optional.empty();
+    return EmulatedTestbed.harnessForwardRefusal(layout, "kernel NAT backend")
+        .or(() -> EmulatedTestbed.carrierRefusal(layout, "kernel NAT backend"));
   }
 
   /** Why the kernel backend cannot realise one NAT's behaviour, if it cannot. */
@@ -343,8 +343,9 @@ public final class KernelTestbed implements Testbed {
     // random ports from 10000 up, like most home routers: Linux would otherwise keep a
     // privileged source port (500) below 1024, and Wireshark would then dissect the captures
     // by the lower, well-known port instead of 500/4500
+    // a NAT forwarding ports to the harness answers from them: masquerade keeping the port
     harnessNatRules(
-        nat.ports() == NatBehaviour.PortAllocation.RANDOM
+        nat.ports() == NatBehaviour.PortAllocation.RANDOM && harnessForward.isEmpty()
             ? "meta l4proto udp masquerade to :10000-65535 random"
             : "meta l4proto udp masquerade");
     for (int k = 2; k <= clients; k++) {
@@ -394,13 +395,32 @@ public final class KernelTestbed implements Testbed {
 
   /** The harness NAT's masquerade on out0 (UDP as {@code udp} says, anything else as it comes). */
   private void harnessNatRules(String udp) {
-    natRules(natNs, udp, dropFragments);
+    natRules(natNs, udp, dropFragments, forwardChain(harnessForward, HARNESS_PRIVATE));
+  }
+
+  /**
+   * An nftables prerouting chain that forwards {@code ports} (UDP) arriving on out0 to {@code to},
+   * ports kept; empty for no ports.
+   */
+  private static String forwardChain(List<Integer> ports, String to) {
+    if (ports.isEmpty()) {
+      return "";
+    }
+    return "  chain pre {\n"
+        + "    type nat hook prerouting priority dstnat; policy accept;\n"
+        + "    iifname \"out0\" udp dport { "
+        + String.join(", ", ports.stream().map(String::valueOf).toList())
+        + " } dnat to "
+        + to
+        + "\n"
+        + "  }\n";
   }
 
   /** A NAT's masquerade on out0 in {@code ns}, dropping IP fragments first with {@code drop}. */
-  private static void natRules(String ns, String udp, boolean drop) {
+  private static void natRules(String ns, String udp, boolean drop, String pre) {
     String rules =
         "table ip natt {\n"
+            + pre
             + "  chain post {\n"
             + "    type nat hook postrouting priority srcnat; policy accept;\n"
             + "    oifname \"out0\" "
@@ -421,7 +441,8 @@ public final class KernelTestbed implements Testbed {
   /** The link between the harness's NAT and the carrier's NAT behind it (RFC 1918). */
   private static final String CARRIER_INSIDE = "172.16.0.1";
 
-  private static final String HOME_ON_CARRIER = "172.16.0.2";
+  /** The harness NAT's public side when a carrier's NAT sits behind it (both backends). */
+  static final String HOME_ON_CARRIER = "172.16.0.2";
 
   /**
    * Two NATs in a row: the harness behind its own NAT (namespace "nat", public side 172.16.0.2),
@@ -434,7 +455,7 @@ public final class KernelTestbed implements Testbed {
     carrierNs = ns("cgn");
     harnessSide(h, carrierNs, "in0", HARNESS_PUBLIC, HOME_ON_CARRIER);
     capturePoints.removeIf(c -> c.name().equals("nat-public"));
-    capturePoints.add(new CapturePoint("home-public", natNs, "out0"));
+    capturePoints.add(new CapturePoint(EmulatedTestbed.BETWEEN_NATS, natNs, "out0"));
     Exec.check("ip", "-n", natNs, "route", "add", "default", "via", CARRIER_INSIDE);
     veth(carrierNs, "out0", i, "e0");
     addr(new Host("cgn", carrierNs, "in0", ip(CARRIER_INSIDE), 24));
@@ -451,7 +472,8 @@ public final class KernelTestbed implements Testbed {
         b.ports() == NatBehaviour.PortAllocation.RANDOM
             ? "meta l4proto udp masquerade to :10000-65535 random"
             : "meta l4proto udp masquerade",
-        carrier.dropFragments());
+        carrier.dropFragments(),
+        "");
     harnessPublic = ip(NAT_PUBLIC);
     capturePoints.add(new CapturePoint("nat-public", carrierNs, "out0"));
   }

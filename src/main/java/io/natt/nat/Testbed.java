@@ -35,16 +35,29 @@ public interface Testbed extends AutoCloseable {
    * @param iutForward UDP ports the IUT's NAT forwards to the IUT (empty when none)
    * @param clients how many client hosts sit behind the harness's innermost NAT: 1 is the harness
    *     alone; more are further hosts of the harness on the same private LAN ({@link #client})
+   * @param harnessForward UDP ports the harness's NAT forwards to the harness (empty when none):
+   *     the harness as responder behind a NAT, the IUT initiating to the NAT's public address
    */
   record Layout(
-      List<Nat> harnessBehind, List<Nat> iutBehind, List<Integer> iutForward, int clients) {
+      List<Nat> harnessBehind,
+      List<Nat> iutBehind,
+      List<Integer> iutForward,
+      int clients,
+      List<Integer> harnessForward) {
     public Layout {
       harnessBehind = List.copyOf(harnessBehind);
       iutBehind = List.copyOf(iutBehind);
       iutForward = List.copyOf(iutForward);
+      harnessForward = List.copyOf(harnessForward);
       if (clients < 1) {
         throw new IllegalArgumentException("clients: " + clients);
       }
+    }
+
+    /** Nothing forwarded to the harness. */
+    public Layout(
+        List<Nat> harnessBehind, List<Nat> iutBehind, List<Integer> iutForward, int clients) {
+      this(harnessBehind, iutBehind, iutForward, clients, List.of());
     }
 
     /** One client host (the harness). */

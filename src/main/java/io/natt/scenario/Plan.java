@@ -92,6 +92,11 @@ public record Plan(
     List<String> setup = new ArrayList<>();
     setup.add("NAT backend: " + backend.name());
     for (Testbed.Nat n : layout.harnessBehind()) {
+      if (!layout.harnessForward().isEmpty()) {
+        // a forwarding NAT makes no mapping: its behaviour does not matter
+        setup.add("NAT " + n.name() + " in front of the harness: " + a.portMapping());
+        continue;
+      }
       setup.add(
           "NAT "
               + n.name()
@@ -111,7 +116,11 @@ public record Plan(
             + a.harnessBinds()
             + "; the IUT sees it at "
             + a.harnessSeenAs().getHostAddress()
-            + (layout.harnessBehind().isEmpty() ? " (no NAT)" : " (ports mapped by the NAT)")
+            + (layout.harnessBehind().isEmpty()
+                ? " (no NAT)"
+                : layout.harnessForward().isEmpty()
+                    ? " (ports mapped by the NAT)"
+                    : " (UDP " + layout.harnessForward() + " forwarded to it)")
             + "; inside the tunnel "
             + a.harnessInner().getHostAddress());
     for (Testbed.Nat n : layout.iutBehind()) {

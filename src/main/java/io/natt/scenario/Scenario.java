@@ -36,13 +36,25 @@ public record Scenario(
    * @param harnessBehind NAT names, innermost first; empty: no NAT
    * @param iutForward UDP ports the IUT's NAT forwards to the IUT (empty when none)
    * @param clients client hosts behind the harness's NAT (1: the harness alone)
+   * @param harnessForward UDP ports the harness's NAT forwards to the harness (empty when none)
    */
   public record TopologySpec(
       Map<String, NatSpec> nats,
       List<String> harnessBehind,
       List<String> iutBehind,
       List<Integer> iutForward,
-      int clients) {
+      int clients,
+      List<Integer> harnessForward) {
+    /** Nothing forwarded to the harness. */
+    public TopologySpec(
+        Map<String, NatSpec> nats,
+        List<String> harnessBehind,
+        List<String> iutBehind,
+        List<Integer> iutForward,
+        int clients) {
+      this(nats, harnessBehind, iutBehind, iutForward, clients, List.of());
+    }
+
     /** One client (the harness). */
     public TopologySpec(
         Map<String, NatSpec> nats,
@@ -68,7 +80,8 @@ public record Scenario(
           harnessBehind.stream().map(this::nat).toList(),
           iutBehind.stream().map(this::nat).toList(),
           iutForward,
-          clients);
+          clients,
+          harnessForward);
     }
 
     private Testbed.Nat nat(String name) {

@@ -54,7 +54,7 @@ public final class ScenarioLoader {
   static final List<String> TOPOLOGY_KEYS = List.of("nats", "harness", "iut");
   static final List<String> NAT_KEYS =
       List.of("mapping", "filtering", "ports", "udp-timeout", "drop-fragments");
-  static final List<String> HARNESS_PLACE_KEYS = List.of("behind", "clients");
+  static final List<String> HARNESS_PLACE_KEYS = List.of("behind", "clients", "forward");
   static final List<String> IUT_PLACE_KEYS = List.of("behind", "forward");
   static final List<String> HARNESS_KEYS = List.of("role", "ike", "knobs", "persona");
   static final List<String> IKE_KEYS =
@@ -102,6 +102,13 @@ public final class ScenarioLoader {
   private YamlNode iutPlace;
   private boolean badReference;
   private List<String> harnessBehind = List.of();
+
+  /**
+   * UDP ports the harness's NAT forwards to it (topology.harness.forward), and where it says so.
+   */
+  private List<Integer> harnessForward = List.of();
+
+  private YamlNode harnessForwardNode;
 
   /** The harness's keepalive interval (read before the steps; zero: none). */
   private java.time.Duration harnessKeepalive = java.time.Duration.ZERO;
@@ -312,6 +319,7 @@ public final class ScenarioLoader {
               () -> {
                 YamlMap h = t.get("harness").map().allowedKeys(p, HARNESS_PLACE_KEYS);
                 clients = read(h, "clients", n -> n.integer(1, ClientHosts.MAX), 1);
+                harnessForward = forward(h, "harness");
                 return read(h, "behind", this::behind, List.<String>of());
               },
               List.of());
@@ -323,40 +331,16 @@ public final class ScenarioLoader {
       Optional<YamlMap> i = p.get(() -> t.get("iut").map().allowedKeys(p, IUT_PLACE_KEYS));
       if (i.isPresent()) {
         iutBehind = read(i.get(), "behind", this::behind, List.of());
-        if (i.get().has("forward")) {
-          if (!i.get().has("behind")) {
-            p.add(
-                i.get()
-                    .keyNode("forward")
-                    .error("'forward' needs the IUT behind a NAT (add 'behind: NAT-NAME')"));
-          }
-          forward = read(i.get(), "forward", this::ports, List.of());
-        }
+        forward = forward(i.get(), "IUT");
       }
     }
-    for (String name : iutBehind) {
-      YamlNode v = natValues.get(name);
-      if (v == null || !v.isMap()) {
-        continue;
-      }
-      for (String key : v.map().keys()) {
-        // a NAT in front of the IUT forwards its ports statically: no mapping is ever made
-        p.add(
-            v.map()
-                .keyNode(key)
-                .error(
-                    "'"
-                        + key
-                        + "' of NAT '"
-                        + name
-                        + "' would be ignored: a NAT in front of the IUT forwards the ports listed"
-                        + " in topology.iut.forward statically (define it as "
-                        + name
-                        + ": {})"));
-      }
+    staticNats(iutBehind, "the IUT", "topology.iut.forward");
+    if (!harnessForward.isEmpty()) {
+      staticNats(harnessBehind, "the harness", "topology.harness.forward");
     }
     this.harnessBehind = harnessBehind;
-    TopologySpec spec = new TopologySpec(nats, harnessBehind, iutBehind, forward, clients);
+    TopologySpec spec =
+        new TopologySpec(nats, harnessBehind, iutBehind, forward, clients, harnessForward);
     for (String name : badReference ? List.<String>of() : nats.keySet()) {
       if (!harnessBehind.contains(name) && !iutBehind.contains(name)) {
         p.add(
@@ -373,6 +357,54 @@ public final class ScenarioLoader {
       realisable(spec);
     }
     return spec;
+  }
+
+  /** Refuses the behaviour keys of NATs that forward their ports to {@code who} statically. */
+  private void staticNats(List<String> names, String who, String where) {
+    for (String name : names) {
+      YamlNode v = natValues.get(name);
+      if (v == null || !v.isMap()) {
+        continue;
+      }
+      for (String key : v.map().keys()) {
+        // a NAT forwarding ports statically makes no mapping
+        p.add(
+            v.map()
+                .keyNode(key)
+                .error(
+                    "'"
+                        + key
+                        + "' of NAT '"
+                        + name
+                        + "' would be ignored: a NAT in front of "
+                        + who
+                        + " forwards the ports listed in "
+                        + where
+                        + " statically (define it as "
+                        + name
+                        + ": {})"));
+      }
+    }
+  }
+
+  /**
+   * The ports a NAT in front of {@code side} ("IUT", "harness") forwards to it, from {@code
+   * forward:} of its place (empty when none); it needs {@code behind:} there.
+   */
+  private List<Integer> forward(YamlMap place, String side) {
+    if (!place.has("forward")) {
+      return List.of();
+    }
+    if (!place.has("behind")) {
+      p.add(
+          place
+              .keyNode("forward")
+              .error("'forward' needs the " + side + " behind a NAT (add 'behind: NAT-NAME')"));
+    }
+    if (side.equals("harness")) {
+      harnessForwardNode = place.keyNode("forward");
+    }
+    return read(place, "forward", this::ports, List.of());
   }
 
   /**
@@ -497,12 +529,23 @@ public final class ScenarioLoader {
     IkeSpec ike = read(h, "ike", this::ike, null);
     responderRole = role.equals("responder");
     Knobs.Side side = responderRole ? Knobs.Side.HARNESS_RESPONDER : Knobs.Side.HARNESS;
-    if (responderRole && harnessPlace != null && !harnessBehind.isEmpty()) {
+    if (responderRole
+        && harnessPlace != null
+        && !harnessBehind.isEmpty()
+        && harnessForward.isEmpty()) {
       p.add(
           harnessPlace.error(
               "with role: responder the IUT initiates, and a NAT in front of the harness"
-                  + " forwards no ports to it: put the IUT behind the NAT (iut: { behind: NAT,"
+                  + " forwards no ports to it: let it forward them (harness: { behind: NAT,"
+                  + " forward: [500, 4500] }), or put the IUT behind the NAT (iut: { behind: NAT,"
                   + " forward: [500, 4500] }) and leave the harness on the public side"));
+    }
+    if (!responderRole && harnessForwardNode != null) {
+      p.add(
+          harnessForwardNode.error(
+              "a NAT forwarding ports to the harness is for role: responder (the IUT initiates"
+                  + " to the NAT's public address); the harness as initiator goes out through"
+                  + " its NAT's mappings (leave 'forward' out)"));
     }
     if (responderRole && persona != null) {
       p.add(
@@ -986,6 +1029,16 @@ public final class ScenarioLoader {
               + (harnessBehind.isEmpty()
                   ? " (topology.harness.behind names none)"
                   : " (" + String.join(", ", harnessBehind) + ")"));
+    }
+    if (!harnessForward.isEmpty()) {
+      throw n.error(
+          "NAT '"
+              + name
+              + "' forwards UDP "
+              + harnessForward
+              + " to the harness statically: it has no mapping for "
+              + kind
+              + " to act on");
     }
     return name;
   }

@@ -55,8 +55,11 @@ final class InitiatorChecks {
       return Judgement.inconclusive(r, "the negotiated hash algorithm is unknown");
     }
     java.net.Inet4Address own = x.context().iutOwnAddress();
-    InetSocketAddress seen = iutKe.get().from();
-    InetSocketAddress harness = iutKe.get().to();
+    // the addresses as the IUT sent them: a NAT in front of the harness shows the harness at its
+    // public address, which the IUT's detection is about
+    TraceEntry sent = x.atIutSide(iutKe.get()).orElse(iutKe.get());
+    InetSocketAddress seen = sent.from();
+    InetSocketAddress harness = sent.to();
     byte[] ownHash = IkeTraffic.natdHash(alg.get(), h, new InetSocketAddress(own, seen.getPort()));
     byte[] harnessHash = IkeTraffic.natdHash(alg.get(), h, harness);
     boolean iutMatches = Arrays.equals(natd.get(0).hash(), ownHash);
@@ -86,8 +89,8 @@ final class InitiatorChecks {
     if (m5.isEmpty()) {
       return Judgement.inconclusive(r, told + ", but the IUT never sent " + floatMessage);
     }
-    TraceEntry e = m5.get();
-    boolean marker = ike(e).orElseThrow().marker();
+    boolean marker = ike(m5.get()).orElseThrow().marker();
+    TraceEntry e = x.atIutSide(m5.get()).orElse(m5.get());
     boolean behindNat = !seen.getAddress().equals(own);
     boolean ok = e.to().getPort() == 4500 && marker && (behindNat || e.from().getPort() == 4500);
     Evidence ev =

@@ -423,14 +423,7 @@ public class EmulatedNatTest {
 
   @Test
   public void anInMemoryTestbedCarriesTheHarnessToTheIutThroughItsNat() throws Exception {
-    try (EmulatedTestbed t =
-        (EmulatedTestbed)
-            EmulatedTestbed.IN_MEMORY.build(
-                new Testbed.Request(
-                    new Testbed.Layout(
-                        List.of(new Testbed.Nat("home", NatBehaviour.randomising())), List.of()),
-                    IUT,
-                    KernelTestbed.ip("10.9.0.1")))) {
+    try (EmulatedTestbed t = inMemory(new Testbed.Nat("home", NatBehaviour.randomising()))) {
       Path dir = io.natt.testutil.TempDirs.create("natt-emutb");
       t.startCaptures(dir);
       try (var harness = t.openHarnessPort(List.of(500, 4500));
@@ -449,6 +442,168 @@ public class EmulatedNatTest {
       }
       assertTrue(t.notes().stream().anyMatch(n -> n.contains("new mapping")), t.notes().toString());
     }
+  }
+
+  /** An endpoint-independent mapping, port-randomising NAT filtering as {@code filtering}. */
+  EmulatedNat randomising(
+      String name,
+      Dependency filtering,
+      Inet4Address inside,
+      Inet4Address outside,
+      DatagramNetwork on) {
+    EmulatedNat n =
+        EmulatedNat.open(
+            name,
+            new NatBehaviour(
+                Dependency.ENDPOINT_INDEPENDENT,
+                filtering,
+                PortAllocation.RANDOM,
+                Duration.ofSeconds(30)),
+            inside,
+            outside,
+            List.of(500, 4500),
+            on,
+            new Random(name.hashCode()));
+    open.add(n);
+    return n;
+  }
+
+  @Test
+  public void twoNatsInARowTranslateTwiceAndFilterAtTheOuterOne() throws Exception {
+    Far iut = new Far(IUT, 500);
+    Far other = new Far(OTHER, 500);
+    Inet4Address between = KernelTestbed.ip("172.16.0.2");
+    EmulatedNat outer =
+        randomising("cgn", Dependency.ADDRESS_AND_PORT_DEPENDENT, between, PUBLIC, net);
+    EmulatedNat inner =
+        randomising(
+            "home", Dependency.ENDPOINT_INDEPENDENT, PRIVATE, between, outer.insideNetwork());
+    InetSocketAddress to = new InetSocketAddress(IUT, 500);
+    inner.send(500, to, b("mm1"));
+    InetSocketAddress seen = iut.next();
+    assertEquals(seen.getAddress(), PUBLIC, "the far host sees the outer NAT's public side");
+    int innerPort = inner.mappedPort(500, to).orElseThrow();
+    assertEquals(
+        outer.mappedPort(innerPort, to), Optional.of(seen.getPort()), "the outer maps the inner's");
+    assertNotEquals(innerPort, 500);
+    iut.socket.send(seen, b("mm2"));
+    Datagram back = inner.receive(Duration.ofSeconds(2)).orElseThrow();
+    assertEquals(back.from(), to);
+    assertEquals(back.to(), new InetSocketAddress(PRIVATE, 500));
+    assertEquals(text(back), "mm2");
+    assertTrue(outer.receive(Duration.ofMillis(100)).isEmpty(), "nothing left on the outer's");
+    // the inner NAT would let it in; the outer one filters by address and port
+    other.socket.send(seen, b("stranger"));
+    assertTrue(inner.receive(Duration.ofMillis(300)).isEmpty());
+    assertTrue(
+        outer.events().stream().anyMatch(e -> e.contains("filtered 198.51.100.9")),
+        outer.events().toString());
+    // a rebinding of the outer NAT alone: the inner keeps its port, the far host sees a new one
+    assertEquals(outer.rebind(), 1);
+    inner.send(500, to, b("mm3"));
+    InetSocketAddress again = iut.next();
+    assertNotEquals(again.getPort(), seen.getPort());
+    assertEquals(inner.mappedPort(500, to), Optional.of(innerPort));
+    // what comes to the outer for an inner port nobody has bound is dropped, with a note
+    inner.close();
+    iut.socket.send(again, b("late"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    while (outer.events().stream().noneMatch(e -> e.contains("nothing bound on 172.16.0.2"))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(
+        outer.events().stream().anyMatch(e -> e.contains("nothing bound on 172.16.0.2")),
+        outer.events().toString());
+  }
+
+  @Test
+  public void aForwardedPortLetsAnyoneInAndStaysThroughRebindingAndExpiry() throws Exception {
+    Far iut = new Far(IUT, 500);
+    Far other = new Far(OTHER, 4500);
+    // address-dependent mapping, port-randomising, address-and-port filtering: none of it applies
+    // to the forwarded ports
+    EmulatedNat n =
+        nat(
+            Dependency.ADDRESS_DEPENDENT,
+            Dependency.ADDRESS_AND_PORT_DEPENDENT,
+            PortAllocation.RANDOM,
+            Duration.ofMillis(300));
+    n.forward(List.of(500, 4500));
+    // the far host initiates: nothing went out before
+    iut.socket.send(new InetSocketAddress(PUBLIC, 500), b("mm1"));
+    Datagram in = n.receive(Duration.ofSeconds(2)).orElseThrow();
+    assertEquals(in.from(), new InetSocketAddress(IUT, 500));
+    assertEquals(in.to(), new InetSocketAddress(PRIVATE, 500));
+    n.send(500, new InetSocketAddress(IUT, 500), b("mm2"));
+    assertEquals(iut.next(), new InetSocketAddress(PUBLIC, 500), "answered from the forward");
+    assertEquals(n.mappedPort(500, new InetSocketAddress(IUT, 500)), Optional.of(500));
+    assertEquals(n.rebind(), 0, "a forward is no mapping to forget");
+    Thread.sleep(600); // twice the UDP timeout: a mapping would have expired
+    other.socket.send(new InetSocketAddress(PUBLIC, 4500), b("from anyone"));
+    assertEquals(text(n.receive(Duration.ofSeconds(2)).orElseThrow()), "from anyone");
+    n.send(4500, new InetSocketAddress(OTHER, 4500), b("back"));
+    assertEquals(other.next(), new InetSocketAddress(PUBLIC, 4500));
+    assertTrue(
+        n.events().stream().noneMatch(e -> e.contains("new mapping")), n.events().toString());
+    assertTrue(n.events().get(0).contains("forwards 198.51.100.1:500 to 10.0.1.2:500"));
+  }
+
+  @Test
+  public void anInMemoryTestbedWithTwoNatsInARowRecordsEachSide() throws Exception {
+    try (EmulatedTestbed t =
+        inMemory(
+            new Testbed.Nat("home", NatBehaviour.randomising()),
+            new Testbed.Nat("cgn", NatBehaviour.randomising()))) {
+      assertEquals(t.observationPoints(), List.of("harness", "home-public", "nat-public"));
+      assertEquals(t.iutSidePoint(), "nat-public");
+      assertEquals(t.harnessPublicAddress(), PUBLIC);
+      assertEquals(t.harness().address(), PRIVATE);
+      Path dir = io.natt.testutil.TempDirs.create("natt-emu2nat");
+      List<io.natt.net.Capture> caps = t.startCaptures(dir);
+      assertEquals(caps.stream().map(io.natt.net.Capture::point).toList(), t.observationPoints());
+      try (var harness = t.openHarnessPort(List.of(500, 4500));
+          var iut = t.openIutPort(List.of(500, 4500))) {
+        harness.send(4500, new InetSocketAddress(IUT, 4500), b("ike"));
+        Datagram atIut = iut.receive(Duration.ofSeconds(2)).orElseThrow();
+        assertEquals(atIut.from().getAddress(), PUBLIC);
+        iut.send(4500, atIut.from(), b("answer"));
+        Datagram atHarness = harness.receive(Duration.ofSeconds(2)).orElseThrow();
+        assertEquals(atHarness.to(), new InetSocketAddress(PRIVATE, 4500));
+        assertEquals(text(atHarness), "answer");
+        assertTrue(t.rebind().startsWith("2 mapping(s) forgotten"), t.rebind());
+      }
+      caps.forEach(io.natt.net.Capture::close);
+      List<CapturedFrame> between = PcapFile.read(dir.resolve("home-public.pcap"), "home-public");
+      List<CapturedFrame> pub = PcapFile.read(dir.resolve("nat-public.pcap"), "nat-public");
+      assertEquals(between.size(), 2, "one each way between the NATs");
+      assertEquals(pub.size(), 2, "one each way on the outer NAT's public side");
+      Ipv4Packet mid = EthernetFrame.decode(between.get(0).bytes()).ipv4();
+      assertEquals(mid.src(), KernelTestbed.ip("172.16.0.2").getAddress());
+      Ipv4Packet out = EthernetFrame.decode(pub.get(0).bytes()).ipv4();
+      assertEquals(out.src(), PUBLIC.getAddress());
+      assertEquals(
+          UdpDatagram.decode(new WireReader(out.payload())).srcPort(), atIutPort(t.notes()));
+    }
+  }
+
+  /** An in-memory testbed with the harness behind {@code nats} (innermost first). */
+  static EmulatedTestbed inMemory(Testbed.Nat... nats) {
+    return (EmulatedTestbed)
+        EmulatedTestbed.IN_MEMORY.build(
+            new Testbed.Request(
+                new Testbed.Layout(List.of(nats), List.of()), IUT, KernelTestbed.ip("10.9.0.1")));
+  }
+
+  /** The outer NAT's public port, from its "new mapping" note. */
+  static int atIutPort(List<String> notes) {
+    String m =
+        notes.stream()
+            .filter(n -> n.startsWith("NAT cgn: new mapping"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(notes.toString()));
+    String after = m.substring(m.indexOf("-> 198.51.100.1:") + "-> 198.51.100.1:".length());
+    return Integer.parseInt(after.substring(0, after.indexOf(' ')));
   }
 
   @Test

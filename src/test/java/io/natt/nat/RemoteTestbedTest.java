@@ -128,4 +128,67 @@ public class RemoteTestbedTest {
                         new Testbed.Remote(LO, 40100, 40115))));
     assertTrue(e.getMessage().startsWith("a remote device is reached through the emulated NAT"));
   }
+
+  @Test
+  public void behindTwoNatsInARowTheOuterOneMapsToTheRange() throws Exception {
+    try (Testbed t =
+            build(
+                List.of(
+                    new Testbed.Nat("home", NatBehaviour.randomising()),
+                    new Testbed.Nat("cgn", NatBehaviour.randomising())),
+                LO);
+        DatagramSocket device = new DatagramSocket(new InetSocketAddress(LO, 0));
+        DatagramPort harness = t.openHarnessPort(List.of(500, 4500))) {
+      assertEquals(t.observationPoints(), List.of("harness", "home-public", "nat-public"));
+      device.setSoTimeout(2000);
+      InetSocketAddress deviceAddr = (InetSocketAddress) device.getLocalSocketAddress();
+      harness.send(4500, deviceAddr, new byte[] {1});
+      DatagramPacket p = new DatagramPacket(new byte[10], 10);
+      device.receive(p);
+      assertEquals(p.getAddress(), LO);
+      assertTrue(p.getPort() >= 40100 && p.getPort() <= 40115, "the outer NAT's range: " + p);
+      device.send(new DatagramPacket(new byte[] {2}, 1, p.getSocketAddress()));
+      Datagram back = harness.receive(Duration.ofSeconds(2)).orElseThrow();
+      assertEquals(back.to(), new InetSocketAddress(KernelTestbed.ip("10.0.1.2"), 4500));
+      assertEquals(back.from(), deviceAddr);
+    }
+  }
+
+  @Test
+  public void theDeviceInitiatesToTheBindAddressWhereTheNatForwards500And4500() throws Exception {
+    // a loopback address of its own, so that UDP 500 is free whatever else runs here
+    Inet4Address bind = KernelTestbed.ip("127.0.0.5");
+    Testbed.Request r =
+        new Testbed.Request(
+            new Testbed.Layout(
+                List.of(new Testbed.Nat("office", NatBehaviour.randomising())),
+                List.of(),
+                List.of(),
+                1,
+                List.of(500, 4500)),
+            LO,
+            KernelTestbed.ip("10.9.0.1"),
+            new Testbed.Remote(bind, 40100, 40115));
+    java.util.Optional<String> cannot = EmulatedTestbed.BACKEND.notApplicable(r);
+    if (cannot.isPresent()) {
+      // without the privilege to bind UDP 500 the scenario is NOT_APPLICABLE, saying why
+      assertTrue(cannot.get().startsWith("NAT office forwards UDP 500 and 4500"), cannot.get());
+      return;
+    }
+    try (Testbed t = EmulatedTestbed.BACKEND.build(r);
+        DatagramSocket device = new DatagramSocket(new InetSocketAddress(LO, 0));
+        DatagramPort harness = t.openHarnessPort(List.of(500, 4500))) {
+      // what the device's initiate hook gets: the NAT's public side, the harness's private net
+      assertEquals(t.harnessPublicAddress(), bind);
+      assertEquals(t.harnessInnerNet(), "10.0.1.0/24");
+      device.setSoTimeout(2000);
+      device.send(new DatagramPacket(new byte[] {1}, 1, new InetSocketAddress(bind, 500)));
+      Datagram in = harness.receive(Duration.ofSeconds(2)).orElseThrow();
+      assertEquals(in.to(), new InetSocketAddress(KernelTestbed.ip("10.0.1.2"), 500));
+      harness.send(500, in.from(), new byte[] {2});
+      DatagramPacket p = new DatagramPacket(new byte[10], 10);
+      device.receive(p);
+      assertEquals(p.getSocketAddress(), new InetSocketAddress(bind, 500), "answered from 500");
+    }
+  }
 }

@@ -69,9 +69,67 @@ public class TestbedsTest {
             .refusal(new Testbed.Layout(List.of(), List.of(gw, HOME), List.of(500, 4500)))
             .orElseThrow()
             .startsWith("two NATs in a row in front of the IUT"));
+    // two NATs in a row in front of the harness: built, as on the kernel backend; not three, nor
+    // with the IUT behind a NAT too, nor with further clients
+    Testbed.Nat cgn = nat("cgn", Dependency.ENDPOINT_INDEPENDENT, Dependency.ENDPOINT_INDEPENDENT);
     assertEquals(
-        EmulatedTestbed.IN_MEMORY.refusal(new Testbed.Layout(List.of(HOME, HOME), List.of())),
-        Optional.of("two NATs in a row are not supported by the emulated NAT backend yet"));
+        EmulatedTestbed.IN_MEMORY.refusal(new Testbed.Layout(List.of(HOME, cgn), List.of())),
+        Optional.empty());
+    assertEquals(
+        EmulatedTestbed.IN_MEMORY.refusal(new Testbed.Layout(List.of(HOME, cgn, gw), List.of())),
+        Optional.of(
+            "more than two NATs in a row are not supported by the emulated NAT backend yet"));
+    assertTrue(
+        EmulatedTestbed.BACKEND
+            .refusal(new Testbed.Layout(List.of(HOME, cgn), List.of(gw), List.of(500, 4500)))
+            .orElseThrow()
+            .startsWith("two NATs in a row in front of the harness with the IUT behind a NAT"));
+    assertTrue(
+        EmulatedTestbed.BACKEND
+            .refusal(new Testbed.Layout(List.of(HOME, cgn), List.of(), List.of(), 2))
+            .orElseThrow()
+            .contains("behind two NATs in a row"));
+  }
+
+  @Test
+  public void bothBackendsPutTheHarnessBehindANatForwarding500And4500() {
+    Testbed.Nat gw = nat("gw", Dependency.ENDPOINT_INDEPENDENT, Dependency.ENDPOINT_INDEPENDENT);
+    Testbed.Layout ok =
+        new Testbed.Layout(List.of(HOME), List.of(), List.of(), 1, List.of(4500, 500));
+    for (Testbed.Backend b : List.of(KernelTestbed.BACKEND, EmulatedTestbed.BACKEND)) {
+      assertEquals(b.refusal(ok), Optional.empty(), b.name());
+      Testbed.Addressing a =
+          b.addressing(
+              new Testbed.Request(
+                  ok, KernelTestbed.ip("198.51.100.2"), KernelTestbed.ip("10.9.0.1")));
+      assertEquals(a.harnessSeenAs(), KernelTestbed.ip("198.51.100.1"), b.name());
+      assertEquals(a.harnessOwn(), KernelTestbed.ip("10.0.1.2"), b.name());
+      assertTrue(a.portMapping().contains("forwarded statically to 10.0.1.2"), a.portMapping());
+      assertTrue(
+          b.refusal(new Testbed.Layout(List.of(HOME), List.of(), List.of(), 1, List.of(500)))
+              .orElseThrow()
+              .contains("needs exactly 'forward: [500, 4500]' (it has [500])"),
+          b.name());
+      assertTrue(
+          b.refusal(
+                  new Testbed.Layout(
+                      List.of(HOME), List.of(gw), List.of(500, 4500), 1, List.of(500, 4500)))
+              .orElseThrow()
+              .contains("with the IUT behind a NAT as well is not supported"),
+          b.name());
+      assertTrue(
+          b.refusal(
+                  new Testbed.Layout(
+                      List.of(HOME, gw), List.of(), List.of(), 1, List.of(500, 4500)))
+              .orElseThrow()
+              .contains("behind exactly one NAT"),
+          b.name());
+      assertTrue(
+          b.refusal(new Testbed.Layout(List.of(HOME), List.of(), List.of(), 2, List.of(500, 4500)))
+              .orElseThrow()
+              .contains("further clients"),
+          b.name());
+    }
   }
 
   @Test
@@ -231,7 +289,7 @@ public class TestbedsTest {
                             Dependency.ADDRESS_AND_PORT_DEPENDENT)),
                     List.of()))
             .orElseThrow(),
-        "more than two NATs in a row are not supported by the kernel backend yet");
+        "more than two NATs in a row are not supported by the kernel NAT backend yet");
     assertTrue(
         KernelTestbed.BACKEND
             .refusal(new Testbed.Layout(List.of(HOME, cgn), List.of(), List.of(), 2))

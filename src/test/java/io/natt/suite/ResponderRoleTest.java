@@ -131,6 +131,41 @@ public class ResponderRoleTest {
         judgeAll(r).get("3947-4-initiator-float").verdict(), Verdict.NOT_APPLICABLE, r.toString());
   }
 
+  @Test
+  public void theIutInitiatesToTheHarnessBehindAForwardingNatAndMustFloat() {
+    Path file = Path.of("testsuites/rfc3947/iut-initiates-to-harness-behind-nat.yaml");
+    Runner.Outcome o = run(file, compliant(), "to-harness-behind-nat");
+    assertTrue(o.error().isEmpty(), o.error().toString());
+    o.steps().forEach(r -> assertEquals(r.status(), Runner.Status.OK, r.toString()));
+    assertTrue(o.peer().nat().localBehindNat(), "the harness found itself behind its NAT");
+    assertFalse(o.peer().nat().remoteBehindNat(), "the IUT is on the public side");
+    // the IUT sent to the NAT's public address; the harness got it at its private one
+    TraceEntry m1 =
+        o.trace().at("nat-public").stream()
+            .filter(e -> e.view() instanceof PacketView.Ike)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(m1.to().getAddress().getHostAddress(), "198.51.100.1", m1.toString());
+    assertEquals(m1.to().getPort(), 500, m1.toString());
+    TraceEntry atPeer =
+        o.trace().at(Trace.PEER).stream()
+            .filter(e -> e.view() instanceof PacketView.Ike)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(atPeer.to().getAddress().getHostAddress(), "10.0.1.2", atPeer.toString());
+    Map<String, Judgement> j = judgeAll(o);
+    assertEquals(j.get("3947-4-initiator-float").verdict(), Verdict.PASS, j.toString());
+    assertTrue(
+        j.get("3947-4-initiator-float").reason().contains("did not match 198.51.100.1:500"),
+        j.get("3947-4-initiator-float").reason());
+    assertEquals(j.get("3947-3.2-natd-remote-hash").verdict(), Verdict.PASS, j.toString());
+    // an IUT that does not float although the harness's NAT-D showed the NAT fails there
+    Runner.Outcome never =
+        run(file, compliant().withFloatAt(Knobs.FloatMode.NEVER), "to-harness-behind-nat-never");
+    assertEquals(
+        judgeAll(never).get("3947-4-initiator-float").verdict(), Verdict.FAIL, never.toString());
+  }
+
   @DataProvider
   public Object[][] scenarios() throws IOException {
     return responderScenarios().stream()

@@ -207,6 +207,14 @@ public class RunPlanTest {
     String direct = section(m.out(), "3947-mm-direct-no-nat:");
     assertTrue(direct.contains("198.51.100.3 ports 500 and 4500"), direct);
     assertTrue(direct.contains("(no NAT)"), direct);
+    // the harness as responder behind a forwarding NAT: the IUT initiates to the NAT's address
+    String forwarded = section(m.out(), "3947-iut-initiates-to-harness-behind-nat:");
+    assertTrue(
+        forwarded.contains(
+            "NAT office in front of the harness: UDP [500, 4500] of 198.51.100.1 forwarded"
+                + " statically to 10.0.1.2"),
+        forwarded);
+    assertTrue(forwarded.contains("Main Mode to 198.51.100.1:500"), forwarded);
   }
 
   @Test
