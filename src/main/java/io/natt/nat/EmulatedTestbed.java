@@ -104,6 +104,9 @@ public final class EmulatedTestbed implements Testbed {
   private final Testbed.Nat iutNat;
   private int clients = 1;
 
+  /** The scenario's layout: where further clients sit ({@link ClientHosts#ownNat}). */
+  private Layout layout = new Layout(List.of(), List.of());
+
   /** The ports of clients 2 and up: recorded on the NAT's public side only. */
   private final List<EmulatedNat> clientPorts = new ArrayList<>();
 
@@ -142,6 +145,11 @@ public final class EmulatedTestbed implements Testbed {
         if (r.remote() == null) {
           return Optional.empty();
         }
+        if (ClientHosts.anyOwnNat(r.layout())) {
+          return Optional.of(
+              "a client behind a NAT of its own needs a public address of its own for that NAT,"
+                  + " and a remote run has one bind address (remote: bind:)");
+        }
         if (r.layout().harnessBehind().isEmpty()) {
           return wellKnownPorts(
               r.remote().bind(),
@@ -178,6 +186,7 @@ public final class EmulatedTestbed implements Testbed {
                 r.layout().iutBehind().stream().findFirst().orElse(null),
                 r.remote());
         t.clients = r.layout().clients();
+        t.layout = r.layout();
         try {
           t.create(r.iutAddress(), r.protectedHost());
           if (t.iutNat != null) {
@@ -525,8 +534,26 @@ public final class EmulatedTestbed implements Testbed {
       throw new IllegalArgumentException("this testbed has " + clients + " client(s), not " + n);
     }
     return new Host(
-        "client-" + n, harness.namespace(), harness.iface(), ClientHosts.address(n), 24);
+        "client-" + n, harness.namespace(), harness.iface(), ClientHosts.address(layout, n), 24);
   }
+
+  /**
+   * The public address of client {@code n}'s own NAT ({@link ClientHosts#ownNat}): a further
+   * address of the harness host, on the IUT's link.
+   */
+  static Inet4Address ownNatPublic(int n) {
+    return KernelTestbed.ip("198.51.100." + (10 + n));
+  }
+
+  /** Puts {@link #ownNatPublic} on the harness host (in its namespace), once. */
+  private void ownNatAddress(int n) {
+    if (inMemory || remote != null || !ownNatAddresses.add(n)) {
+      return;
+    }
+    KernelTestbed.addr(new Host("nat-" + n, harness.namespace(), "h0", ownNatPublic(n), 24));
+  }
+
+  private final java.util.Set<Integer> ownNatAddresses = new java.util.HashSet<>();
 
   /**
    * Client {@code n} (from 2) behind the same NAT: a NAT port of its own for its private address,
@@ -539,19 +566,25 @@ public final class EmulatedTestbed implements Testbed {
     if (n == 1) {
       return openHarnessPort(localPorts);
     }
+    // a client behind a NAT of its own leaves from that NAT's public address
+    Testbed.Nat behind = ClientHosts.ownNat(layout, n).orElse(nat);
+    Inet4Address outside = behind == nat ? harnessPublic : ownNatPublic(n);
+    if (behind != nat) {
+      ownNatAddress(n);
+    }
     EmulatedNat p =
         EmulatedNat.open(
-            nat.name(),
-            nat.behaviour(),
+            behind.name(),
+            behind.behaviour(),
             client(n).address(),
-            harnessPublic,
+            outside,
             localPorts,
             harnessNetwork(),
             random,
             remote == null ? EmulatedNat.RANDOM_PORT_MIN : remote.portMin(),
             remote == null ? 65535 : remote.portMax());
     p.record(null, outsideCapture);
-    p.dropFragments(nat.dropFragments());
+    p.dropFragments(behind.dropFragments());
     p.impair(impairment);
     ports.add(p);
     clientPorts.add(p);

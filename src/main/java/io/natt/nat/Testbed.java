@@ -33,18 +33,39 @@ public interface Testbed extends AutoCloseable {
    * host outwards.
    *
    * @param iutForward UDP ports the IUT's NAT forwards to the IUT (empty when none)
-   * @param clients how many client hosts sit behind the harness's innermost NAT: 1 is the harness
-   *     alone; more are further hosts of the harness on the same private LAN ({@link #client})
+   * @param clients how many client hosts there are: 1 is the harness alone; more are further hosts
+   *     of the harness ({@link #client}), on its private LAN unless {@code clientNats} says else
+   * @param clientNats the NAT each client sits behind, client 1 (the harness: its innermost NAT)
+   *     first; empty: every client behind the harness's NAT. A client behind another NAT sits on a
+   *     private LAN of its own behind it ({@link ClientHosts})
+   * @param sameAddress every client has the harness's private address (each behind a NAT of its
+   *     own: RFC 3948 section 5.1's overlapping tunnels)
    */
   record Layout(
-      List<Nat> harnessBehind, List<Nat> iutBehind, List<Integer> iutForward, int clients) {
+      List<Nat> harnessBehind,
+      List<Nat> iutBehind,
+      List<Integer> iutForward,
+      int clients,
+      List<Nat> clientNats,
+      boolean sameAddress) {
     public Layout {
       harnessBehind = List.copyOf(harnessBehind);
       iutBehind = List.copyOf(iutBehind);
       iutForward = List.copyOf(iutForward);
+      clientNats = List.copyOf(clientNats);
       if (clients < 1) {
         throw new IllegalArgumentException("clients: " + clients);
       }
+      if (!clientNats.isEmpty() && clientNats.size() != clients) {
+        throw new IllegalArgumentException(
+            "clientNats: " + clientNats.size() + " for " + clients + " clients");
+      }
+    }
+
+    /** Every client behind the harness's NAT, each with an address of its own. */
+    public Layout(
+        List<Nat> harnessBehind, List<Nat> iutBehind, List<Integer> iutForward, int clients) {
+      this(harnessBehind, iutBehind, iutForward, clients, List.of(), false);
     }
 
     /** One client host (the harness). */

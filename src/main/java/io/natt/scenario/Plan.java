@@ -564,14 +564,22 @@ public record Plan(
       }
       String inner =
           (extras.isEmpty() ? "" : "[" + String.join("; ", extras) + "] ") + st.step().accept(this);
+      String address = io.natt.nat.ClientHosts.address(layout, st.client()).getHostAddress();
       return st.client() == 1
           ? inner
           : "client "
               + st.client()
               + " ("
-              + io.natt.nat.ClientHosts.address(st.client()).getHostAddress()
-              + ", a host of its own behind the same NAT): "
-              + inner.replace(own, io.natt.nat.ClientHosts.address(st.client()).getHostAddress());
+              + address
+              + io.natt.nat.ClientHosts.ownNat(layout, st.client())
+                  .map(
+                      n ->
+                          ", a host of its own behind NAT "
+                              + n.name()
+                              + (layout.sameAddress() ? ", the harness's own address" : "")
+                              + "): ")
+                  .orElse(", a host of its own behind the same NAT): ")
+              + inner.replace(own, address);
     }
   }
 

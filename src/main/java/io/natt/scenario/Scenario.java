@@ -35,14 +35,30 @@ public record Scenario(
    *
    * @param harnessBehind NAT names, innermost first; empty: no NAT
    * @param iutForward UDP ports the IUT's NAT forwards to the IUT (empty when none)
-   * @param clients client hosts behind the harness's NAT (1: the harness alone)
+   * @param clients client hosts (1: the harness alone), behind the harness's NAT unless {@code
+   *     clientBehind} says else
+   * @param clientBehind the NAT each client sits behind, client 1 (the harness) first; empty: all
+   *     behind the harness's ({@code topology.harness.clients.behind})
+   * @param sameAddress every client has the harness's private address ({@code same-address})
    */
   public record TopologySpec(
       Map<String, NatSpec> nats,
       List<String> harnessBehind,
       List<String> iutBehind,
       List<Integer> iutForward,
-      int clients) {
+      int clients,
+      List<String> clientBehind,
+      boolean sameAddress) {
+    /** Every client behind the harness's NAT. */
+    public TopologySpec(
+        Map<String, NatSpec> nats,
+        List<String> harnessBehind,
+        List<String> iutBehind,
+        List<Integer> iutForward,
+        int clients) {
+      this(nats, harnessBehind, iutBehind, iutForward, clients, List.of(), false);
+    }
+
     /** One client (the harness). */
     public TopologySpec(
         Map<String, NatSpec> nats,
@@ -68,7 +84,9 @@ public record Scenario(
           harnessBehind.stream().map(this::nat).toList(),
           iutBehind.stream().map(this::nat).toList(),
           iutForward,
-          clients);
+          clients,
+          clientBehind.stream().map(this::nat).toList(),
+          sameAddress);
     }
 
     private Testbed.Nat nat(String name) {
