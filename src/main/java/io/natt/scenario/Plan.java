@@ -114,6 +114,26 @@ public record Plan(
             + (layout.harnessBehind().isEmpty() ? " (no NAT)" : " (ports mapped by the NAT)")
             + "; inside the tunnel "
             + a.harnessInner().getHostAddress());
+    for (int k = 2; k <= layout.clients(); k++) {
+      int client = k;
+      io.natt.nat.ClientHosts.ownNat(layout, k)
+          .ifPresent(
+              n ->
+                  setup.add(
+                      "NAT "
+                          + n.name()
+                          + " in front of client "
+                          + client
+                          + " only (ports "
+                          + n.behaviour().ports().name().toLowerCase(Locale.ROOT)
+                          + ", udp-timeout "
+                          + seconds(n.behaviour().udpTimeout())
+                          + "), a public address of its own; client "
+                          + client
+                          + " is "
+                          + io.natt.nat.ClientHosts.address(layout, client).getHostAddress()
+                          + " on a LAN of its own"));
+    }
     for (Testbed.Nat n : layout.iutBehind()) {
       setup.add(
           "NAT "
@@ -576,7 +596,7 @@ public record Plan(
                       n ->
                           ", a host of its own behind NAT "
                               + n.name()
-                              + (layout.sameAddress() ? ", the harness's own address" : "")
+                              + (layout.sameAddress() ? ", the same address as the harness" : "")
                               + "): ")
                   .orElse(", a host of its own behind the same NAT): ")
               + inner.replace(own, address);
