@@ -116,6 +116,7 @@ public final class ScenarioLoader {
   private boolean transportSeen;
   private int clients = 1;
   private List<String> clientBehind = List.of();
+  private final Set<String> clientNatsNamed = new HashSet<>();
   private boolean sameAddress;
   private final Set<Integer> clientPhase1 = new HashSet<>();
   private final Set<Integer> clientQuickMode = new HashSet<>();
@@ -315,7 +316,8 @@ public final class ScenarioLoader {
               () -> {
                 YamlMap h = t.get("harness").map().allowedKeys(p, HARNESS_PLACE_KEYS);
                 List<String> own = read(h, "behind", this::behind, List.<String>of());
-                clients = read(h, "clients", n -> clients(n, own), 1);
+                // clients() keeps what it read before a mistake, so that steps are not refused too
+                read(h, "clients", n -> clients(n, own), 1);
                 return own;
               },
               List.of());
@@ -366,7 +368,7 @@ public final class ScenarioLoader {
     for (String name : badReference ? List.<String>of() : nats.keySet()) {
       if (!harnessBehind.contains(name)
           && !iutBehind.contains(name)
-          && !clientBehind.contains(name)) {
+          && !clientNatsNamed.contains(name)) {
         p.add(
             natNodes
                 .get(name)
@@ -489,18 +491,26 @@ public final class ScenarioLoader {
    */
   private int clients(YamlNode node, List<String> own) {
     if (!node.isMap()) {
-      return node.integer(1, ClientHosts.MAX);
+      clients = node.integer(1, ClientHosts.MAX);
+      return clients;
     }
     YamlMap m = node.map().allowedKeys(p, CLIENTS_KEYS);
     if (!m.has("count")) {
-      throw node.error(
-          "'count' is missing: how many clients, the harness included (clients: { count: 2, ..."
-              + " })");
+      m.requireKeys(p, "count");
+      m.opt("behind").filter(YamlNode::isList).ifPresent(b -> b.list().forEach(this::clientNat));
+      // unknown: the steps' client numbers are not refused for it as well
+      clients = ClientHosts.MAX;
+      return clients;
     }
     int count = m.get("count").integer(1, ClientHosts.MAX);
-    sameAddress = read(m, "same-address", YamlNode::bool, false);
+    clients = count;
+    if (m.has("behind") && m.get("behind").isList()) {
+      // NATs named here are in use, also when the list has a mistake
+      m.get("behind").list().forEach(this::clientNat);
+    }
+    boolean same = read(m, "same-address", YamlNode::bool, false);
     if (!m.has("behind")) {
-      if (sameAddress) {
+      if (same) {
         throw m.keyNode("same-address")
             .error(
                 "same-address: true needs each client behind a NAT of its own (one LAN cannot hold"
@@ -538,9 +548,9 @@ public final class ScenarioLoader {
                 + name
                 + "'");
       }
-      if (k > 0 && names.contains(name) && (sameAddress || !name.equals(own.get(0)))) {
+      if (k > 0 && names.contains(name) && (same || !name.equals(own.get(0)))) {
         throw item.error(
-            sameAddress
+            same
                 ? "clients with the same address cannot share NAT '"
                     + name
                     + "' (one LAN cannot hold two hosts with one address)"
@@ -551,7 +561,15 @@ public final class ScenarioLoader {
       names.add(name);
     }
     clientBehind = List.copyOf(names);
+    sameAddress = same;
     return count;
+  }
+
+  /** A NAT named in clients.behind: marked as in use (when it exists), never reported here. */
+  private void clientNat(YamlNode n) {
+    if (n.isScalar() && nats.containsKey(n.string())) {
+      clientNatsNamed.add(n.string());
+    }
   }
 
   /** A reference to a NAT of the topology (not checked when topology.nats could not be read). */

@@ -83,6 +83,9 @@ final class OverlapChecks {
         read(clients.computeIfAbsent(e.point(), Client::new), e);
       }
     }
+    if (clients.size() < 2) {
+      return Judgement.notApplicable(r, "one client only: no tunnels that could overlap");
+    }
     List<Client> group = overlapping(clients.values());
     if (group.isEmpty()) {
       return Judgement.inconclusive(
