@@ -430,18 +430,7 @@ public final class KernelTestbed implements Testbed {
     Exec.check("ip", "-n", iutNs, "link", "set", "n" + k, "master", "cnats");
     addr(new Host("nat" + k, natK, "out0", ownNatPublic(k), 24));
     Exec.check("ip", "-n", natK, "route", "add", "default", "via", IUT_ON_CLIENT_NATS);
-    Exec.inNs(natK, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
-    NatBehaviour b = n.behaviour();
-    for (String key : List.of("nf_conntrack_udp_timeout", "nf_conntrack_udp_timeout_stream")) {
-      Exec.inNs(natK, "sysctl", "-qw", "net.netfilter." + key + "=" + b.udpTimeout().toSeconds())
-          .orThrow();
-    }
-    natRules(
-        natK,
-        b.ports() == NatBehaviour.PortAllocation.RANDOM
-            ? "meta l4proto udp masquerade to :10000-65535 random"
-            : "meta l4proto udp masquerade",
-        n.dropFragments());
+    masquerade(natK, n);
     clientNatNs.add(natK);
     capturePoints.add(new CapturePoint("nat-" + k + "-public", natK, "out0"));
     return host;
@@ -489,6 +478,25 @@ public final class KernelTestbed implements Testbed {
     Exec.run(List.of("ip", "netns", "exec", ns, "nft", "-f", "-"), rules).orThrow();
   }
 
+  /**
+   * Makes namespace {@code ns} the NAT {@code n} between its in0 and out0: forwarding, the NAT's
+   * UDP timeout, masquerade on out0 with its port allocation, fragments dropped where it says.
+   */
+  private static void masquerade(String ns, Nat n) {
+    Exec.inNs(ns, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
+    NatBehaviour b = n.behaviour();
+    for (String key : List.of("nf_conntrack_udp_timeout", "nf_conntrack_udp_timeout_stream")) {
+      Exec.inNs(ns, "sysctl", "-qw", "net.netfilter." + key + "=" + b.udpTimeout().toSeconds())
+          .orThrow();
+    }
+    natRules(
+        ns,
+        b.ports() == NatBehaviour.PortAllocation.RANDOM
+            ? "meta l4proto udp masquerade to :10000-65535 random"
+            : "meta l4proto udp masquerade",
+        n.dropFragments());
+  }
+
   /** The link between the harness's NAT and the carrier's NAT behind it (RFC 1918). */
   private static final String CARRIER_INSIDE = "172.16.0.1";
 
@@ -510,19 +518,7 @@ public final class KernelTestbed implements Testbed {
     veth(carrierNs, "out0", i, "e0");
     addr(new Host("cgn", carrierNs, "in0", ip(CARRIER_INSIDE), 24));
     addr(new Host("cgn", carrierNs, "out0", ip(NAT_PUBLIC), 24));
-    Exec.inNs(carrierNs, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
-    NatBehaviour b = carrier.behaviour();
-    for (String key : List.of("nf_conntrack_udp_timeout", "nf_conntrack_udp_timeout_stream")) {
-      Exec.inNs(
-              carrierNs, "sysctl", "-qw", "net.netfilter." + key + "=" + b.udpTimeout().toSeconds())
-          .orThrow();
-    }
-    natRules(
-        carrierNs,
-        b.ports() == NatBehaviour.PortAllocation.RANDOM
-            ? "meta l4proto udp masquerade to :10000-65535 random"
-            : "meta l4proto udp masquerade",
-        carrier.dropFragments());
+    masquerade(carrierNs, carrier);
     harnessPublic = ip(NAT_PUBLIC);
     capturePoints.add(new CapturePoint("nat-public", carrierNs, "out0"));
   }
