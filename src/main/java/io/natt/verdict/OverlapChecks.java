@@ -53,6 +53,7 @@ final class OverlapChecks {
     byte[] quickModeId;
     TraceEntry quickMode;
     TraceEntry refusal;
+    final List<TraceEntry> ikeReceived = new ArrayList<>();
 
     Client(String point) {
       this.point = point;
@@ -111,6 +112,7 @@ final class OverlapChecks {
     long overlap = up.stream().mapToLong(c -> c.requests.get(0).at()).max().orElseThrow();
     List<Evidence> silenced = new ArrayList<>();
     List<String> carried = new ArrayList<>();
+    List<String> withIke = new ArrayList<>();
     for (Client c : up) {
       List<Echo> after = c.requests.stream().filter(q -> q.at() >= overlap).toList();
       long ok = after.stream().filter(c::answered).count();
@@ -128,7 +130,12 @@ final class OverlapChecks {
               .filter(o -> o != c)
               .anyMatch(
                   o -> o.requests.stream().filter(q -> q.at() >= overlap).anyMatch(o::answered));
-      if (after.size() >= 2 && (answeredBefore || othersAnswered)) {
+      Optional<TraceEntry> ike =
+          c.ikeReceived.stream().filter(e -> e.datagram().monoNanos() >= overlap).findFirst();
+      if (after.size() >= 2 && (answeredBefore || othersAnswered) && ike.isPresent()) {
+        // perhaps a Delete: the IUT may have replaced this tunnel (disallowing the conflict)
+        withIke.add(c.name() + " (" + ike.get().ref() + ")");
+      } else if (after.size() >= 2 && (answeredBefore || othersAnswered)) {
         silenced.add(
             new Evidence(
                 after.stream().map(q -> q.entry().ref()).toList(),
@@ -148,6 +155,16 @@ final class OverlapChecks {
               + address
               + " had a tunnel of its own",
           silenced);
+    }
+    if (!withIke.isEmpty()) {
+      return Judgement.inconclusive(
+          r,
+          "a client's tunnel went unanswered once another client with the same inner address "
+              + address
+              + " was up, but the IUT sent it IKE meanwhile ("
+              + String.join(", ", withIke)
+              + "): if that was a Delete, the IUT replaced the first tunnel instead of confusing"
+              + " the two, which the trace (IKE not decrypted there) cannot tell");
     }
     if (carried.size() < 2) {
       return Judgement.inconclusive(
@@ -267,6 +284,9 @@ final class OverlapChecks {
                 }
               });
       return;
+    }
+    if (e.direction() == Direction.RECEIVED && e.view() instanceof PacketView.Ike) {
+      c.ikeReceived.add(e);
     }
     if (!(e.view() instanceof PacketView.Ike ike) || !ike.decrypted()) {
       return;

@@ -141,6 +141,19 @@ public class OverlapChecksTest {
   }
 
   @Test
+  public void aSilencedTunnelThatGotIkeCannotDecide() {
+    Trace tr = new Trace();
+    ping(tr, Trace.PEER, 1, 1, true);
+    ping(tr, C2, 2, 1, true);
+    notification(tr, Trace.PEER, 36136);
+    ping(tr, Trace.PEER, 3, 1, false);
+    ping(tr, Trace.PEER, 3, 2, false);
+    Judgement j = judge(tr);
+    assertEquals(j.verdict(), Verdict.INCONCLUSIVE, j.reason());
+    assertTrue(j.reason().contains("replaced the first tunnel"), j.reason());
+  }
+
+  @Test
   public void oneLostReplyIsNoFailure() {
     Trace tr = new Trace();
     ping(tr, Trace.PEER, 1, 1, true);
