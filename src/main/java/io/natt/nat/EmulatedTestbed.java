@@ -50,7 +50,9 @@ import java.util.Random;
  * reordering on demand ({@link #impair}); the IUT behind a NAT that forwards UDP 500 and 4500 to
  * it, alone or with a NAT in front of the harness as well (both behind NATs): the harness then sees
  * the IUT at {@link #IUT_NAT_PUBLIC} ({@link #showIutAs}), its NAT-D for the IUT hashes that
- * address, and both capture points show it. Not yet: two NATs in a row on one side.
+ * address, and both capture points show it; further clients behind the harness's NAT, or each
+ * behind an emulated NAT of its own whose public address is a further address of the harness host
+ * ({@link #ownNatPublic}; not for a remote device). Not yet: two NATs in a row on one side.
  */
 public final class EmulatedTestbed implements Testbed {
   /** The backend's name, as {@code natt run --nat} takes it. */

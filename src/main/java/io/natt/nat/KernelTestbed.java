@@ -25,9 +25,10 @@ import java.util.Optional;
  * public side. Needs root.
  *
  * <p>What it realises: the harness behind zero or one NAT, the IUT behind none; filtering by
- * address and port (netfilter conntrack); random or preserved ports; the UDP timeout. Mapping is by
- * conntrack flow, and every mapping behaviour is accepted: each of the harness's ports talks to one
- * endpoint of the IUT only, so endpoint-independent, address-dependent and
+ * address and port (netfilter conntrack); random or preserved ports; the UDP timeout; further
+ * clients behind the harness's NAT or each behind a NAT of its own ({@link #behindOwnNat}). Mapping
+ * is by conntrack flow, and every mapping behaviour is accepted: each of the harness's ports talks
+ * to one endpoint of the IUT only, so endpoint-independent, address-dependent and
  * address-and-port-dependent mapping cannot be told apart by the IUT.
  */
 public final class KernelTestbed implements Testbed {
