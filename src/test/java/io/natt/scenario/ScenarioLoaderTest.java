@@ -320,6 +320,10 @@ public class ScenarioLoaderTest {
     assertEquals(
         Json.keys(Json.at(topo, "iut", "properties")),
         new TreeSet<>(ScenarioLoader.IUT_PLACE_KEYS));
+    List<?> clientForms = (List<?>) Json.at(topo, "harness", "properties", "clients").get("oneOf");
+    assertEquals(
+        Json.keys(Json.at(clientForms.get(1), "properties")),
+        new TreeSet<>(ScenarioLoader.CLIENTS_KEYS));
     assertEquals(
         Json.keys(Json.at(schema, "$defs", "nat", "properties")),
         new TreeSet<>(ScenarioLoader.NAT_KEYS));
