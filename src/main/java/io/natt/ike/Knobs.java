@@ -108,7 +108,13 @@ public record Knobs(
      */
     FOLLOW_BEHIND_NAT(false),
     /** (IUT) Counts a NAT-keepalive as proof of life: its dead-peer detection never times out. */
-    KEEPALIVE_AS_LIVENESS(false);
+    KEEPALIVE_AS_LIVENESS(false),
+    /**
+     * (IUT) Sends what goes into the tunnel by the inner destination address alone, through the
+     * newest ESP SA whose peer identity covers it (a naive SPD): with two clients of one private
+     * address (RFC 3948 section 5.1), the first client's replies go to the second.
+     */
+    OVERLAP_NEWEST_SA(false);
 
     private final boolean byHarness;
 

@@ -56,8 +56,10 @@ import java.util.Random;
  * and the outer's public side is {@code nat-public}, as on the kernel backend; the harness as
  * responder behind a NAT that forwards UDP 500 and 4500 to it ({@link EmulatedNat#forward}: static
  * mappings of the public ports, which let anyone in and never expire), the IUT initiating to the
- * NAT's public address. Not yet: two NATs in a row in front of the IUT, nor with further clients or
- * an IUT behind a NAT.
+ * NAT's public address; further clients behind the harness's NAT, or each behind an emulated NAT
+ * of its own whose public address is a further address of the harness host ({@link
+ * #ownNatPublic}; not for a remote device). Not yet: two NATs in a row in front of the IUT, nor
+ * with further clients or an IUT behind a NAT.
  */
 public final class EmulatedTestbed implements Testbed {
   /** The backend's name, as {@code natt run --nat} takes it. */
@@ -126,6 +128,9 @@ public final class EmulatedTestbed implements Testbed {
   /** Between the two NATs in a row (the harness NAT's public side), or null. */
   private RecordingCapture betweenCapture;
 
+  /** The scenario's layout: where further clients sit ({@link ClientHosts#ownNat}). */
+  private Layout layout = new Layout(List.of(), List.of());
+
   /** The ports of clients 2 and up: recorded on the NAT's public side only. */
   private final List<EmulatedNat> clientPorts = new ArrayList<>();
 
@@ -163,6 +168,11 @@ public final class EmulatedTestbed implements Testbed {
       public Optional<String> notApplicable(Request r) {
         if (r.remote() == null) {
           return Optional.empty();
+        }
+        if (ClientHosts.anyOwnNat(r.layout())) {
+          return Optional.of(
+              "a client behind a NAT of its own needs a public address of its own for that NAT,"
+                  + " and a remote run has one bind address (remote: bind:)");
         }
         if (r.layout().harnessBehind().isEmpty()) {
           return wellKnownPorts(
@@ -212,6 +222,7 @@ public final class EmulatedTestbed implements Testbed {
         t.clients = r.layout().clients();
         t.carrier = r.layout().harnessBehind().stream().skip(1).findFirst().orElse(null);
         t.harnessForward = r.layout().harnessForward();
+        t.layout = r.layout();
         try {
           t.create(r.iutAddress(), r.protectedHost());
           if (t.iutNat != null) {
@@ -703,8 +714,26 @@ public final class EmulatedTestbed implements Testbed {
       throw new IllegalArgumentException("this testbed has " + clients + " client(s), not " + n);
     }
     return new Host(
-        "client-" + n, harness.namespace(), harness.iface(), ClientHosts.address(n), 24);
+        "client-" + n, harness.namespace(), harness.iface(), ClientHosts.address(layout, n), 24);
   }
+
+  /**
+   * The public address of client {@code n}'s own NAT ({@link ClientHosts#ownNat}): a further
+   * address of the harness host, on the IUT's link.
+   */
+  static Inet4Address ownNatPublic(int n) {
+    return KernelTestbed.ip("198.51.100." + (10 + n));
+  }
+
+  /** Puts {@link #ownNatPublic} on the harness host (in its namespace), once. */
+  private void ownNatAddress(int n) {
+    if (inMemory || remote != null || !ownNatAddresses.add(n)) {
+      return;
+    }
+    KernelTestbed.addr(new Host("nat-" + n, harness.namespace(), "h0", ownNatPublic(n), 24));
+  }
+
+  private final java.util.Set<Integer> ownNatAddresses = new java.util.HashSet<>();
 
   /**
    * Client {@code n} (from 2) behind the same NAT: a NAT port of its own for its private address,
@@ -717,8 +746,14 @@ public final class EmulatedTestbed implements Testbed {
     if (n == 1) {
       return openHarnessPort(localPorts);
     }
+    // a client behind a NAT of its own leaves from that NAT's public address
+    Testbed.Nat behind = ClientHosts.ownNat(layout, n).orElse(nat);
+    Inet4Address outside = behind == nat ? harnessPublic : ownNatPublic(n);
+    if (behind != nat) {
+      ownNatAddress(n);
+    }
     EmulatedNat p =
-        openNat(nat, client(n).address(), harnessPublic, localPorts, harnessNetwork(), true);
+        openNat(behind, client(n).address(), outside, localPorts, harnessNetwork(), true);
     ports.add(p);
     clientPorts.add(p);
     record(p);

@@ -27,7 +27,8 @@ import java.util.Optional;
  * <p>What it realises: the harness behind zero, one or two NATs in a row, or as responder behind
  * one NAT forwarding UDP 500 and 4500 to it (nftables DNAT); the IUT behind none or one forwarding
  * NAT; filtering by address and port (netfilter conntrack); random or preserved ports; the UDP
- * timeout. Mapping is by conntrack flow, and every mapping behaviour is accepted: each of the
+ * timeout; further clients behind the harness's NAT or each behind a NAT of its own ({@link
+ * #behindOwnNat}). Mapping is by conntrack flow, and every mapping behaviour is accepted: each of the
  * harness's ports talks to one endpoint of the IUT only, so endpoint-independent, address-dependent
  * and address-and-port-dependent mapping cannot be told apart by the IUT.
  */
@@ -77,6 +78,7 @@ public final class KernelTestbed implements Testbed {
                     + " kernel backend needs the IUT in a network namespace of the project's");
           }
           return KernelTestbed.build(
+              r.layout(),
               r.layout().harnessBehind().stream().findFirst().map(Nat::behaviour),
               !r.layout().iutBehind().isEmpty(),
               r.layout().clients(),
@@ -115,6 +117,10 @@ public final class KernelTestbed implements Testbed {
   private final NatBehaviour nat;
   private final boolean iutBehindNat;
   private int clients = 1;
+
+  /** The scenario's layout: where further clients sit ({@link ClientHosts#ownNat}). */
+  private Layout layout = new Layout(List.of(), List.of());
+
   private boolean dropFragments;
 
   /** UDP ports the harness's NAT forwards to the harness (nftables DNAT), or none. */
@@ -158,11 +164,21 @@ public final class KernelTestbed implements Testbed {
       boolean iutBehindNat,
       Inet4Address iutAddress,
       Inet4Address protectedAddress) {
-    return build(harnessNat, iutBehindNat, 1, false, null, List.of(), iutAddress, protectedAddress);
+    return build(
+        new Layout(List.of(), List.of()),
+        harnessNat,
+        iutBehindNat,
+        1,
+        false,
+        null,
+        List.of(),
+        iutAddress,
+        protectedAddress);
   }
 
   /** The same, with {@code clients} client hosts behind the harness's NAT ({@link ClientHosts}). */
   static KernelTestbed build(
+      Layout layout,
       Optional<NatBehaviour> harnessNat,
       boolean iutBehindNat,
       int clients,
@@ -181,6 +197,7 @@ public final class KernelTestbed implements Testbed {
     NetNs.removeLeftovers();
     KernelTestbed t = new KernelTestbed(harnessNat.orElse(null), iutBehindNat);
     t.clients = clients;
+    t.layout = layout;
     t.dropFragments = dropFragments;
     t.carrier = carrier;
     t.harnessForward = List.copyOf(harnessForward);
@@ -349,7 +366,8 @@ public final class KernelTestbed implements Testbed {
             ? "meta l4proto udp masquerade to :10000-65535 random"
             : "meta l4proto udp masquerade");
     for (int k = 2; k <= clients; k++) {
-      extraClients.add(clientHost(k));
+      Optional<Nat> own = ClientHosts.ownNat(layout, k);
+      extraClients.add(own.isPresent() ? behindOwnNat(k, own.get(), towardNs) : clientHost(k));
     }
     harnessPublic = ip(natPublicAddress);
     capturePoints.add(new CapturePoint("harness", h, "h0"));
@@ -381,6 +399,50 @@ public final class KernelTestbed implements Testbed {
     Exec.check("ip", "-n", c, "route", "add", "default", "via", NAT_PRIVATE);
     return host;
   }
+
+  /** The IUT's address on the link of the clients' own NATs ({@link #behindOwnNat}). */
+  static final String IUT_ON_CLIENT_NATS = "203.0.113.254";
+
+  /** The public address of client {@code k}'s own NAT, on the IUT's link for them. */
+  static Inet4Address ownNatPublic(int k) {
+    return ip("203.0.113." + (10 + k));
+  }
+
+  /**
+   * Client host {@code k} (from 2) behind a NAT of its own ({@code n}): the client's namespace on a
+   * private LAN (10.0.1.0/24, its address {@link ClientHosts#address(Layout, int)}) behind a NAT
+   * namespace that masquerades, with that NAT's behaviour, to {@link #ownNatPublic} on a link of
+   * its own to the IUT ({@code iutNs}: a bridge "cnats" there, {@link #IUT_ON_CLIENT_NATS}). The
+   * observation point {@code nat-K-public} is that NAT's public side.
+   */
+  private Host behindOwnNat(int k, Nat n, String iutNs) {
+    String natK = ns("nat" + k);
+    String c = ns("c" + k);
+    veth(c, "h0", natK, "in0");
+    Host host = new Host("client-" + k, c, "h0", ClientHosts.address(layout, k), 24);
+    addr(host);
+    addr(new Host("nat" + k, natK, "in0", ip(NAT_PRIVATE), 24));
+    Exec.check("ip", "-n", c, "route", "add", "default", "via", NAT_PRIVATE);
+    if (!iutHasClientNatLink) {
+      Exec.check("ip", "-n", iutNs, "link", "add", "cnats", "type", "bridge");
+      Exec.check("ip", "-n", iutNs, "link", "set", "cnats", "up");
+      addr(new Host("iut", iutNs, "cnats", ip(IUT_ON_CLIENT_NATS), 24));
+      iutHasClientNatLink = true;
+    }
+    veth(natK, "out0", iutNs, "n" + k);
+    Exec.check("ip", "-n", iutNs, "link", "set", "n" + k, "master", "cnats");
+    addr(new Host("nat" + k, natK, "out0", ownNatPublic(k), 24));
+    Exec.check("ip", "-n", natK, "route", "add", "default", "via", IUT_ON_CLIENT_NATS);
+    masquerade(natK, n);
+    clientNatNs.add(natK);
+    capturePoints.add(new CapturePoint("nat-" + k + "-public", natK, "out0"));
+    return host;
+  }
+
+  private boolean iutHasClientNatLink;
+
+  /** The namespaces of the clients' own NATs. */
+  private final List<String> clientNatNs = new ArrayList<>();
 
   @Override
   public Host client(int n) {
@@ -438,6 +500,26 @@ public final class KernelTestbed implements Testbed {
     Exec.run(List.of("ip", "netns", "exec", ns, "nft", "-f", "-"), rules).orThrow();
   }
 
+  /**
+   * Makes namespace {@code ns} the NAT {@code n} between its in0 and out0: forwarding, the NAT's
+   * UDP timeout, masquerade on out0 with its port allocation, fragments dropped where it says.
+   */
+  private static void masquerade(String ns, Nat n) {
+    Exec.inNs(ns, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
+    NatBehaviour b = n.behaviour();
+    for (String key : List.of("nf_conntrack_udp_timeout", "nf_conntrack_udp_timeout_stream")) {
+      Exec.inNs(ns, "sysctl", "-qw", "net.netfilter." + key + "=" + b.udpTimeout().toSeconds())
+          .orThrow();
+    }
+    natRules(
+        ns,
+        b.ports() == NatBehaviour.PortAllocation.RANDOM
+            ? "meta l4proto udp masquerade to :10000-65535 random"
+            : "meta l4proto udp masquerade",
+        n.dropFragments(),
+        "");
+  }
+
   /** The link between the harness's NAT and the carrier's NAT behind it (RFC 1918). */
   private static final String CARRIER_INSIDE = "172.16.0.1";
 
@@ -460,20 +542,7 @@ public final class KernelTestbed implements Testbed {
     veth(carrierNs, "out0", i, "e0");
     addr(new Host("cgn", carrierNs, "in0", ip(CARRIER_INSIDE), 24));
     addr(new Host("cgn", carrierNs, "out0", ip(NAT_PUBLIC), 24));
-    Exec.inNs(carrierNs, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
-    NatBehaviour b = carrier.behaviour();
-    for (String key : List.of("nf_conntrack_udp_timeout", "nf_conntrack_udp_timeout_stream")) {
-      Exec.inNs(
-              carrierNs, "sysctl", "-qw", "net.netfilter." + key + "=" + b.udpTimeout().toSeconds())
-          .orThrow();
-    }
-    natRules(
-        carrierNs,
-        b.ports() == NatBehaviour.PortAllocation.RANDOM
-            ? "meta l4proto udp masquerade to :10000-65535 random"
-            : "meta l4proto udp masquerade",
-        carrier.dropFragments(),
-        "");
+    masquerade(carrierNs, carrier);
     harnessPublic = ip(NAT_PUBLIC);
     capturePoints.add(new CapturePoint("nat-public", carrierNs, "out0"));
   }
@@ -664,6 +733,7 @@ public final class KernelTestbed implements Testbed {
       if (carrierNs != null) {
         Exec.inNs(carrierNs, "conntrack", "-F");
       }
+      clientNatNs.forEach(n -> Exec.inNs(n, "conntrack", "-F"));
     }
     return "conntrack flush";
   }

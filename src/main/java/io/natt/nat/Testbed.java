@@ -33,8 +33,13 @@ public interface Testbed extends AutoCloseable {
    * host outwards.
    *
    * @param iutForward UDP ports the IUT's NAT forwards to the IUT (empty when none)
-   * @param clients how many client hosts sit behind the harness's innermost NAT: 1 is the harness
-   *     alone; more are further hosts of the harness on the same private LAN ({@link #client})
+   * @param clients how many client hosts there are: 1 is the harness alone; more are further hosts
+   *     of the harness ({@link #client}), on its private LAN unless {@code clientNats} says else
+   * @param clientNats the NAT each client sits behind, client 1 (the harness: its innermost NAT)
+   *     first; empty: every client behind the harness's NAT. A client behind another NAT sits on a
+   *     private LAN of its own behind it ({@link ClientHosts})
+   * @param sameAddress every client has the harness's private address (each behind a NAT of its
+   *     own: RFC 3948 section 5.1's overlapping tunnels)
    * @param harnessForward UDP ports the harness's NAT forwards to the harness (empty when none):
    *     the harness as responder behind a NAT, the IUT initiating to the NAT's public address
    */
@@ -43,21 +48,49 @@ public interface Testbed extends AutoCloseable {
       List<Nat> iutBehind,
       List<Integer> iutForward,
       int clients,
+      List<Nat> clientNats,
+      boolean sameAddress,
       List<Integer> harnessForward) {
     public Layout {
       harnessBehind = List.copyOf(harnessBehind);
       iutBehind = List.copyOf(iutBehind);
       iutForward = List.copyOf(iutForward);
+      clientNats = List.copyOf(clientNats);
       harnessForward = List.copyOf(harnessForward);
       if (clients < 1) {
         throw new IllegalArgumentException("clients: " + clients);
       }
+      if (!clientNats.isEmpty() && clientNats.size() != clients) {
+        throw new IllegalArgumentException(
+            "clientNats: " + clientNats.size() + " for " + clients + " clients");
+      }
     }
 
-    /** Nothing forwarded to the harness. */
+    /** Every client behind the harness's NAT, each with an address of its own. */
     public Layout(
         List<Nat> harnessBehind, List<Nat> iutBehind, List<Integer> iutForward, int clients) {
-      this(harnessBehind, iutBehind, iutForward, clients, List.of());
+      this(harnessBehind, iutBehind, iutForward, clients, List.of(), false, List.of());
+    }
+
+    /** Every client behind the harness's NAT; these ports forwarded to the harness. */
+    public Layout(
+        List<Nat> harnessBehind,
+        List<Nat> iutBehind,
+        List<Integer> iutForward,
+        int clients,
+        List<Integer> harnessForward) {
+      this(harnessBehind, iutBehind, iutForward, clients, List.of(), false, harnessForward);
+    }
+
+    /** Clients where {@code clientNats} says; nothing forwarded to the harness. */
+    public Layout(
+        List<Nat> harnessBehind,
+        List<Nat> iutBehind,
+        List<Integer> iutForward,
+        int clients,
+        List<Nat> clientNats,
+        boolean sameAddress) {
+      this(harnessBehind, iutBehind, iutForward, clients, clientNats, sameAddress, List.of());
     }
 
     /** One client host (the harness). */

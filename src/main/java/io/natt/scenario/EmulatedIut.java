@@ -85,6 +85,10 @@ public final class EmulatedIut implements Channel, Iut {
   private volatile NatDetection natDetection = new NatDetection("none", false, false);
   private EspSa in;
   private EspSa out;
+
+  /** Every ESP SA pair installed, with its peer: ESP is answered through the pair it came on. */
+  private final IutSaPairs pairs = new IutSaPairs();
+
   private int espLocalPort = 4500;
   private volatile ScheduledExecutorService keepalives;
   private volatile EmulatedDpd dpd;
@@ -265,6 +269,7 @@ public final class EmulatedIut implements Channel, Iut {
     in = new EspSa(k.spiIn(), k.cipher(), k.encIn(), k.integrity(), k.authIn());
     out = new EspSa(k.spiOut(), k.cipher(), k.encOut(), k.integrity(), k.authOut());
     espLocalPort = initiator != null ? initiator.localPort() : responder.localPort();
+    pairs.add(new IutSaPairs.Pair(in, out, remote(), peerIdentity()));
     child = k;
     SaKeysOf.esp(k).forEach(trace::addKeys);
     trace.note("emulated IUT: ESP SA pair installed " + k);
@@ -410,9 +415,10 @@ public final class EmulatedIut implements Channel, Iut {
       trace.record(Direction.RECEIVED, d, v);
       return;
     }
+    IutSaPairs.Pair pair = pairs.forSpi(d.payload()).orElse(null);
     EspSa.Opened o;
     try {
-      o = in.open(d.payload());
+      o = (pair != null ? pair.in() : in).open(d.payload());
     } catch (EspException e) {
       trace.record(Direction.RECEIVED, d, esp);
       trace.note("emulated IUT: ESP packet not accepted: " + e.getMessage());
@@ -425,12 +431,15 @@ public final class EmulatedIut implements Channel, Iut {
       return;
     }
     trace.record(Direction.RECEIVED, d, new PacketView.Esp(esp.esp(), Optional.of(o.inner())));
-    responder.authenticated(d.from(), d.to().getPort(), "a valid ESP packet");
+    if (pair == null || pairs.isNewest(pair)) {
+      // an earlier pair belongs to an earlier IKE SA (another client): its ESP moves nothing
+      responder.authenticated(d.from(), d.to().getPort(), "a valid ESP packet");
+    }
     if (dp != null) {
       dp.esp();
     }
     espLocalPort = d.to().getPort();
-    if (!innerSourceAllowed(o.inner())) {
+    if (!innerSourceAllowed(o.inner(), pair)) {
       if (!cfg.knobs().has(Knobs.Deviation.NO_INNER_SOURCE_CHECK)) {
         trace.note("emulated IUT: inner source outside the peer's Quick Mode identity: dropped");
         return;
@@ -443,7 +452,7 @@ public final class EmulatedIut implements Channel, Iut {
       trace.note("emulated IUT: no echo reply (deviation no-esp-echo)");
       return;
     }
-    answerEcho(o.inner());
+    answerEcho(o.inner(), pair);
   }
 
   /**
@@ -498,8 +507,12 @@ public final class EmulatedIut implements Channel, Iut {
     }
   }
 
-  /** Answers an ICMP echo request for the protected network through the tunnel. */
-  private void answerEcho(byte[] inner) {
+  /**
+   * Answers an ICMP echo request for the protected network through the tunnel: through the SA pair
+   * it came on ({@code came}; null: the current one), or with the deviation overlap-newest-sa
+   * through the newest pair whose peer identity covers the reply's destination.
+   */
+  private void answerEcho(byte[] inner, IutSaPairs.Pair came) {
     try {
       Ipv4Packet ip = Ipv4Packet.decode(inner);
       if (ip.protocol() != Ipv4Packet.ICMP) {
@@ -515,7 +528,17 @@ public final class EmulatedIut implements Channel, Iut {
       }
       byte[] reply = IcmpMessage.echoReply(icmp.echoId(), icmp.echoSeq(), icmp.echoData()).encode();
       byte[] replyIp = Ipv4Packet.of(ip.dst(), ip.src(), Ipv4Packet.ICMP, reply).encode();
-      byte[] sealed = out.seal(replyIp, random);
+      IutSaPairs.Pair via = came;
+      if (cfg.knobs().has(Knobs.Deviation.OVERLAP_NEWEST_SA)) {
+        via = pairs.newestCovering(ip.src()).orElse(came);
+        if (via != came) {
+          trace.note(
+              "emulated IUT: reply by inner destination through the newest SA (deviation"
+                  + " overlap-newest-sa)");
+        }
+      }
+      boolean current = via == null || pairs.isNewest(via);
+      byte[] sealed = (current ? out : via.out()).seal(replyIp, random);
       if (cfg.knobs().has(Knobs.Deviation.ESP_SPI_ZERO)) {
         java.util.Arrays.fill(sealed, 0, 4, (byte) 0);
         trace.note("emulated IUT: ESP-in-UDP reply with SPI 0 (deviation esp-spi-zero)");
@@ -525,7 +548,7 @@ public final class EmulatedIut implements Channel, Iut {
         from = 500;
         trace.note("emulated IUT: ESP-in-UDP reply from port 500 (deviation esp-from-500)");
       }
-      Datagram d = transport.send(from, remote(), sealed);
+      Datagram d = transport.send(from, current ? remote() : via.remote(), sealed);
       trace.record(
           Direction.SENT,
           d,
@@ -539,18 +562,26 @@ public final class EmulatedIut implements Channel, Iut {
   }
 
   /**
-   * Whether the inner packet's source lies in the peer's side of the policy: the initiator's
-   * identity (ID_ci) of the last Quick Mode it answered, as its own Quick Mode message 2 repeats
-   * it, or the responder's identity (ID_cr) of the Quick Mode it started itself (an IPv4 address or
-   * subnet); without one, every source.
+   * Whether the inner packet's source lies in the peer's side of the policy: the identity of the SA
+   * pair it came on ({@code pair}), else that of the last Quick Mode ({@link #peerIdentity});
+   * without one, every source.
    */
-  private boolean innerSourceAllowed(byte[] inner) {
+  private boolean innerSourceAllowed(byte[] inner, IutSaPairs.Pair pair) {
     byte[] src;
     try {
       src = Ipv4Packet.decode(inner).src();
     } catch (MalformedException e) {
       return true;
     }
+    return IutSaPairs.covers(pair != null ? pair.peerId() : peerIdentity(), src);
+  }
+
+  /**
+   * The peer's side of the policy: the initiator's identity (ID_ci) of the last Quick Mode it
+   * answered, as its own Quick Mode message 2 repeats it, or the responder's identity (ID_cr) of
+   * the Quick Mode it started itself; null without one.
+   */
+  private io.natt.wire.IdPayload peerIdentity() {
     io.natt.wire.IdPayload ci = null;
     for (io.natt.trace.TraceEntry e : trace.at(Trace.PEER)) {
       if (e.direction() == Direction.SENT
@@ -564,22 +595,7 @@ public final class EmulatedIut implements Channel, Iut {
         }
       }
     }
-    if (ci == null) {
-      return true;
-    }
-    byte[] d = ci.data();
-    if (ci.idType() == io.natt.wire.IdPayload.ID_IPV4_ADDR && d.length == 4) {
-      return java.util.Arrays.equals(d, src);
-    }
-    if (ci.idType() == io.natt.wire.IdPayload.ID_IPV4_ADDR_SUBNET && d.length == 8) {
-      for (int k = 0; k < 4; k++) {
-        if ((src[k] & d[4 + k]) != (d[k] & d[4 + k])) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return true;
+    return ci;
   }
 
   private boolean inProtectedNet(byte[] dst) {

@@ -123,6 +123,26 @@ public record Plan(
                     : " (UDP " + layout.harnessForward() + " forwarded to it)")
             + "; inside the tunnel "
             + a.harnessInner().getHostAddress());
+    for (int k = 2; k <= layout.clients(); k++) {
+      int client = k;
+      io.natt.nat.ClientHosts.ownNat(layout, k)
+          .ifPresent(
+              n ->
+                  setup.add(
+                      "NAT "
+                          + n.name()
+                          + " in front of client "
+                          + client
+                          + " only (ports "
+                          + n.behaviour().ports().name().toLowerCase(Locale.ROOT)
+                          + ", udp-timeout "
+                          + seconds(n.behaviour().udpTimeout())
+                          + "), a public address of its own; client "
+                          + client
+                          + " is "
+                          + io.natt.nat.ClientHosts.address(layout, client).getHostAddress()
+                          + " on a LAN of its own"));
+    }
     for (Testbed.Nat n : layout.iutBehind()) {
       setup.add(
           "NAT "
@@ -573,14 +593,22 @@ public record Plan(
       }
       String inner =
           (extras.isEmpty() ? "" : "[" + String.join("; ", extras) + "] ") + st.step().accept(this);
+      String address = io.natt.nat.ClientHosts.address(layout, st.client()).getHostAddress();
       return st.client() == 1
           ? inner
           : "client "
               + st.client()
               + " ("
-              + io.natt.nat.ClientHosts.address(st.client()).getHostAddress()
-              + ", a host of its own behind the same NAT): "
-              + inner.replace(own, io.natt.nat.ClientHosts.address(st.client()).getHostAddress());
+              + address
+              + io.natt.nat.ClientHosts.ownNat(layout, st.client())
+                  .map(
+                      n ->
+                          ", a host of its own behind NAT "
+                              + n.name()
+                              + (layout.sameAddress() ? ", the same address as the harness" : "")
+                              + "): ")
+                  .orElse(", a host of its own behind the same NAT): ")
+              + inner.replace(own, address);
     }
   }
 

@@ -35,7 +35,11 @@ public record Scenario(
    *
    * @param harnessBehind NAT names, innermost first; empty: no NAT
    * @param iutForward UDP ports the IUT's NAT forwards to the IUT (empty when none)
-   * @param clients client hosts behind the harness's NAT (1: the harness alone)
+   * @param clients client hosts (1: the harness alone), behind the harness's NAT unless {@code
+   *     clientBehind} says else
+   * @param clientBehind the NAT each client sits behind, client 1 (the harness) first; empty: all
+   *     behind the harness's ({@code topology.harness.clients.behind})
+   * @param sameAddress every client has the harness's private address ({@code same-address})
    * @param harnessForward UDP ports the harness's NAT forwards to the harness (empty when none)
    */
   public record TopologySpec(
@@ -44,15 +48,17 @@ public record Scenario(
       List<String> iutBehind,
       List<Integer> iutForward,
       int clients,
+      List<String> clientBehind,
+      boolean sameAddress,
       List<Integer> harnessForward) {
-    /** Nothing forwarded to the harness. */
+    /** Every client behind the harness's NAT; nothing forwarded to the harness. */
     public TopologySpec(
         Map<String, NatSpec> nats,
         List<String> harnessBehind,
         List<String> iutBehind,
         List<Integer> iutForward,
         int clients) {
-      this(nats, harnessBehind, iutBehind, iutForward, clients, List.of());
+      this(nats, harnessBehind, iutBehind, iutForward, clients, List.of(), false, List.of());
     }
 
     /** One client (the harness). */
@@ -81,6 +87,8 @@ public record Scenario(
           iutBehind.stream().map(this::nat).toList(),
           iutForward,
           clients,
+          clientBehind.stream().map(this::nat).toList(),
+          sameAddress,
           harnessForward);
     }
 

@@ -55,6 +55,7 @@ public final class ScenarioLoader {
   static final List<String> NAT_KEYS =
       List.of("mapping", "filtering", "ports", "udp-timeout", "drop-fragments");
   static final List<String> HARNESS_PLACE_KEYS = List.of("behind", "clients", "forward");
+  static final List<String> CLIENTS_KEYS = List.of("count", "behind", "same-address");
   static final List<String> IUT_PLACE_KEYS = List.of("behind", "forward");
   static final List<String> HARNESS_KEYS = List.of("role", "ike", "knobs", "persona");
   static final List<String> IKE_KEYS =
@@ -121,6 +122,9 @@ public final class ScenarioLoader {
   private Personas.Persona persona;
   private boolean transportSeen;
   private int clients = 1;
+  private List<String> clientBehind = List.of();
+  private final Set<String> clientNatsNamed = new HashSet<>();
+  private boolean sameAddress;
   private final Set<Integer> clientPhase1 = new HashSet<>();
   private final Set<Integer> clientQuickMode = new HashSet<>();
 
@@ -318,9 +322,11 @@ public final class ScenarioLoader {
           p.get(
               () -> {
                 YamlMap h = t.get("harness").map().allowedKeys(p, HARNESS_PLACE_KEYS);
-                clients = read(h, "clients", n -> n.integer(1, ClientHosts.MAX), 1);
+                List<String> own = read(h, "behind", this::behind, List.<String>of());
+                // clients() keeps what it read before a mistake, so that steps are not refused too
+                read(h, "clients", n -> clients(n, own), 1);
                 harnessForward = forward(h, "harness");
-                return read(h, "behind", this::behind, List.<String>of());
+                return own;
               },
               List.of());
     }
@@ -340,9 +346,19 @@ public final class ScenarioLoader {
     }
     this.harnessBehind = harnessBehind;
     TopologySpec spec =
-        new TopologySpec(nats, harnessBehind, iutBehind, forward, clients, harnessForward);
+        new TopologySpec(
+            nats,
+            harnessBehind,
+            iutBehind,
+            forward,
+            clients,
+            clientBehind,
+            sameAddress,
+            harnessForward);
     for (String name : badReference ? List.<String>of() : nats.keySet()) {
-      if (!harnessBehind.contains(name) && !iutBehind.contains(name)) {
+      if (!harnessBehind.contains(name)
+          && !iutBehind.contains(name)
+          && !clientNatsNamed.contains(name)) {
         p.add(
             natNodes
                 .get(name)
@@ -502,6 +518,96 @@ public final class ScenarioLoader {
               });
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * {@code topology.harness.clients}: a number (every client behind the harness's NAT, each with an
+   * address of its own), or {@code { count, behind, same-address }}: {@code behind} names each
+   * client's NAT, the harness's ({@code own}) first; a client behind a NAT of its own sits on a LAN
+   * of its own; {@code same-address: true} gives every client the harness's address (RFC 3948
+   * section 5.1), which needs each behind a NAT of its own.
+   */
+  private int clients(YamlNode node, List<String> own) {
+    if (!node.isMap()) {
+      clients = node.integer(1, ClientHosts.MAX);
+      return clients;
+    }
+    YamlMap m = node.map().allowedKeys(p, CLIENTS_KEYS);
+    if (!m.has("count")) {
+      m.requireKeys(p, "count");
+      m.opt("behind").filter(YamlNode::isList).ifPresent(b -> b.list().forEach(this::clientNat));
+      // unknown: the steps' client numbers are not refused for it as well
+      clients = ClientHosts.MAX;
+      return clients;
+    }
+    int count = m.get("count").integer(1, ClientHosts.MAX);
+    clients = count;
+    if (m.has("behind") && m.get("behind").isList()) {
+      // NATs named here are in use, also when the list has a mistake
+      m.get("behind").list().forEach(this::clientNat);
+    }
+    boolean same = read(m, "same-address", YamlNode::bool, false);
+    if (!m.has("behind")) {
+      if (same) {
+        throw m.keyNode("same-address")
+            .error(
+                "same-address: true needs each client behind a NAT of its own (one LAN cannot hold"
+                    + " two hosts with one address): add 'behind: [NAT-1, NAT-2, ...]'");
+      }
+      return count;
+    }
+    YamlNode b = m.get("behind");
+    if (!b.isList()) {
+      throw b.expected("a list of NAT names, one per client, the harness's NAT first");
+    }
+    List<YamlNode> items = b.nonEmptyList("NAT name");
+    if (items.size() != count) {
+      throw b.error(
+          "lists "
+              + items.size()
+              + " NAT(s) for count: "
+              + count
+              + " (one per client, the harness's NAT first)");
+    }
+    if (own.size() != 1) {
+      throw b.error(
+          "clients behind NATs of their own need the harness behind exactly one NAT"
+              + " (topology.harness.behind)");
+    }
+    List<String> names = new ArrayList<>();
+    for (int k = 0; k < items.size(); k++) {
+      YamlNode item = items.get(k);
+      String name = natName(item);
+      if (k == 0 && !name.equals(own.get(0))) {
+        throw item.error(
+            "client 1 is the harness: its NAT is '"
+                + own.get(0)
+                + "' (topology.harness.behind), not '"
+                + name
+                + "'");
+      }
+      if (k > 0 && names.contains(name) && (same || !name.equals(own.get(0)))) {
+        throw item.error(
+            same
+                ? "clients with the same address cannot share NAT '"
+                    + name
+                    + "' (one LAN cannot hold two hosts with one address)"
+                : "NAT '"
+                    + name
+                    + "' holds one client only (only the harness's NAT holds several, on its LAN)");
+      }
+      names.add(name);
+    }
+    clientBehind = List.copyOf(names);
+    sameAddress = same;
+    return count;
+  }
+
+  /** A NAT named in clients.behind: marked as in use (when it exists), never reported here. */
+  private void clientNat(YamlNode n) {
+    if (n.isScalar() && nats.containsKey(n.string())) {
+      clientNatsNamed.add(n.string());
+    }
   }
 
   /** A reference to a NAT of the topology (not checked when topology.nats could not be read). */

@@ -14,15 +14,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.testng.SkipException;
 import org.testng.annotations.Test;
 
 /**
  * Generates the corpus's synthetic traces from a recorded one: each adds compliant but unusual
- * traffic to a real strongSwan run (retransmissions, a second client behind the same NAT, a
- * keepalive before the float, an informational and a DPD from the IUT after the float, a message
- * the IUT cannot decrypt answered by a notification on 4500, IKEv2 messages). Run on purpose with
+ * traffic to a real strongSwan run (retransmissions, a second client behind the same NAT, a second
+ * client with the same inner address behind a NAT of its own, a keepalive before the float, an
+ * informational and a DPD from the IUT after the float, a message the IUT cannot decrypt answered
+ * by a notification on 4500, IKEv2 messages). Run on purpose with
  *
  * <pre>
  * mvn -q test -Dtest=CorpusGenerator -Dnatt.generateCorpus=true -Djacoco.skip=true
@@ -235,6 +237,51 @@ public class CorpusGenerator {
     return build(b, out);
   }
 
+  /**
+   * A second client with the harness's own inner address (behind a NAT of its own, RFC 3948 5.1)
+   * pings as well, a microsecond after the harness each time, with ICMP identifiers of its own, and
+   * gets its own replies through its own SA (other SPIs): what a gateway that keeps the two tunnels
+   * apart shows at the clients' points.
+   */
+  static Trace secondClientSameAddress(Base b) {
+    List<Item> out = items(b.trace());
+    for (TraceEntry e : b.trace().at(Trace.PEER)) {
+      if (!(e.view() instanceof PacketView.Esp esp) || esp.inner().isEmpty()) {
+        continue;
+      }
+      try {
+        io.natt.wire.Ipv4Packet ip = io.natt.wire.Ipv4Packet.decode(esp.inner().get());
+        if (ip.protocol() != io.natt.wire.Ipv4Packet.ICMP) {
+          continue;
+        }
+        io.natt.wire.IcmpMessage m =
+            io.natt.wire.IcmpMessage.decode(new io.natt.wire.WireReader(ip.payload()));
+        int id = m.echoId() ^ 0x5a5a;
+        io.natt.wire.IcmpMessage other =
+            m.type() == io.natt.wire.IcmpMessage.ECHO_REQUEST
+                ? io.natt.wire.IcmpMessage.echoRequest(id, m.echoSeq(), m.echoData())
+                : io.natt.wire.IcmpMessage.echoReply(id, m.echoSeq(), m.echoData());
+        byte[] inner =
+            io.natt.wire.Ipv4Packet.of(
+                    ip.src(), ip.dst(), io.natt.wire.Ipv4Packet.ICMP, other.encode())
+                .encode();
+        byte[] p = e.datagram().payload();
+        p[0] ^= 0x5a;
+        Datagram d = e.datagram();
+        long n = d.monoNanos() + 1_000L;
+        out.add(
+            new Item(
+                "client-2",
+                e.direction(),
+                new Datagram(d.from(), d.to(), p, d.time(), n),
+                new PacketView.Esp(io.natt.wire.EspPacket.decode(p), Optional.of(inner))));
+      } catch (io.natt.wire.MalformedException x) {
+        // not an echo: left out
+      }
+    }
+    return build(b, out);
+  }
+
   /** The harness sends a NAT-keepalive from 4500 between Main Mode messages 4 and 5. */
   static Trace keepaliveBeforeFloat(Base b) {
     List<Item> out = items(b.trace());
@@ -357,6 +404,10 @@ public class CorpusGenerator {
         secondClient(b),
         from + "a second client behind the same NAT, other ports, cookies, SPIs",
         "second-client-same-nat");
+    write(
+        secondClientSameAddress(b),
+        from + "a second client with the same inner address pings too, through its own SA",
+        "second-client-same-address");
     write(
         keepaliveBeforeFloat(b),
         from + "a NAT-keepalive from the harness before the float",

@@ -70,6 +70,35 @@ public class ScenarioLoaderTest {
   }
 
   @Test
+  public void clientsBehindNatsOfTheirOwnShareTheHarnessAddress() {
+    Scenario s = ScenarioLoader.load(FIXTURES.resolve("good/clients-same-address.yaml"), Set.of());
+    io.natt.nat.Testbed.Layout l = s.topology().layout();
+    assertEquals(l.clients(), 2);
+    assertEquals(
+        l.clientNats().stream().map(io.natt.nat.Testbed.Nat::name).toList(),
+        List.of("home-a", "home-b"));
+    assertTrue(l.sameAddress());
+    assertEquals(io.natt.nat.ClientHosts.address(l, 2), io.natt.nat.ClientHosts.address(1));
+    assertEquals(io.natt.nat.ClientHosts.ownNat(l, 2).orElseThrow().name(), "home-b");
+    assertTrue(io.natt.nat.ClientHosts.ownNat(l, 1).isEmpty());
+    for (String backend : io.natt.nat.Testbeds.names()) {
+      assertEquals(io.natt.nat.Testbeds.backend(backend).refusal(l), Optional.empty(), backend);
+    }
+    // a remote device gives the emulated NAT one public address: the second NAT has none
+    io.natt.nat.Testbed.Request remote =
+        new io.natt.nat.Testbed.Request(
+            l,
+            io.natt.nat.ClientHosts.address(1),
+            io.natt.nat.ClientHosts.address(1),
+            new io.natt.nat.Testbed.Remote(io.natt.nat.ClientHosts.address(1), 20000, 20100));
+    assertTrue(
+        io.natt.nat.EmulatedTestbed.BACKEND
+            .notApplicable(remote)
+            .orElseThrow()
+            .contains("a public address of its own"));
+  }
+
+  @Test
   public void natRebindReadsWhichFlows() {
     List<io.natt.nat.RebindFlows> flows =
         ScenarioLoader.load(FIXTURES.resolve("good/every-step.yaml"), Set.of()).steps().stream()
@@ -291,6 +320,10 @@ public class ScenarioLoaderTest {
     assertEquals(
         Json.keys(Json.at(topo, "iut", "properties")),
         new TreeSet<>(ScenarioLoader.IUT_PLACE_KEYS));
+    List<?> clientForms = (List<?>) Json.at(topo, "harness", "properties", "clients").get("oneOf");
+    assertEquals(
+        Json.keys(Json.at(clientForms.get(1), "properties")),
+        new TreeSet<>(ScenarioLoader.CLIENTS_KEYS));
     assertEquals(
         Json.keys(Json.at(schema, "$defs", "nat", "properties")),
         new TreeSet<>(ScenarioLoader.NAT_KEYS));

@@ -88,6 +88,56 @@ public class TwoClientsIntegrationTest {
     }
   }
 
+  /**
+   * Two clients with 10.0.1.2 behind NATs of their own (RFC 3948 5.1): client 2's IKE reaches the
+   * IUT from its own NAT's public address on both backends, both tunnels come up with the same
+   * inner address, and the bundled strongSwan's known result (the first client's replies through
+   * the newest CHILD_SA, to client 2) is what the check says.
+   */
+  @Test
+  public void twoClientsWithOneAddressBehindTwoNats() throws Exception {
+    Integration.require();
+    Path file = Path.of("testsuites/rfc3948/two-clients-same-address.yaml");
+    String id = "3948-5.1-overlapping-inner-address";
+    for (String backend : List.of(KernelTestbed.NAME, EmulatedTestbed.NAME)) {
+      Runner.Outcome o = run(file, backend);
+      assertEquals(o.error(), Optional.empty(), backend);
+      String point = backend.equals(KernelTestbed.NAME) ? "nat-2-public" : "nat-public";
+      String natB = backend.equals(KernelTestbed.NAME) ? "203.0.113.12" : "198.51.100.12";
+      assertTrue(
+          o.trace().at(point).stream()
+              .anyMatch(
+                  e ->
+                      e.view() instanceof PacketView.Ike
+                          && e.from().getAddress().getHostAddress().equals(natB)),
+          backend + ": client 2's IKE from its own NAT " + natB);
+      for (String p : List.of(io.natt.trace.Trace.PEER, "client-2")) {
+        assertTrue(
+            o.trace().at(p).stream()
+                .anyMatch(
+                    e ->
+                        e.direction() == Direction.SENT
+                            && e.view() instanceof PacketView.Esp esp
+                            && esp.inner().isPresent()
+                            && esp.inner().get()[12] == 10
+                            && esp.inner().get()[15] == 2),
+            backend + ": " + p + " sends from 10.0.1.2 inside the tunnel");
+      }
+      io.natt.verdict.Judgement j =
+          io.natt.verdict.Judge.judge(o.trace(), MutantTest.CATALOG, List.of(id)).stream()
+              .filter(x -> x.id().equals(id))
+              .findFirst()
+              .orElseThrow();
+      assertEquals(
+          j.verdict().name(),
+          TargetLoader.load(
+                  Path.of("testsuites/targets/bundled-strongswan.yaml"), new SecureRandom())
+              .knownResults()
+              .get(id),
+          backend + ": " + j);
+    }
+  }
+
   @Test
   public void twoNatsInARowOnBothBackends() throws Exception {
     Integration.require();
