@@ -56,10 +56,10 @@ import java.util.Random;
  * and the outer's public side is {@code nat-public}, as on the kernel backend; the harness as
  * responder behind a NAT that forwards UDP 500 and 4500 to it ({@link EmulatedNat#forward}: static
  * mappings of the public ports, which let anyone in and never expire), the IUT initiating to the
- * NAT's public address; further clients behind the harness's NAT, or each behind an emulated NAT
- * of its own whose public address is a further address of the harness host ({@link
- * #ownNatPublic}; not for a remote device). Not yet: two NATs in a row in front of the IUT, nor
- * with further clients or an IUT behind a NAT.
+ * NAT's public address; further clients behind the harness's NAT, or each behind an emulated NAT of
+ * its own whose public address is a further address of the harness host ({@link #ownNatPublic}; not
+ * for a remote device). Not yet: two NATs in a row in front of the IUT, nor with further clients or
+ * an IUT behind a NAT.
  */
 public final class EmulatedTestbed implements Testbed {
   /** The backend's name, as {@code natt run --nat} takes it. */

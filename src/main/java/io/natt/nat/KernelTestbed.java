@@ -28,9 +28,9 @@ import java.util.Optional;
  * one NAT forwarding UDP 500 and 4500 to it (nftables DNAT); the IUT behind none or one forwarding
  * NAT; filtering by address and port (netfilter conntrack); random or preserved ports; the UDP
  * timeout; further clients behind the harness's NAT or each behind a NAT of its own ({@link
- * #behindOwnNat}). Mapping is by conntrack flow, and every mapping behaviour is accepted: each of the
- * harness's ports talks to one endpoint of the IUT only, so endpoint-independent, address-dependent
- * and address-and-port-dependent mapping cannot be told apart by the IUT.
+ * #behindOwnNat}). Mapping is by conntrack flow, and every mapping behaviour is accepted: each of
+ * the harness's ports talks to one endpoint of the IUT only, so endpoint-independent,
+ * address-dependent and address-and-port-dependent mapping cannot be told apart by the IUT.
  */
 public final class KernelTestbed implements Testbed {
   /** The backend's name, as {@code natt run --nat} will take it. */

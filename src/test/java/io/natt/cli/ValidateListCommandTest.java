@@ -119,7 +119,7 @@ public class ValidateListCommandTest {
     assertTrue(r.out().contains("ikev1,nat-t-rfc3947"), r.out());
     assertTrue(
         r.out().contains("Initiator behind a port-randomising NAT floats to 4500 at..."), r.out());
-    assertTrue(r.out().endsWith("11 scenarios, 0 errors\n"), r.out());
+    assertTrue(r.out().endsWith("12 scenarios, 0 errors\n"), r.out());
   }
 
   @Test
