@@ -96,6 +96,15 @@ final class RunCommand implements Callable<Integer> {
               + " harness (more is refused).")
   Integer jobs;
 
+  @Option(
+      names = "--accept-known",
+      description =
+          "A MUST requirement that FAILs as the target profile's known-results says it does"
+              + " (known-results: { ID: FAIL }) does not make the exit code 1: the gate turns red on"
+              + " new failures only. The FAIL is still reported (FAIL (known)), in the statement,"
+              + " the matrix and the HTML report. Default: every MUST FAIL is exit 1.")
+  boolean acceptKnown;
+
   @Override
   public Integer call() {
     if (jobs != null && jobs < 1) {
@@ -137,7 +146,10 @@ final class RunCommand implements Callable<Integer> {
       return Main.SETUP_ERROR;
     }
     return ConformanceRun.run(
-        settings, jobs != null ? jobs : ConformanceRun.defaultJobs(settings), System.out);
+        settings,
+        jobs != null ? jobs : ConformanceRun.defaultJobs(settings),
+        acceptKnown,
+        System.out);
   }
 
   /** The refusal of {@code --nat kernel} for a remote device, or null. */

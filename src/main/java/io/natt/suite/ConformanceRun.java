@@ -82,6 +82,15 @@ public final class ConformanceRun {
    * and the report keep the order of the scenario files.
    */
   public static int run(SuiteSettings settings, int jobs, PrintStream out) {
+    return run(settings, jobs, false, out);
+  }
+
+  /**
+   * The same; with {@code acceptKnown}, a MUST requirement that FAILed is not exit 1 when the
+   * target's {@code known-results} lists exactly that FAIL for it (a gate that turns red on news
+   * only: `natt run --accept-known`). Every FAIL is still reported as one.
+   */
+  public static int run(SuiteSettings settings, int jobs, boolean acceptKnown, PrintStream out) {
     if (jobs < 1) {
       out.println("natt: --jobs " + jobs + ": give 1 or more");
       return ERROR;
@@ -164,9 +173,23 @@ public final class ConformanceRun {
           "natt: only " + results.size() + " of " + files.size() + " scenarios produced a result");
       return ERROR;
     }
-    int code = exitCode(results, matrix);
+    Map<String, String> accepted = acceptKnown ? target.knownResults() : Map.of();
+    int code = exitCode(results, matrix, accepted);
+    List<String> known = knownMustFailures(results, accepted);
     out.println();
-    out.println("natt: exit " + code + " (" + meaning(code) + ")");
+    out.println(
+        "natt: exit "
+            + code
+            + " ("
+            + meaning(code)
+            + (known.isEmpty()
+                ? ""
+                : "; the FAIL of MUST "
+                    + String.join(", ", known)
+                    + " is listed in "
+                    + settings.target()
+                    + " known-results and accepted (--accept-known)")
+            + ")");
     return code;
   }
 
@@ -306,10 +329,23 @@ public final class ConformanceRun {
    * requirement, a scenario's named requirement, or no MUST requirement judged at all), else 0.
    */
   static int exitCode(List<ScenarioResult> results, ComplianceMatrix matrix) {
+    return exitCode(results, matrix, Map.of());
+  }
+
+  /**
+   * The exit code; a MUST FAIL of a requirement that {@code accepted} (the target's known results,
+   * with --accept-known) lists as FAIL does not make it 1.
+   */
+  static int exitCode(
+      List<ScenarioResult> results, ComplianceMatrix matrix, Map<String, String> accepted) {
     if (results.stream().anyMatch(r -> r.verdict() == Verdict.ERROR)) {
       return ERROR;
     }
-    if (results.stream().anyMatch(ScenarioResult::mustFailed)) {
+    boolean mustFailed =
+        results.stream()
+            .flatMap(r -> r.judgements().stream())
+            .anyMatch(j -> mustFail(j) && !knownFail(j, accepted));
+    if (mustFailed) {
       return MUST_FAILED;
     }
     boolean undecided =
@@ -317,6 +353,26 @@ public final class ConformanceRun {
             || !matrix.ids(Level.MUST, ComplianceMatrix.Outcome.UNDECIDED).isEmpty()
             || matrix.ids(Level.MUST, ComplianceMatrix.Outcome.PASSED).isEmpty();
     return undecided ? UNDECIDED : OK;
+  }
+
+  private static boolean mustFail(Judgement j) {
+    return j.verdict() == Verdict.FAIL && j.requirement().level() == Level.MUST;
+  }
+
+  private static boolean knownFail(Judgement j, Map<String, String> accepted) {
+    return "FAIL".equals(accepted.get(j.id()));
+  }
+
+  /** The MUST requirements that FAILed as {@code accepted} says they do, sorted. */
+  static List<String> knownMustFailures(
+      List<ScenarioResult> results, Map<String, String> accepted) {
+    return results.stream()
+        .flatMap(r -> r.judgements().stream())
+        .filter(j -> mustFail(j) && knownFail(j, accepted))
+        .map(Judgement::id)
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   static void printSummary(List<ScenarioResult> results, PrintStream out) {

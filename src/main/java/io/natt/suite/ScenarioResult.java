@@ -106,11 +106,6 @@ public record ScenarioResult(
     return out;
   }
 
-  public boolean mustFailed() {
-    return judgements.stream()
-        .anyMatch(j -> j.verdict() == Verdict.FAIL && j.requirement().level() == Level.MUST);
-  }
-
   public double seconds() {
     return outcome.map(o -> o.elapsed().toMillis() / 1000.0).orElse(0.0);
   }

@@ -123,6 +123,34 @@ public class ExitCodeTest {
   }
 
   @Test
+  public void aKnownMustFailureIsAcceptedOnlyWhenAskedAndOnlyAsListed() {
+    Requirement must = req(Level.MUST, true);
+    Requirement other =
+        CATALOG.requirements().stream()
+            .filter(r -> r.level() == Level.MUST && !r.id().equals(must.id()))
+            .findFirst()
+            .orElseThrow();
+    List<ScenarioResult> rs =
+        List.of(result(j(must, Verdict.FAIL)), result(j(other, Verdict.PASS)));
+    java.util.Map<String, String> known = java.util.Map.of(must.id(), "FAIL");
+    // without --accept-known a known FAIL is still exit 1
+    assertEquals(ConformanceRun.exitCode(rs), ConformanceRun.MUST_FAILED);
+    assertEquals(
+        ConformanceRun.exitCode(rs, ConformanceRun.matrix("", rs), known), ConformanceRun.OK);
+    assertEquals(ConformanceRun.knownMustFailures(rs, known), List.of(must.id()));
+    // listed with another verdict, or another requirement failing too: still exit 1
+    assertEquals(
+        ConformanceRun.exitCode(
+            rs, ConformanceRun.matrix("", rs), java.util.Map.of(must.id(), "NOT_APPLICABLE")),
+        ConformanceRun.MUST_FAILED);
+    List<ScenarioResult> both =
+        List.of(result(j(must, Verdict.FAIL)), result(j(other, Verdict.FAIL)));
+    assertEquals(
+        ConformanceRun.exitCode(both, ConformanceRun.matrix("", both), known),
+        ConformanceRun.MUST_FAILED);
+  }
+
+  @Test
   public void anUndecidedMustIsThreeAndTheStatementSaysSo() {
     Requirement a = req(Level.MUST, true);
     Requirement b = req(Level.MUST, false);
