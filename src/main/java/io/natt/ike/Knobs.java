@@ -108,7 +108,13 @@ public record Knobs(
      */
     FOLLOW_BEHIND_NAT(false),
     /** (IUT) Counts a NAT-keepalive as proof of life: its dead-peer detection never times out. */
-    KEEPALIVE_AS_LIVENESS(false);
+    KEEPALIVE_AS_LIVENESS(false),
+    /**
+     * (IUT) On INITIAL-CONTACT removes every IKE SA (and its ESP SAs) of the sender's address
+     * instead of those of the sender's identity: a second client behind the same NAT throws the
+     * first one out (RFC 3947 section 6 forbids it).
+     */
+    INITIAL_CONTACT_BY_ADDRESS(false);
 
     private final boolean byHarness;
 

@@ -64,6 +64,7 @@ public final class Checks {
     ALL.put("3948-4-keepalive-not-liveness", DpdChecks::keepaliveNotLiveness);
     ALL.put("3947-7-rebind-ike", RebindChecks::rebindIke);
     ALL.put("3947-7-behind-nat-no-follow", RebindChecks::behindNatNoFollow);
+    ALL.put("3947-6-initial-contact-not-by-address", InitialContactChecks::notByAddress);
   }
 
   private Checks() {}
