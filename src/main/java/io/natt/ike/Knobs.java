@@ -114,7 +114,12 @@ public record Knobs(
      * instead of those of the sender's identity: a second client behind the same NAT throws the
      * first one out (RFC 3947 section 6 forbids it).
      */
-    INITIAL_CONTACT_BY_ADDRESS(false);
+    INITIAL_CONTACT_BY_ADDRESS(false),
+    /**
+     * (IUT) Does not act on INITIAL-CONTACT: the older SAs of the same ID stay (RFC 3947 section 6
+     * recommends removing them).
+     */
+    INITIAL_CONTACT_IGNORED(false);
 
     private final boolean byHarness;
 

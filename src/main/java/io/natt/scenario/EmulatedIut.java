@@ -74,7 +74,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * detection and whatever has no owner go there, as with one IKE SA. On INITIAL-CONTACT (RFC 3947
  * section 6) it removes the other IKE SAs whose initiator sent the same ID (a Delete of each, its
  * ESP SAs forgotten); with the deviation {@code INITIAL_CONTACT_BY_ADDRESS} those from the same
- * address instead.
+ * address instead, with {@code INITIAL_CONTACT_IGNORED} none.
  *
  * <p>Limits: ESP always travels in UDP on the port the initiator used (a knob that answers plain
  * tunnel mode changes only what Quick Mode says).
@@ -523,6 +523,13 @@ public final class EmulatedIut implements Channel, Iut {
       }
       p.contactHandled = true;
       if (!p.responder.initialContact()) {
+        continue;
+      }
+      if (cfg.knobs().has(Knobs.Deviation.INITIAL_CONTACT_IGNORED)) {
+        trace.note(
+            "emulated IUT: INITIAL-CONTACT in "
+                + p.describe()
+                + " not acted on (deviation initial-contact-ignored)");
         continue;
       }
       InetSocketAddress from = p.responder.remoteEndpoint();

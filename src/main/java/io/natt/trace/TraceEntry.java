@@ -21,9 +21,13 @@ public record TraceEntry(
     return datagram.to();
   }
 
-  /** "nat-public.pcap #6" for a captured frame, "peer #6" for the harness's own packets. */
+  /**
+   * "nat-public.pcap #6" for a captured frame, "peer #6" for the harness's own packets, "client-2
+   * #6" for those of a further client (its own packets, kept in no capture file of that name).
+   */
   public String ref() {
-    return (point.equals(Trace.PEER) ? "peer" : point + ".pcap") + " #" + frame;
+    boolean own = point.equals(Trace.PEER) || point.startsWith("client-");
+    return (own ? point : point + ".pcap") + " #" + frame;
   }
 
   public boolean isIke() {

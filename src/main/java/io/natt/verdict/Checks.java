@@ -65,6 +65,7 @@ public final class Checks {
     ALL.put("3947-7-rebind-ike", RebindChecks::rebindIke);
     ALL.put("3947-7-behind-nat-no-follow", RebindChecks::behindNatNoFollow);
     ALL.put("3947-6-initial-contact-not-by-address", InitialContactChecks::notByAddress);
+    ALL.put("3947-6-initial-contact-same-id", InitialContactChecks::sameId);
   }
 
   private Checks() {}

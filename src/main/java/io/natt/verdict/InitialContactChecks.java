@@ -24,7 +24,8 @@ import java.util.Optional;
  * what happens to the SAs of every other client that had an IKE SA before tells: a Delete of them
  * from the IUT, or their ESP no longer answered while the IUT still answers others, means they were
  * removed; their ESP answered afterwards means they were kept. A pure function over a trace,
- * registered in {@link Checks}.
+ * registered in {@link Checks}: the MUST ({@link #notByAddress}) judges clients with other IDs, the
+ * SHOULD ({@link #sameId}) those with the sender's ID.
  */
 final class InitialContactChecks {
   private InitialContactChecks() {}
@@ -120,6 +121,55 @@ final class InitialContactChecks {
         r,
         "the SAs of the client(s) with another ID behind the same NAT survived the INITIAL-CONTACT: "
             + kept.get(0).describe(),
+        ev);
+  }
+
+  /**
+   * 3947-6-initial-contact-same-id (SHOULD): the older SAs of another client with the sender's ID
+   * are removed (a Delete of them, or their ESP no longer answered while others' is).
+   */
+  static Judgement sameId(Trace t, Requirement r) {
+    Optional<String> undecided = undecided(t);
+    if (undecided.isPresent()) {
+      return Judgement.inconclusive(r, undecided.get());
+    }
+    List<Pair> pairs = pairs(t);
+    List<Pair> same = pairs.stream().filter(Pair::sameId).toList();
+    if (same.isEmpty()) {
+      return pairs.isEmpty()
+          ? Judgement.inconclusive(
+              r,
+              "no other client had an IKE SA when a client sent INITIAL-CONTACT: nothing of the"
+                  + " same ID could be removed")
+          : Judgement.notApplicable(
+              r,
+              "no client that had SAs at the INITIAL-CONTACT shares the sender's ID: each has an"
+                  + " ID of its own");
+    }
+    List<Pair> kept = same.stream().filter(p -> p.fate() == Fate.KEPT).toList();
+    if (!kept.isEmpty()) {
+      List<Evidence> ev = new ArrayList<>();
+      kept.forEach(p -> ev.addAll(p.evidence()));
+      return Judgement.fail(
+          r,
+          "after INITIAL-CONTACT the IUT kept the older SAs of the same ID: "
+              + kept.get(0).describe(),
+          ev);
+    }
+    List<Pair> removed = same.stream().filter(p -> p.fate() == Fate.REMOVED).toList();
+    if (removed.isEmpty()) {
+      return Judgement.inconclusive(
+          r,
+          "the client with the sender's ID sent no ESP after the INITIAL-CONTACT and no Delete"
+              + " came: "
+              + same.get(0).describe());
+    }
+    List<Evidence> ev = new ArrayList<>();
+    removed.forEach(p -> ev.addAll(p.evidence()));
+    return Judgement.pass(
+        r,
+        "the IUT removed the older SAs of the sender's ID on INITIAL-CONTACT: "
+            + removed.get(0).describe(),
         ev);
   }
 
