@@ -173,6 +173,17 @@ final class InitialContactChecks {
         ev);
   }
 
+  /**
+   * When another client first sent INITIAL-CONTACT with the ID of {@code point}'s IKE SA (after
+   * which the IUT should have removed that point's SAs), in monotonic nanoseconds.
+   */
+  static java.util.OptionalLong sameIdContact(Trace t, String point) {
+    return pairs(t).stream()
+        .filter(p -> p.other().equals(point) && p.sameId())
+        .mapToLong(p -> p.contact().datagram().monoNanos())
+        .min();
+  }
+
   /** Why the trace cannot decide at all (no second client, no NAT, no INITIAL-CONTACT). */
   private static Optional<String> undecided(Trace t) {
     List<String> points = clientPoints(t);
