@@ -78,50 +78,22 @@ final class InitialContactChecks {
     }
   }
 
-  /** 3947-6-initial-contact-not-by-address (MUST). */
+  /** 3947-6-initial-contact-not-by-address (MUST): clients with another ID keep their SAs. */
   static Judgement notByAddress(Trace t, Requirement r) {
-    Optional<String> undecided = undecided(t);
-    if (undecided.isPresent()) {
-      return Judgement.inconclusive(r, undecided.get());
-    }
-    List<Pair> pairs = pairs(t);
-    List<Pair> others = pairs.stream().filter(p -> !p.sameId()).toList();
-    if (others.isEmpty()) {
-      return pairs.isEmpty()
-          ? Judgement.inconclusive(
-              r,
-              "no other client had an IKE SA when a client sent INITIAL-CONTACT: nothing another"
-                  + " client holds could be removed")
-          : Judgement.notApplicable(
-              r,
-              "every client that had SAs at the INITIAL-CONTACT shares the sender's ID: removing"
-                  + " them is what RFC 3947 section 6 recommends, not removal by address");
-    }
-    List<Pair> removed = others.stream().filter(p -> p.fate() == Fate.REMOVED).toList();
-    if (!removed.isEmpty()) {
-      List<Evidence> ev = new ArrayList<>();
-      removed.forEach(p -> ev.addAll(p.evidence()));
-      return Judgement.fail(
-          r,
-          "after INITIAL-CONTACT from one client behind the NAT, the IUT removed the SAs of a"
-              + " client with another ID behind the same NAT address: "
-              + removed.get(0).describe(),
-          ev);
-    }
-    List<Pair> kept = others.stream().filter(p -> p.fate() == Fate.KEPT).toList();
-    if (kept.isEmpty()) {
-      return Judgement.inconclusive(
-          r,
-          "no client with another ID sent ESP after the INITIAL-CONTACT and no Delete came: "
-              + others.get(0).describe());
-    }
-    List<Evidence> ev = new ArrayList<>();
-    kept.forEach(p -> ev.addAll(p.evidence()));
-    return Judgement.pass(
+    return judge(
+        t,
         r,
-        "the SAs of the client(s) with another ID behind the same NAT survived the INITIAL-CONTACT: "
-            + kept.get(0).describe(),
-        ev);
+        false,
+        Fate.REMOVED,
+        new Wording(
+            "nothing another client holds could be removed",
+            "every client that had SAs at the INITIAL-CONTACT shares the sender's ID: removing"
+                + " them is what RFC 3947 section 6 recommends, not removal by address",
+            "after INITIAL-CONTACT from one client behind the NAT, the IUT removed the SAs of a"
+                + " client with another ID behind the same NAT address: ",
+            "no client with another ID sent ESP after the INITIAL-CONTACT and no Delete came: ",
+            "the SAs of the client(s) with another ID behind the same NAT survived the"
+                + " INITIAL-CONTACT: "));
   }
 
   /**
@@ -129,48 +101,62 @@ final class InitialContactChecks {
    * are removed (a Delete of them, or their ESP no longer answered while others' is).
    */
   static Judgement sameId(Trace t, Requirement r) {
+    return judge(
+        t,
+        r,
+        true,
+        Fate.KEPT,
+        new Wording(
+            "nothing of the same ID could be removed",
+            "no client that had SAs at the INITIAL-CONTACT shares the sender's ID: each has an ID"
+                + " of its own",
+            "after INITIAL-CONTACT the IUT kept the older SAs of the same ID: ",
+            "the client with the sender's ID sent no ESP after the INITIAL-CONTACT and no Delete"
+                + " came: ",
+            "the IUT removed the older SAs of the sender's ID on INITIAL-CONTACT: "));
+  }
+
+  /**
+   * The reasons of one of the two checks.
+   *
+   * @param noPair why nothing could be judged when no other client had SAs at the contact
+   * @param otherKind why it does not apply when every such client is of the other kind of ID
+   * @param bad start of the FAIL reason
+   * @param unknown start of the INCONCLUSIVE reason when no fate was seen
+   * @param good start of the PASS reason
+   */
+  private record Wording(
+      String noPair, String otherKind, String bad, String unknown, String good) {}
+
+  /**
+   * Judges the pairs of one kind of ID ({@code sameIds}): FAIL on any pair whose fate is {@code
+   * bad}, else PASS on any with the other known fate, else INCONCLUSIVE.
+   */
+  private static Judgement judge(Trace t, Requirement r, boolean sameIds, Fate bad, Wording w) {
     Optional<String> undecided = undecided(t);
     if (undecided.isPresent()) {
       return Judgement.inconclusive(r, undecided.get());
     }
     List<Pair> pairs = pairs(t);
-    List<Pair> same = pairs.stream().filter(Pair::sameId).toList();
-    if (same.isEmpty()) {
+    List<Pair> mine = pairs.stream().filter(p -> p.sameId() == sameIds).toList();
+    if (mine.isEmpty()) {
       return pairs.isEmpty()
           ? Judgement.inconclusive(
-              r,
-              "no other client had an IKE SA when a client sent INITIAL-CONTACT: nothing of the"
-                  + " same ID could be removed")
-          : Judgement.notApplicable(
-              r,
-              "no client that had SAs at the INITIAL-CONTACT shares the sender's ID: each has an"
-                  + " ID of its own");
+              r, "no other client had an IKE SA when a client sent INITIAL-CONTACT: " + w.noPair())
+          : Judgement.notApplicable(r, w.otherKind());
     }
-    List<Pair> kept = same.stream().filter(p -> p.fate() == Fate.KEPT).toList();
-    if (!kept.isEmpty()) {
-      List<Evidence> ev = new ArrayList<>();
-      kept.forEach(p -> ev.addAll(p.evidence()));
-      return Judgement.fail(
-          r,
-          "after INITIAL-CONTACT the IUT kept the older SAs of the same ID: "
-              + kept.get(0).describe(),
-          ev);
+    Fate good = bad == Fate.REMOVED ? Fate.KEPT : Fate.REMOVED;
+    for (Fate f : List.of(bad, good)) {
+      List<Pair> seen = mine.stream().filter(p -> p.fate() == f).toList();
+      if (!seen.isEmpty()) {
+        List<Evidence> ev = new ArrayList<>();
+        seen.forEach(p -> ev.addAll(p.evidence()));
+        return f == bad
+            ? Judgement.fail(r, w.bad() + seen.get(0).describe(), ev)
+            : Judgement.pass(r, w.good() + seen.get(0).describe(), ev);
+      }
     }
-    List<Pair> removed = same.stream().filter(p -> p.fate() == Fate.REMOVED).toList();
-    if (removed.isEmpty()) {
-      return Judgement.inconclusive(
-          r,
-          "the client with the sender's ID sent no ESP after the INITIAL-CONTACT and no Delete"
-              + " came: "
-              + same.get(0).describe());
-    }
-    List<Evidence> ev = new ArrayList<>();
-    removed.forEach(p -> ev.addAll(p.evidence()));
-    return Judgement.pass(
-        r,
-        "the IUT removed the older SAs of the sender's ID on INITIAL-CONTACT: "
-            + removed.get(0).describe(),
-        ev);
+    return Judgement.inconclusive(r, w.unknown() + mine.get(0).describe());
   }
 
   /**
@@ -285,26 +271,41 @@ final class InitialContactChecks {
   private static Optional<Pair> fate(Trace t, TraceEntry c, String contactId, String q) {
     long tc = c.datagram().monoNanos();
     List<TraceEntry> at = t.at(q);
-    List<TraceEntry> before = at.stream().filter(e -> e.datagram().monoNanos() < tc).toList();
-    List<TraceEntry> after = at.stream().filter(e -> e.datagram().monoNanos() > tc).toList();
     // q's IKE SA up before the contact: its last phase-1 message with an ID, and its cookie
     Optional<TraceEntry> idMsg =
-        before.stream()
-            .filter(e -> e.direction() == Direction.SENT)
+        at.stream()
+            .filter(e -> e.datagram().monoNanos() < tc && e.direction() == Direction.SENT)
             .filter(
                 e -> readablePhase1(e).map(i -> !i.all(IdPayload.class).isEmpty()).orElse(false))
             .reduce((a, b) -> b);
     if (idMsg.isEmpty()) {
       return Optional.empty();
     }
-    byte[] cookie = ((PacketView.Ike) idMsg.get().view()).header().initiatorCookie();
-    String qId = identity(at, idMsg.get()).orElseThrow();
-    boolean answeredBefore = before.stream().anyMatch(InitialContactChecks::decryptedEspIn);
+    Seen s = seen(t, c, q, ((PacketView.Ike) idMsg.get().view()).header().initiatorCookie());
+    return Optional.of(
+        new Pair(
+            c, contactId, q, identity(at, idMsg.get()).orElseThrow(), s.fate(), s.ev(), s.why()));
+  }
+
+  /** A fate with what it rests on. */
+  private record Seen(Fate fate, List<Evidence> ev, String why) {
+    static Seen unknown(String why) {
+      return new Seen(Fate.UNKNOWN, List.of(), why);
+    }
+  }
+
+  /**
+   * What the IUT did to the SAs of {@code q} (IKE SA {@code cookie}) after the contact {@code c}.
+   */
+  private static Seen seen(Trace t, TraceEntry c, String q, byte[] cookie) {
+    long tc = c.datagram().monoNanos();
+    List<TraceEntry> at = t.at(q);
+    List<TraceEntry> after = at.stream().filter(e -> e.datagram().monoNanos() > tc).toList();
     // a Delete from the IUT under q's IKE SA, soon after the contact and before q's own next
     // Quick Mode (after which a Delete may be of SAs that rekeying replaced)
     long qmAfter =
         after.stream()
-            .filter(e -> IkeTraffic.ikeWhere(e, i -> isQuick(i)))
+            .filter(e -> IkeTraffic.ikeWhere(e, InitialContactChecks::isQuick))
             .mapToLong(e -> e.datagram().monoNanos())
             .min()
             .orElse(Long.MAX_VALUE);
@@ -321,58 +322,43 @@ final class InitialContactChecks {
                         && !i.all(DeletePayload.class).isEmpty())
             .findFirst();
     if (delete.isPresent()) {
-      return Optional.of(
-          new Pair(
-              c,
-              contactId,
-              q,
-              qId,
-              Fate.REMOVED,
-              List.of(
-                  Evidence.of(
-                      delete.get().ref(),
-                      "no Delete of " + q + "'s SAs",
-                      "a Delete from the IUT "
-                          + KeepaliveChecks.seconds(delete.get().datagram().monoNanos() - tc)
-                          + " after "
-                          + c.ref())),
-              "the IUT deleted them"));
+      String when = KeepaliveChecks.seconds(delete.get().datagram().monoNanos() - tc);
+      return new Seen(
+          Fate.REMOVED,
+          List.of(
+              Evidence.of(
+                  delete.get().ref(),
+                  "no Delete of " + q + "'s SAs",
+                  "a Delete from the IUT " + when + " after " + c.ref())),
+          "the IUT deleted them");
     }
     List<TraceEntry> pings =
         after.stream()
             .filter(e -> e.direction() == Direction.SENT && e.view() instanceof PacketView.Esp)
             .toList();
     if (pings.isEmpty()) {
-      return Optional.of(
-          new Pair(
-              c,
-              contactId,
-              q,
-              qId,
-              Fate.UNKNOWN,
-              List.of(),
-              "it sent no ESP afterwards, and no Delete came"));
+      return Seen.unknown("it sent no ESP afterwards, and no Delete came");
     }
+    long firstPing = pings.get(0).datagram().monoNanos();
     Optional<TraceEntry> answer =
         after.stream()
-            .filter(e -> e.datagram().monoNanos() > pings.get(0).datagram().monoNanos())
+            .filter(e -> e.datagram().monoNanos() > firstPing)
             .filter(InitialContactChecks::decryptedEspIn)
             .findFirst();
     if (answer.isPresent()) {
-      return Optional.of(
-          new Pair(
-              c,
-              contactId,
-              q,
-              qId,
-              Fate.KEPT,
-              List.of(
-                  Evidence.of(
-                      answer.get().ref(),
-                      q + "'s ESP still answered",
-                      "ESP answered under its SA after " + c.ref())),
-              "its ESP was still answered afterwards"));
+      return new Seen(
+          Fate.KEPT,
+          List.of(
+              Evidence.of(
+                  answer.get().ref(),
+                  q + "'s ESP still answered",
+                  "ESP answered under its SA after " + c.ref())),
+          "its ESP was still answered afterwards");
     }
+    boolean answeredBefore =
+        at.stream()
+            .filter(e -> e.datagram().monoNanos() < tc)
+            .anyMatch(InitialContactChecks::decryptedEspIn);
     boolean iutAlive =
         clientPoints(t).stream()
             .filter(p -> !p.equals(q))
@@ -380,36 +366,23 @@ final class InitialContactChecks {
             .filter(e -> e.datagram().monoNanos() > tc)
             .anyMatch(InitialContactChecks::decryptedEspIn);
     if (!answeredBefore || !iutAlive) {
-      return Optional.of(
-          new Pair(
-              c,
-              contactId,
-              q,
-              qId,
-              Fate.UNKNOWN,
-              List.of(),
-              "its ESP was not answered afterwards, but "
-                  + (!answeredBefore
-                      ? "it had not been answered before either"
-                      : "the IUT answered no client's ESP afterwards")));
+      return Seen.unknown(
+          "its ESP was not answered afterwards, but "
+              + (!answeredBefore
+                  ? "it had not been answered before either"
+                  : "the IUT answered no client's ESP afterwards"));
     }
-    return Optional.of(
-        new Pair(
-            c,
-            contactId,
-            q,
-            qId,
-            Fate.REMOVED,
-            List.of(
-                new Evidence(
-                    pings.stream().map(TraceEntry::ref).limit(3).toList(),
-                    q + "'s ESP answered as before the INITIAL-CONTACT",
-                    pings.size()
-                        + " ESP packet(s) sent after "
-                        + c.ref()
-                        + ", none answered, while other clients' ESP was")),
-            "its ESP was answered before and not after, while the IUT still answered other"
-                + " clients"));
+    return new Seen(
+        Fate.REMOVED,
+        List.of(
+            new Evidence(
+                pings.stream().map(TraceEntry::ref).limit(3).toList(),
+                q + "'s ESP answered as before the INITIAL-CONTACT",
+                pings.size()
+                    + " ESP packet(s) sent after "
+                    + c.ref()
+                    + ", none answered, while other clients' ESP was")),
+        "its ESP was answered before and not after, while the IUT still answered other clients");
   }
 
   private static boolean isQuick(PacketView.Ike i) {
