@@ -185,7 +185,9 @@ final class InitialContactChecks {
     }
     boolean any = points.stream().anyMatch(p -> !contacts(t, p).isEmpty());
     if (!any) {
-      return Optional.of("no client ended its phase 1 with INITIAL-CONTACT");
+      return Optional.of(
+          "no client ended a phase 1 that the IUT accepted with INITIAL-CONTACT (sent none, or"
+              + " the IUT refused that phase 1)");
     }
     return Optional.empty();
   }
@@ -226,16 +228,37 @@ final class InitialContactChecks {
     return out;
   }
 
-  /** The phase-1 messages a client sent with INITIAL-CONTACT, readable (decrypted or plain). */
+  /**
+   * The phase-1 messages a client sent with INITIAL-CONTACT, readable (decrypted or plain), whose
+   * IKE SA the IUT accepted: a decrypted answer of it came back afterwards (Main Mode message 6, a
+   * Quick Mode, an Informational). One the IUT refused (AUTH_FAILED: no configuration for that ID)
+   * removes nothing and counts as none.
+   */
   static List<TraceEntry> contacts(Trace t, String point) {
-    return t.at(point).stream()
+    List<TraceEntry> at = t.at(point);
+    return at.stream()
         .filter(e -> e.direction() == Direction.SENT)
         .filter(e -> readablePhase1(e).isPresent())
         .filter(
             e ->
                 readablePhase1(e).get().all(NotificationPayload.class).stream()
                     .anyMatch(n -> n.notifyType() == NotifyType.INITIAL_CONTACT.code()))
+        .filter(e -> accepted(at, e))
         .toList();
+  }
+
+  private static boolean accepted(List<TraceEntry> at, TraceEntry contact) {
+    byte[] cookie = ((PacketView.Ike) contact.view()).header().initiatorCookie();
+    return at.stream()
+        .filter(e -> e.direction() == Direction.RECEIVED)
+        .filter(e -> e.datagram().monoNanos() > contact.datagram().monoNanos())
+        .anyMatch(
+            e ->
+                e.view() instanceof PacketView.Ike i
+                    && i.decrypted()
+                    && Arrays.equals(i.header().initiatorCookie(), cookie)
+                    && i.all(NotificationPayload.class).stream()
+                        .noneMatch(n -> n.notifyType() < 16384));
   }
 
   private static Optional<PacketView.Ike> readablePhase1(TraceEntry e) {

@@ -67,8 +67,22 @@ public class InitialContactChecksTest {
       trace.restore(point, dir, d, view);
     }
 
-    /** Main Mode message 5 of a client: its ID, HASH_I and, if asked, INITIAL-CONTACT. */
+    /**
+     * Main Mode message 5 of a client (its ID, HASH_I and, if asked, INITIAL-CONTACT) and the IUT's
+     * message 6 that accepts it.
+     */
     void phase1(String point, int cookie, String id, boolean initialContact) {
+      message5(point, cookie, id, initialContact);
+      add(
+          point,
+          Direction.RECEIVED,
+          ike(
+              cookie,
+              ExchangeType.IDENTITY_PROTECTION.code(),
+              List.of(IdPayload.fqdn("iut.example.org"), new HashPayload(new byte[20]))));
+    }
+
+    void message5(String point, int cookie, String id, boolean initialContact) {
       List<Payload> ps =
           new ArrayList<>(List.of(IdPayload.fqdn(id), new HashPayload(new byte[20])));
       if (initialContact) {
@@ -223,6 +237,27 @@ public class InitialContactChecksTest {
     neverAnswered.ping(C2, true);
     neverAnswered.ping(Trace.PEER, false);
     assertEquals(neverAnswered.must(), Verdict.INCONCLUSIVE, "client 1 never answered before");
+  }
+
+  @Test
+  public void aContactWhosePhase1TheIutRefusedCountsAsNone() {
+    Timeline x = new Timeline(1);
+    x.phase1(Trace.PEER, 1, "harness.example.org", false);
+    x.ping(Trace.PEER, true);
+    x.message5(C2, 2, "client-2.harness.example.org", true);
+    x.add(
+        C2,
+        Direction.RECEIVED,
+        ike(
+            2,
+            ExchangeType.INFORMATIONAL.code(),
+            List.of(
+                new HashPayload(new byte[20]),
+                NotificationPayload.of(IpsecAttr.PROTO_ISAKMP, 24, new byte[16]))));
+    x.ping(Trace.PEER, false);
+    Judgement j = InitialContactChecks.notByAddress(x.trace, MUST);
+    assertEquals(j.verdict(), Verdict.INCONCLUSIVE, j.reason());
+    assertTrue(j.reason().contains("refused"), j.reason());
   }
 
   @Test
