@@ -105,6 +105,8 @@ public final class Ikev1Responder {
   private int messagesSent;
   private boolean recorded;
   private long lastSentNanos;
+  private volatile String peerIdentity;
+  private volatile boolean initialContact;
 
   public Ikev1Responder(
       ResponderConfig cfg, Channel channel, PeerListener listener, SecureRandom rnd) {
@@ -282,6 +284,29 @@ public final class Ikev1Responder {
 
   public byte[] initiatorCookie() {
     return sa == null ? new byte[8] : sa.session.initiatorCookie();
+  }
+
+  /** Whether {@code h} belongs to the IKE SA this responder negotiates or holds (both cookies). */
+  public boolean owns(IsakmpHeader h) {
+    return ours(h);
+  }
+
+  /** Whether {@code h} starts from the initiator cookie of this responder's IKE SA. */
+  public boolean sameInitiator(IsakmpHeader h) {
+    return sa != null && Arrays.equals(sa.session.initiatorCookie(), h.initiatorCookie());
+  }
+
+  /** The identity of the initiator's phase-1 ID payload (IDii), once it was received; else null. */
+  public String peerIdentity() {
+    return peerIdentity;
+  }
+
+  /**
+   * Whether the initiator ended its phase 1 with the INITIAL-CONTACT notification (Main Mode
+   * message 5, Aggressive Mode message 3).
+   */
+  public boolean initialContact() {
+    return initialContact;
   }
 
   public byte[] responderCookie() {
@@ -564,6 +589,8 @@ public final class Ikev1Responder {
     natT.agree(m.all(VendorIdPayload.class))
         .ifPresent(v -> m2.add(new VendorIdPayload(v.vendorId())));
     peerDpd = dpdEnabled && Dpd.announced(m.all(VendorIdPayload.class));
+    peerIdentity = null;
+    initialContact = false;
     if (peerDpd) {
       m2.add(Dpd.vendorId());
     }
@@ -681,6 +708,7 @@ public final class Ikev1Responder {
     byte[] ni = Phase1Session.one(m, NoncePayload.class, "Aggressive Mode message 1").data();
     IdPayload idii = Phase1Session.one(m, IdPayload.class, "Aggressive Mode message 1");
     sa.idiiBody = Payloads.body(idii);
+    peerIdentity = idii.identity();
     byte[] gxr = s.generateDh(random);
     byte[] nr = randomBytes(32);
     s.ownNonce(nr);
@@ -713,6 +741,7 @@ public final class Ikev1Responder {
           "HASH_I in Aggressive Mode message 3 does not verify (wrong PSK or IDs?)");
     }
     s.advance(0, dec.lastBlock());
+    initialContact = hasInitialContact(dec.view());
     s.finishPhase1();
     awaitingNext = false;
     if (natT.agreed()) {
@@ -735,6 +764,8 @@ public final class Ikev1Responder {
       throw new IkeException("HASH_I in Main Mode message 5 does not verify (wrong PSK or IDs?)");
     }
     s.advance(0, dec.lastBlock());
+    peerIdentity = idii.identity();
+    initialContact = hasInitialContact(dec.view());
     if (!idii.identity().equals(cfg.remoteId())) {
       listener.note(
           "responder: initiator identity " + idii.identity() + " is not " + cfg.remoteId());
@@ -1171,6 +1202,11 @@ public final class Ikev1Responder {
     lastSentNanos = System.nanoTime();
     messagesSent++;
     listener.sent(sent, r.view());
+  }
+
+  private static boolean hasInitialContact(PacketView.Ike m) {
+    return m.all(NotificationPayload.class).stream()
+        .anyMatch(n -> n.notifyType() == NotifyType.INITIAL_CONTACT.code());
   }
 
   private static boolean allZero(byte[] b) {

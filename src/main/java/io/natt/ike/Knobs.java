@@ -114,7 +114,18 @@ public record Knobs(
      * newest ESP SA whose peer identity covers it (a naive SPD): with two clients of one private
      * address (RFC 3948 section 5.1), the first client's replies go to the second.
      */
-    OVERLAP_NEWEST_SA(false);
+    OVERLAP_NEWEST_SA(false),
+    /**
+     * (IUT) On INITIAL-CONTACT removes every IKE SA (and its ESP SAs) of the sender's address
+     * instead of those of the sender's identity: a second client behind the same NAT throws the
+     * first one out (RFC 3947 section 6 forbids it).
+     */
+    INITIAL_CONTACT_BY_ADDRESS(false),
+    /**
+     * (IUT) Does not act on INITIAL-CONTACT: the older SAs of the same ID stay (RFC 3947 section 6
+     * recommends removing them).
+     */
+    INITIAL_CONTACT_IGNORED(false);
 
     private final boolean byHarness;
 

@@ -67,8 +67,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with its own {@link io.natt.ike.Ikev1Initiator} and its knobs, towards the harness's responder;
  * ESP and keepalives then go to that initiator's peer.
  *
+ * <p>Several initiators (clients behind one NAT): a Main or Aggressive Mode message 1 with a new
+ * initiator cookie while the current IKE SA is up starts a further IKE SA, with a responder of its
+ * own ({@link Peer}); IKE goes to the responder that owns its cookies and ESP to the SA pair of its
+ * SPI, so each client keeps its own SAs. The newest one is the current peer: keepalives, dead-peer
+ * detection and whatever has no owner go there, as with one IKE SA. On INITIAL-CONTACT (RFC 3947
+ * section 6) it removes the other IKE SAs whose initiator sent the same ID (a Delete of each, its
+ * ESP SAs forgotten); with the deviation {@code INITIAL_CONTACT_BY_ADDRESS} those from the same
+ * address instead, with {@code INITIAL_CONTACT_IGNORED} none.
+ *
  * <p>Limits: ESP always travels in UDP on the port the initiator used (a knob that answers plain
- * tunnel mode changes only what Quick Mode says); one IKE SA at a time.
+ * tunnel mode changes only what Quick Mode says).
  */
 public final class EmulatedIut implements Channel, Iut {
   private final NsExecutor ns;
@@ -76,20 +85,16 @@ public final class EmulatedIut implements Channel, Iut {
   private final ResponderConfig cfg;
   private final Trace trace = new Trace();
   private final SecureRandom random;
-  private final Ikev1Responder responder;
+  private final List<Peer> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Peer> removed = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile Peer current;
+  private volatile Peer serving;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch firstChild = new CountDownLatch(1);
   private final AtomicInteger echoReplies = new AtomicInteger();
   private final Thread thread;
   private volatile ChildSaKeys child;
   private volatile NatDetection natDetection = new NatDetection("none", false, false);
-  private EspSa in;
-  private EspSa out;
-
-  /** Every ESP SA pair installed, with its peer: ESP is answered through the pair it came on. */
-  private final IutSaPairs pairs = new IutSaPairs();
-
-  private int espLocalPort = 4500;
   private volatile ScheduledExecutorService keepalives;
   private volatile EmulatedDpd dpd;
 
@@ -105,10 +110,45 @@ public final class EmulatedIut implements Channel, Iut {
     this.transport = transport;
     this.cfg = cfg;
     this.random = random;
-    this.responder = new Ikev1Responder(cfg, this, new TraceRecorder(trace), random);
-    this.responder.enableDpd();
+    this.current = newPeer();
     this.thread = new Thread(this::serveLoop, "emulated-iut");
     thread.setDaemon(true);
+  }
+
+  /** One IKE SA it answers (one client), with the ESP SA pair of its last Quick Mode. */
+  private static final class Peer {
+    final int n;
+    final Ikev1Responder responder;
+    volatile ChildSaKeys child;
+    volatile EspSa in;
+    volatile EspSa out;
+    volatile int espLocalPort = 4500;
+
+    /** Its phase 1 came up and its INITIAL-CONTACT, if any, was acted on. */
+    boolean contactHandled;
+
+    Peer(int n, Ikev1Responder responder) {
+      this.n = n;
+      this.responder = responder;
+    }
+
+    String describe() {
+      InetSocketAddress at = responder.remoteEndpoint();
+      return "IKE SA "
+          + n
+          + " (ID "
+          + responder.peerIdentity()
+          + (at == null ? "" : ", at " + at.getAddress().getHostAddress() + ":" + at.getPort())
+          + ")";
+    }
+  }
+
+  private Peer newPeer() {
+    Ikev1Responder r = new Ikev1Responder(cfg, this, new TraceRecorder(trace), random);
+    r.enableDpd();
+    Peer p = new Peer(peers.size() + removed.size() + 1, r);
+    peers.add(p);
+    return p;
   }
 
   /**
@@ -176,11 +216,14 @@ public final class EmulatedIut implements Channel, Iut {
         continue;
       }
       try {
-        Optional<ChildSaKeys> c = responder.serve(Duration.ofMillis(200));
+        Peer p = current;
+        serving = p;
+        Optional<ChildSaKeys> c = p.responder.serve(Duration.ofMillis(200));
         if (initiator == null) {
-          natDetection = responder.natDetection();
+          natDetection = current.responder.natDetection();
         }
-        c.ifPresent(this::install);
+        c.ifPresent(k -> install(p, k));
+        initialContacts();
       } catch (RuntimeException e) {
         if (closed.get()) {
           return;
@@ -245,7 +288,7 @@ public final class EmulatedIut implements Channel, Iut {
           ike.quickMode(
               io.natt.ike.IdPayloads.subnet(cfg.protectedNet(), cfg.protectedPrefix()),
               io.natt.ike.IdPayloads.subnet(Runner.ip(net[0]), Integer.parseInt(net[1])));
-      install(k);
+      install(current, k);
     } catch (RuntimeException e) {
       trace.note("emulated IUT: its initiation failed: " + e.getMessage());
     }
@@ -253,8 +296,15 @@ public final class EmulatedIut implements Channel, Iut {
 
   /** Where its ESP and keepalives go: its initiator's peer, or the initiator it answered. */
   private InetSocketAddress remote() {
+    return remote(current);
+  }
+
+  /**
+   * Where the ESP of peer {@code p} goes: its initiator's endpoint (or its own initiator's peer).
+   */
+  private InetSocketAddress remote(Peer p) {
     io.natt.ike.Ikev1Initiator i = initiator;
-    return i != null ? i.remoteEndpoint() : responder.remoteEndpoint();
+    return i != null ? i.remoteEndpoint() : p.responder.remoteEndpoint();
   }
 
   /** The harness's port-500 endpoint (its own initiator's peer, or the initiator it answered). */
@@ -262,14 +312,14 @@ public final class EmulatedIut implements Channel, Iut {
     io.natt.ike.Ikev1Initiator i = initiator;
     return i != null
         ? new InetSocketAddress(i.remoteEndpoint().getAddress(), 500)
-        : responder.initiator500();
+        : current.responder.initiator500();
   }
 
-  private void install(ChildSaKeys k) {
-    in = new EspSa(k.spiIn(), k.cipher(), k.encIn(), k.integrity(), k.authIn());
-    out = new EspSa(k.spiOut(), k.cipher(), k.encOut(), k.integrity(), k.authOut());
-    espLocalPort = initiator != null ? initiator.localPort() : responder.localPort();
-    pairs.add(new IutSaPairs.Pair(in, out, remote(), peerIdentity()));
+  private void install(Peer p, ChildSaKeys k) {
+    p.in = new EspSa(k.spiIn(), k.cipher(), k.encIn(), k.integrity(), k.authIn());
+    p.out = new EspSa(k.spiOut(), k.cipher(), k.encOut(), k.integrity(), k.authOut());
+    p.espLocalPort = initiator != null ? initiator.localPort() : p.responder.localPort();
+    p.child = k;
     child = k;
     SaKeysOf.esp(k).forEach(trace::addKeys);
     trace.note("emulated IUT: ESP SA pair installed " + k);
@@ -278,10 +328,10 @@ public final class EmulatedIut implements Channel, Iut {
         && keepalives == null) {
       startKeepalives();
     }
-    if (initiator == null && responder.peerDoesDpd() && dpd == null) {
+    if (initiator == null && p.responder.peerDoesDpd() && dpd == null) {
       dpd =
           EmulatedDpd.start(
-              responder, trace, cfg.knobs().has(Knobs.Deviation.KEEPALIVE_AS_LIVENESS));
+              p.responder, trace, cfg.knobs().has(Knobs.Deviation.KEEPALIVE_AS_LIVENESS));
     }
     firstChild.countDown();
   }
@@ -390,12 +440,144 @@ public final class EmulatedIut implements Channel, Iut {
       }
       Datagram x = d.get();
       PacketView v = PacketView.classify(x.from().getPort(), x.to().getPort(), x.payload());
-      if (v instanceof PacketView.Ike) {
-        return d;
+      if (v instanceof PacketView.Ike ike) {
+        if (!routedElsewhere(x, ike)) {
+          return d;
+        }
+        continue;
       }
       handleNonIke(x, v);
     }
     return Optional.empty();
+  }
+
+  /**
+   * Hands an IKE datagram to the responder of the IKE SA it belongs to when that is not the one
+   * serving (a further client's); a new Main or Aggressive Mode while the current IKE SA is up
+   * starts a further one. Returns false when the serving responder is to handle it, as with one IKE
+   * SA (its own messages, and whatever belongs to no IKE SA).
+   */
+  private boolean routedElsewhere(Datagram x, PacketView.Ike ike) {
+    if (initiator != null) {
+      return false;
+    }
+    boolean starts = startsPhase1(ike.header());
+    for (Peer r : removed) {
+      if (r.responder.owns(ike.header())) {
+        trace.record(Direction.RECEIVED, x, ike);
+        trace.note("emulated IUT: ignored IKE of the removed " + r.describe());
+        return true;
+      }
+    }
+    Peer owner = null;
+    for (Peer p : peers) {
+      if (p.responder.owns(ike.header()) || (starts && p.responder.sameInitiator(ike.header()))) {
+        owner = p;
+        break;
+      }
+    }
+    if (owner == null && starts && current.responder.established()) {
+      owner = newPeer();
+      trace.note(
+          "emulated IUT: a new phase 1 from "
+              + x.from()
+              + " while "
+              + current.describe()
+              + " is up: IKE SA "
+              + owner.n
+              + " beside it");
+      current = owner;
+    }
+    if (owner == null || owner == serving) {
+      return false;
+    }
+    Peer o = owner;
+    o.responder.handle(x).ifPresent(k -> install(o, k));
+    initialContacts();
+    return true;
+  }
+
+  /** A plaintext Main or Aggressive Mode message 1 (no responder cookie yet). */
+  private static boolean startsPhase1(io.natt.wire.IsakmpHeader h) {
+    int ex = h.exchangeType();
+    return !h.encrypted()
+        && (ex == io.natt.wire.ExchangeType.IDENTITY_PROTECTION.code()
+            || ex == io.natt.wire.ExchangeType.AGGRESSIVE.code())
+        && java.util.Arrays.equals(h.responderCookie(), new byte[8]);
+  }
+
+  /**
+   * RFC 3947 section 6: acts on the INITIAL-CONTACT of each IKE SA that came up since the last
+   * call. The other IKE SAs whose initiator sent the same ID are removed (a Delete of each, its ESP
+   * SAs forgotten), never by the address and port the notification came from; with the deviation
+   * initial-contact-by-address, those of the same address are.
+   */
+  private void initialContacts() {
+    if (initiator != null) {
+      return;
+    }
+    boolean byAddress = cfg.knobs().has(Knobs.Deviation.INITIAL_CONTACT_BY_ADDRESS);
+    for (Peer p : peers) {
+      if (p.contactHandled || !p.responder.established()) {
+        continue;
+      }
+      p.contactHandled = true;
+      if (!p.responder.initialContact()) {
+        continue;
+      }
+      if (cfg.knobs().has(Knobs.Deviation.INITIAL_CONTACT_IGNORED)) {
+        trace.note(
+            "emulated IUT: INITIAL-CONTACT in "
+                + p.describe()
+                + " not acted on (deviation initial-contact-ignored)");
+        continue;
+      }
+      InetSocketAddress from = p.responder.remoteEndpoint();
+      for (Peer o : peers) {
+        if (o == p || !o.responder.established()) {
+          continue;
+        }
+        InetSocketAddress at = o.responder.remoteEndpoint();
+        boolean match =
+            byAddress
+                ? at != null && from != null && at.getAddress().equals(from.getAddress())
+                : java.util.Objects.equals(o.responder.peerIdentity(), p.responder.peerIdentity());
+        if (match) {
+          remove(
+              o,
+              "INITIAL-CONTACT in "
+                  + p.describe()
+                  + (byAddress
+                      ? ": removes the IKE SA of the same address (deviation"
+                          + " initial-contact-by-address)"
+                      : ": removes the IKE SA of the same ID (RFC 3947 section 6)"));
+        }
+      }
+    }
+  }
+
+  private void remove(Peer o, String why) {
+    trace.note("emulated IUT: " + why + ": " + o.describe());
+    o.responder.deleteIkeSa();
+    o.in = null;
+    o.out = null;
+    o.child = null;
+    peers.remove(o);
+    removed.add(o);
+    if (current == o && !peers.isEmpty()) {
+      current = peers.get(peers.size() - 1);
+    }
+  }
+
+  /** The peer whose inbound ESP SA has this SPI, else the current one. */
+  private Peer espPeer(PacketView.Esp esp) {
+    for (Peer p : peers) {
+      EspSa sa = p.in;
+      if (sa != null && sa.spi() == esp.esp().spi()) {
+        return p;
+      }
+    }
+    return current;
   }
 
   private void handleNonIke(Datagram d, PacketView v) {
@@ -407,39 +589,37 @@ public final class EmulatedIut implements Channel, Iut {
         && child != null
         && cfg.knobs().has(Knobs.Deviation.FOLLOW_KEEPALIVES)) {
       trace.record(Direction.RECEIVED, d, v);
-      responder.authenticated(
+      current.responder.authenticated(
           d.from(), d.to().getPort(), "a NAT-keepalive (deviation follow-keepalives)");
       return;
     }
-    if (!(v instanceof PacketView.Esp esp) || in == null) {
+    if (!(v instanceof PacketView.Esp esp) || espPeer(esp).in == null) {
       trace.record(Direction.RECEIVED, d, v);
       return;
     }
-    IutSaPairs.Pair pair = pairs.forSpi(d.payload()).orElse(null);
+    Peer p = espPeer(esp);
     EspSa.Opened o;
     try {
-      o = (pair != null ? pair.in() : in).open(d.payload());
+      o = p.in.open(d.payload());
     } catch (EspException e) {
       trace.record(Direction.RECEIVED, d, esp);
       trace.note("emulated IUT: ESP packet not accepted: " + e.getMessage());
       return;
     }
+    ChildSaKeys pc = p.child;
     if (o.nextHeader() != EspSa.NEXT_HEADER_IPV4
-        && child != null
-        && io.natt.wire.IpsecAttr.isTransport(child.encapsulationMode())) {
-      answerTransport(d, esp, o);
+        && pc != null
+        && io.natt.wire.IpsecAttr.isTransport(pc.encapsulationMode())) {
+      answerTransport(p, d, esp, o);
       return;
     }
     trace.record(Direction.RECEIVED, d, new PacketView.Esp(esp.esp(), Optional.of(o.inner())));
-    if (pair == null || pairs.isNewest(pair)) {
-      // an earlier pair belongs to an earlier IKE SA (another client): its ESP moves nothing
-      responder.authenticated(d.from(), d.to().getPort(), "a valid ESP packet");
-    }
+    p.responder.authenticated(d.from(), d.to().getPort(), "a valid ESP packet");
     if (dp != null) {
       dp.esp();
     }
-    espLocalPort = d.to().getPort();
-    if (!innerSourceAllowed(o.inner(), pair)) {
+    p.espLocalPort = d.to().getPort();
+    if (!innerSourceAllowed(p, o.inner())) {
       if (!cfg.knobs().has(Knobs.Deviation.NO_INNER_SOURCE_CHECK)) {
         trace.note("emulated IUT: inner source outside the peer's Quick Mode identity: dropped");
         return;
@@ -452,7 +632,7 @@ public final class EmulatedIut implements Channel, Iut {
       trace.note("emulated IUT: no echo reply (deviation no-esp-echo)");
       return;
     }
-    answerEcho(o.inner(), pair);
+    answerEcho(p, o.inner());
   }
 
   /**
@@ -462,7 +642,8 @@ public final class EmulatedIut implements Channel, Iut {
    * back from the port it was sent to (L2TP's 1701 in the persona's scenarios), its checksum over
    * this IUT's own addresses, as a host computes it.
    */
-  private void answerTransport(Datagram d, PacketView.Esp esp, EspSa.Opened o) {
+  private void answerTransport(Peer pr, Datagram d, PacketView.Esp esp, EspSa.Opened o) {
+    Ikev1Responder responder = pr.responder;
     TransportMode t =
         TransportMode.responder(
             responder.initiatorNatOa(),
@@ -471,7 +652,7 @@ public final class EmulatedIut implements Channel, Iut {
     byte[] ip = t.received(o.nextHeader(), o.inner());
     trace.record(Direction.RECEIVED, d, new PacketView.Esp(esp.esp(), Optional.of(ip)));
     responder.authenticated(d.from(), d.to().getPort(), "a valid ESP packet");
-    espLocalPort = d.to().getPort();
+    pr.espLocalPort = d.to().getPort();
     if (cfg.knobs().has(Knobs.Deviation.NO_ESP_ECHO)) {
       trace.note("emulated IUT: no echo reply (deviation no-esp-echo)");
       return;
@@ -495,8 +676,8 @@ public final class EmulatedIut implements Channel, Iut {
       } else {
         return;
       }
-      byte[] sealed = out.seal(segment, p.protocol(), random);
-      Datagram sent = transport.send(espLocalPort, responder.remoteEndpoint(), sealed);
+      byte[] sealed = pr.out.seal(segment, p.protocol(), random);
+      Datagram sent = transport.send(pr.espLocalPort, responder.remoteEndpoint(), sealed);
       trace.record(
           Direction.SENT,
           sent,
@@ -509,10 +690,11 @@ public final class EmulatedIut implements Channel, Iut {
 
   /**
    * Answers an ICMP echo request for the protected network through the tunnel: through the SA pair
-   * it came on ({@code came}; null: the current one), or with the deviation overlap-newest-sa
-   * through the newest pair whose peer identity covers the reply's destination.
+   * of the peer it came from, or with the deviation overlap-newest-sa through the newest pair whose
+   * peer identity covers the reply's destination (with two clients of one private address, RFC 3948
+   * section 5.1, the first client's replies then go to the second).
    */
-  private void answerEcho(byte[] inner, IutSaPairs.Pair came) {
+  private void answerEcho(Peer p, byte[] inner) {
     try {
       Ipv4Packet ip = Ipv4Packet.decode(inner);
       if (ip.protocol() != Ipv4Packet.ICMP) {
@@ -528,27 +710,26 @@ public final class EmulatedIut implements Channel, Iut {
       }
       byte[] reply = IcmpMessage.echoReply(icmp.echoId(), icmp.echoSeq(), icmp.echoData()).encode();
       byte[] replyIp = Ipv4Packet.of(ip.dst(), ip.src(), Ipv4Packet.ICMP, reply).encode();
-      IutSaPairs.Pair via = came;
       if (cfg.knobs().has(Knobs.Deviation.OVERLAP_NEWEST_SA)) {
-        via = pairs.newestCovering(ip.src()).orElse(came);
-        if (via != came) {
+        Peer newest = newestCovering(ip.src()).orElse(p);
+        if (newest != p) {
           trace.note(
               "emulated IUT: reply by inner destination through the newest SA (deviation"
                   + " overlap-newest-sa)");
+          p = newest;
         }
       }
-      boolean current = via == null || pairs.isNewest(via);
-      byte[] sealed = (current ? out : via.out()).seal(replyIp, random);
+      byte[] sealed = p.out.seal(replyIp, random);
       if (cfg.knobs().has(Knobs.Deviation.ESP_SPI_ZERO)) {
         java.util.Arrays.fill(sealed, 0, 4, (byte) 0);
         trace.note("emulated IUT: ESP-in-UDP reply with SPI 0 (deviation esp-spi-zero)");
       }
-      int from = espLocalPort;
+      int from = p.espLocalPort;
       if (cfg.knobs().has(Knobs.Deviation.ESP_FROM_500)) {
         from = 500;
         trace.note("emulated IUT: ESP-in-UDP reply from port 500 (deviation esp-from-500)");
       }
-      Datagram d = transport.send(from, current ? remote() : via.remote(), sealed);
+      Datagram d = transport.send(from, remote(p), sealed);
       trace.record(
           Direction.SENT,
           d,
@@ -562,32 +743,32 @@ public final class EmulatedIut implements Channel, Iut {
   }
 
   /**
-   * Whether the inner packet's source lies in the peer's side of the policy: the identity of the SA
-   * pair it came on ({@code pair}), else that of the last Quick Mode ({@link #peerIdentity});
-   * without one, every source.
+   * Whether the inner packet's source lies in the peer's side of the policy ({@link
+   * #peerIdentity}); without one, every source.
    */
-  private boolean innerSourceAllowed(byte[] inner, IutSaPairs.Pair pair) {
+  private boolean innerSourceAllowed(Peer p, byte[] inner) {
     byte[] src;
     try {
       src = Ipv4Packet.decode(inner).src();
     } catch (MalformedException e) {
       return true;
     }
-    return IutSaPairs.covers(pair != null ? pair.peerId() : peerIdentity(), src);
+    return covers(peerIdentity(p), src);
   }
 
   /**
-   * The peer's side of the policy: the initiator's identity (ID_ci) of the last Quick Mode it
-   * answered, as its own Quick Mode message 2 repeats it, or the responder's identity (ID_cr) of
-   * the Quick Mode it started itself; null without one.
+   * The peer's side of its policy: the initiator's identity (ID_ci) of the last Quick Mode this
+   * peer's responder answered, as its own Quick Mode message 2 repeats it, or the responder's
+   * identity (ID_cr) of the Quick Mode the emulated IUT started itself; null without one.
    */
-  private io.natt.wire.IdPayload peerIdentity() {
+  private io.natt.wire.IdPayload peerIdentity(Peer p) {
     io.natt.wire.IdPayload ci = null;
     for (io.natt.trace.TraceEntry e : trace.at(Trace.PEER)) {
       if (e.direction() == Direction.SENT
           && e.view() instanceof PacketView.Ike i
           && i.decrypted()
-          && i.header().exchangeType() == io.natt.wire.ExchangeType.QUICK.code()) {
+          && i.header().exchangeType() == io.natt.wire.ExchangeType.QUICK.code()
+          && (initiator != null || p.responder.owns(i.header()))) {
         List<io.natt.wire.IdPayload> ids = i.all(io.natt.wire.IdPayload.class);
         if (ids.size() >= 2) {
           // the peer's side: ID_ci when the peer initiated, ID_cr when the emulated IUT did
@@ -596,6 +777,37 @@ public final class EmulatedIut implements Channel, Iut {
       }
     }
     return ci;
+  }
+
+  /** The newest peer with an ESP SA pair whose policy covers this inner address. */
+  private Optional<Peer> newestCovering(byte[] address) {
+    Peer found = null;
+    for (Peer p : peers) {
+      if (p.out != null && peerIdentity(p) != null && covers(peerIdentity(p), address)) {
+        found = p;
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  /** Whether an IPv4 address or subnet identity covers the address (null, or another type: yes). */
+  static boolean covers(io.natt.wire.IdPayload id, byte[] address) {
+    if (id == null) {
+      return true;
+    }
+    byte[] d = id.data();
+    if (id.idType() == io.natt.wire.IdPayload.ID_IPV4_ADDR && d.length == 4) {
+      return java.util.Arrays.equals(d, address);
+    }
+    if (id.idType() == io.natt.wire.IdPayload.ID_IPV4_ADDR_SUBNET && d.length == 8) {
+      for (int k = 0; k < 4; k++) {
+        if ((address[k] & d[4 + k]) != (d[k] & d[4 + k])) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return true;
   }
 
   private boolean inProtectedNet(byte[] dst) {

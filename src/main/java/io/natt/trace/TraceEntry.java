@@ -23,7 +23,7 @@ public record TraceEntry(
 
   /**
    * "nat-public.pcap #6" for a captured frame, "peer #6" for the harness's own packets, "client-2
-   * #6" for a further client's own (no capture file of their own).
+   * #6" for those of a further client (its own packets, kept in no capture file of that name).
    */
   public String ref() {
     boolean own = point.equals(Trace.PEER) || point.startsWith("client-");

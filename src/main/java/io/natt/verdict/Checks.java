@@ -65,6 +65,8 @@ public final class Checks {
     ALL.put("3947-7-rebind-ike", RebindChecks::rebindIke);
     ALL.put("3947-7-behind-nat-no-follow", RebindChecks::behindNatNoFollow);
     ALL.put("3948-5.1-overlapping-inner-address", OverlapChecks::overlappingInnerAddress);
+    ALL.put("3947-6-initial-contact-not-by-address", InitialContactChecks::notByAddress);
+    ALL.put("3947-6-initial-contact-same-id", InitialContactChecks::sameId);
   }
 
   private Checks() {}
@@ -637,9 +639,15 @@ public final class Checks {
     List<TraceEntry> replies = new ArrayList<>();
     // requests from outside the harness's policy must go unanswered (3948-3.1.1-inner-source)
     Optional<int[]> policy = harnessPolicy(x);
+    // after another client's INITIAL-CONTACT with the harness's ID, the IUT should have removed
+    // the harness's SAs (RFC 3947 section 6; 3947-6-initial-contact-same-id judges that)
+    long removedAt = InitialContactChecks.sameIdContact(t, Trace.PEER).orElse(Long.MAX_VALUE);
     for (TraceEntry e : x.peer()) {
       if (e.view() instanceof PacketView.Esp esp && esp.inner().isPresent()) {
         String s = esp.summary();
+        if (e.direction() == Direction.SENT && e.datagram().monoNanos() > removedAt) {
+          continue;
+        }
         if (e.direction() == Direction.SENT
             && s.contains("echo request")
             && policy.isPresent()

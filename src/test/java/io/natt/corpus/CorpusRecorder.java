@@ -41,7 +41,9 @@ public class CorpusRecorder {
           "testsuites/rfc3947/am-float-behind-nat.yaml",
           "testsuites/rfc3948/iut-keepalive-interval.yaml",
           "testsuites/rfc3948/keepalive-moves-nothing.yaml",
-          "testsuites/rfc3948/rebind-followed-by-ike.yaml");
+          "testsuites/rfc3948/rebind-followed-by-ike.yaml",
+          "testsuites/rfc3947/two-clients-initial-contact.yaml",
+          "testsuites/rfc3947/two-clients-shared-identity-initial-contact.yaml");
 
   @Test
   public void record() {
