@@ -462,9 +462,7 @@ public final class Ikev1Initiator {
     SaPayload sa = quickModeSa(spiIn, offeredMode);
     List<Payload> rest = new ArrayList<>(List.of(sa, new NoncePayload(ni2), idci, idcr));
     if (IpsecAttr.isUdpTransport(offeredMode)) {
-      int type = natT.variant().map(NatTVariant::natOaType).orElse(PayloadType.NAT_OA.code());
-      rest.add(natOa(type, cfg.localAddress().getAddress()));
-      rest.add(natOa(type, cfg.remoteAddress().getAddress()));
+      rest.addAll(natOaPayloads());
     }
     byte[] hash1 = session.quickModeHash1(mid, Payloads.encodeChain(rest));
     List<Payload> qm1 = new ArrayList<>();
@@ -529,6 +527,34 @@ public final class Ikev1Initiator {
       return natT.variant().orElse(NatTVariant.RFC3947).udpTransportMode();
     }
     return IpsecAttr.TRANSPORT;
+  }
+
+  /**
+   * NAT-OAi (this side's address) then NAT-OAr (the peer's address as this side sees it), of the
+   * agreed variant's type (RFC 3947 section 5.2); the deviations an emulated IUT takes as initiator
+   * change that: nat-oa-omitted (none), nat-oa-malformed (ID_FQDN, reserved bytes set),
+   * nat-oa-swapped (NAT-OAr first). The harness's own knobs never hold them (refused at load).
+   */
+  private List<Payload> natOaPayloads() {
+    int type = natT.variant().map(NatTVariant::natOaType).orElse(PayloadType.NAT_OA.code());
+    byte[] own = cfg.localAddress().getAddress();
+    byte[] peer = cfg.remoteAddress().getAddress();
+    Knobs k = cfg.knobs();
+    if (k.has(Knobs.Deviation.NAT_OA_OMITTED)) {
+      listener.note("no NAT-OA although it offers transport (deviation nat-oa-omitted)");
+      return List.of();
+    }
+    if (k.has(Knobs.Deviation.NAT_OA_MALFORMED)) {
+      listener.note("NAT-OA with ID_FQDN and reserved bytes set (deviation nat-oa-malformed)");
+      return List.of(
+          new NatOaPayload(type, IdPayload.ID_FQDN, 0x010203, own),
+          new NatOaPayload(type, IdPayload.ID_FQDN, 0x010203, peer));
+    }
+    if (k.has(Knobs.Deviation.NAT_OA_SWAPPED)) {
+      listener.note("NAT-OAr before NAT-OAi (deviation nat-oa-swapped)");
+      return List.of(natOa(type, peer), natOa(type, own));
+    }
+    return List.of(natOa(type, own), natOa(type, peer));
   }
 
   private static NatOaPayload natOa(int type, byte[] address) {

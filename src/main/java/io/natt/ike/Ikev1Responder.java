@@ -845,7 +845,8 @@ public final class Ikev1Responder {
   /**
    * NAT-OAi (the initiator's address as it came) then NAT-OAr (the responder's own), of the agreed
    * variant's type, only when the responder chose UDP-Encapsulated-Transport (RFC 3947 section
-   * 5.2); the deviations nat-oa-omitted, nat-oa-in-tunnel and nat-oa-malformed change that.
+   * 5.2); the deviations nat-oa-omitted, nat-oa-in-tunnel, nat-oa-malformed and nat-oa-swapped
+   * change that.
    */
   private List<Payload> natOaPayloads(Datagram d, int mode, List<NatOaPayload> theirs) {
     Knobs k = cfg.knobs();
@@ -875,6 +876,12 @@ public final class Ikev1Responder {
       return List.of(
           new NatOaPayload(type, IdPayload.ID_FQDN, 0x010203, peer),
           new NatOaPayload(type, IdPayload.ID_FQDN, 0x010203, own));
+    }
+    if (k.has(Knobs.Deviation.NAT_OA_SWAPPED)) {
+      listener.note("responder: NAT-OAr before NAT-OAi (deviation nat-oa-swapped)");
+      return List.of(
+          new NatOaPayload(type, IdPayload.ID_IPV4_ADDR, own),
+          new NatOaPayload(type, IdPayload.ID_IPV4_ADDR, peer));
     }
     return List.of(
         new NatOaPayload(type, IdPayload.ID_IPV4_ADDR, peer),

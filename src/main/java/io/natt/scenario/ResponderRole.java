@@ -79,6 +79,18 @@ final class ResponderRole {
     return java.util.Optional.empty();
   }
 
+  /**
+   * Whether the IUT is asked for a transport-mode Quick Mode: the scenario's first {@code
+   * quick-mode} step says so (the loader refuses later ones of another mode with this role).
+   */
+  static boolean transport(List<Scenario.Step> steps) {
+    return steps.stream()
+        .filter(x -> x instanceof Scenario.Step.QuickMode)
+        .map(x -> ((Scenario.Step.QuickMode) x).transport())
+        .findFirst()
+        .orElse(false);
+  }
+
   /** How the target's IUT is made to initiate, in words. */
   static String how(io.natt.iut.TargetProfile t) {
     if (t.launchesStrongSwan()) {
@@ -136,6 +148,17 @@ final class ResponderRole {
               + " s after its IKE SA came up");
     }
     return c.get(childrenTaken++);
+  }
+
+  /**
+   * The harness's end of the IUT's transport-mode SA pair: the IUT's NAT-OAi is its own address,
+   * its NAT-OAr the harness's address as it sees it (without them, the addresses as they came).
+   */
+  TransportMode transportEnd(java.net.Inet4Address own) {
+    return TransportMode.responder(
+        responder.initiatorNatOa(),
+        own,
+        (java.net.Inet4Address) responder.remoteEndpoint().getAddress());
   }
 
   NatDetection natDetection() {
