@@ -33,6 +33,9 @@ final class ResponderRole {
   private final Initiation initiation;
   private int childrenTaken;
 
+  /** The informationals before the current Quick Mode (those since may end it). */
+  private int informationalsSeen;
+
   ResponderRole(
       ResponderConfig cfg,
       HarnessPeer peer,
@@ -126,6 +129,7 @@ final class ResponderRole {
                   : "messages, " + responder.messagesSent() + " answers went back"));
     }
     trace.addKeys(SaKeysOf.ike(responder));
+    informationalsSeen = responder.informationals().size();
     NatDetection n = responder.natDetection();
     return "IKE SA up (the IUT initiated "
         + initiation.exchangeName()
@@ -137,16 +141,28 @@ final class ResponderRole {
   /** Serves until the IUT's next Quick Mode completed; its keys (inbound = the harness's SPI). */
   ChildSaKeys quickMode() {
     long deadline = System.nanoTime() + QUICK_MODE_WAIT.toNanos();
-    while (responder.children().size() <= childrenTaken && System.nanoTime() < deadline) {
+    java.util.Optional<String> refusal = errorNotification(informationalsSeen);
+    while (responder.children().size() <= childrenTaken
+        && refusal.isEmpty()
+        && System.nanoTime() < deadline) {
       responder.serve(SLICE);
+      refusal = errorNotification(informationalsSeen);
     }
     List<ChildSaKeys> c = responder.children();
+    if (c.size() <= childrenTaken && refusal.isPresent()) {
+      throw new Runner.StepFailed(
+          "the IUT ended its own Quick Mode with "
+              + refusal.get()
+              + " instead of message 3 (an IUT that cannot install the SA it negotiated, as"
+              + " kernel-libipsec with transport mode, gives up there)");
+    }
     if (c.size() <= childrenTaken) {
       throw new Runner.StepFailed(
           "the IUT started no Quick Mode that completed within "
               + QUICK_MODE_WAIT.toSeconds()
               + " s after its IKE SA came up");
     }
+    informationalsSeen = responder.informationals().size();
     return c.get(childrenTaken++);
   }
 
@@ -159,6 +175,16 @@ final class ResponderRole {
         responder.initiatorNatOa(),
         own,
         (java.net.Inet4Address) responder.remoteEndpoint().getAddress());
+  }
+
+  /** The first error notification (type below 16384) among the informationals after the first n. */
+  private java.util.Optional<String> errorNotification(int n) {
+    List<io.natt.wire.PacketView.Ike> infos = responder.informationals();
+    return infos.subList(Math.min(n, infos.size()), infos.size()).stream()
+        .flatMap(i -> i.all(io.natt.wire.NotificationPayload.class).stream())
+        .filter(x -> x.type() < 16384)
+        .map(x -> x.notifyTypeValue().name())
+        .findFirst();
   }
 
   NatDetection natDetection() {
