@@ -544,22 +544,7 @@ public final class Ikev1Initiator {
       listener.note("no NAT-OA although it offers transport (deviation nat-oa-omitted)");
       return List.of();
     }
-    if (k.has(Knobs.Deviation.NAT_OA_MALFORMED)) {
-      listener.note("NAT-OA with ID_FQDN and reserved bytes set (deviation nat-oa-malformed)");
-      return List.of(
-          new NatOaPayload(type, IdPayload.ID_FQDN, 0x010203, own),
-          new NatOaPayload(type, IdPayload.ID_FQDN, 0x010203, peer));
-    }
-    if (k.has(Knobs.Deviation.NAT_OA_SWAPPED)) {
-      listener.note("NAT-OAr before NAT-OAi (deviation nat-oa-swapped)");
-      return List.of(natOa(type, peer), natOa(type, own));
-    }
-    return List.of(natOa(type, own), natOa(type, peer));
-  }
-
-  private static NatOaPayload natOa(int type, byte[] address) {
-    return new NatOaPayload(
-        type, address.length == 16 ? IdPayload.ID_IPV6_ADDR : IdPayload.ID_IPV4_ADDR, address);
+    return NatOaPayloads.pair(type, own, peer, k, listener::note);
   }
 
   private SaPayload quickModeSa(byte[] spi, int mode) {

@@ -871,21 +871,7 @@ public final class Ikev1Responder {
       listener.note("responder: echoes the initiator's NAT-OA payloads (deviation nat-oa-echoed)");
       return List.of(theirs.get(0), theirs.get(1));
     }
-    if (k.has(Knobs.Deviation.NAT_OA_MALFORMED)) {
-      listener.note("responder: NAT-OA with ID_FQDN and reserved bytes set (nat-oa-malformed)");
-      return List.of(
-          new NatOaPayload(type, IdPayload.ID_FQDN, 0x010203, peer),
-          new NatOaPayload(type, IdPayload.ID_FQDN, 0x010203, own));
-    }
-    if (k.has(Knobs.Deviation.NAT_OA_SWAPPED)) {
-      listener.note("responder: NAT-OAr before NAT-OAi (deviation nat-oa-swapped)");
-      return List.of(
-          new NatOaPayload(type, IdPayload.ID_IPV4_ADDR, own),
-          new NatOaPayload(type, IdPayload.ID_IPV4_ADDR, peer));
-    }
-    return List.of(
-        new NatOaPayload(type, IdPayload.ID_IPV4_ADDR, peer),
-        new NatOaPayload(type, IdPayload.ID_IPV4_ADDR, own));
+    return NatOaPayloads.pair(type, peer, own, k, n -> listener.note("responder: " + n));
   }
 
   /**
