@@ -33,8 +33,8 @@ final class ResponderRole {
   private final Initiation initiation;
   private int childrenTaken;
 
-  /** The informationals before the current Quick Mode (those since may end it). */
-  private int informationalsSeen;
+  /** When the last Quick Mode completed: an error notification after a later message 1 ends one. */
+  private long quickModeSince = Long.MIN_VALUE;
 
   ResponderRole(
       ResponderConfig cfg,
@@ -129,7 +129,6 @@ final class ResponderRole {
                   : "messages, " + responder.messagesSent() + " answers went back"));
     }
     trace.addKeys(SaKeysOf.ike(responder));
-    informationalsSeen = responder.informationals().size();
     NatDetection n = responder.natDetection();
     return "IKE SA up (the IUT initiated "
         + initiation.exchangeName()
@@ -141,12 +140,12 @@ final class ResponderRole {
   /** Serves until the IUT's next Quick Mode completed; its keys (inbound = the harness's SPI). */
   ChildSaKeys quickMode() {
     long deadline = System.nanoTime() + QUICK_MODE_WAIT.toNanos();
-    java.util.Optional<String> refusal = errorNotification(informationalsSeen);
+    java.util.Optional<String> refusal = refusal();
     while (responder.children().size() <= childrenTaken
         && refusal.isEmpty()
         && System.nanoTime() < deadline) {
       responder.serve(SLICE);
-      refusal = errorNotification(informationalsSeen);
+      refusal = refusal();
     }
     List<ChildSaKeys> c = responder.children();
     if (c.size() <= childrenTaken && refusal.isPresent()) {
@@ -162,7 +161,7 @@ final class ResponderRole {
               + QUICK_MODE_WAIT.toSeconds()
               + " s after its IKE SA came up");
     }
-    informationalsSeen = responder.informationals().size();
+    quickModeSince = System.nanoTime();
     return c.get(childrenTaken++);
   }
 
@@ -177,14 +176,36 @@ final class ResponderRole {
         (java.net.Inet4Address) responder.remoteEndpoint().getAddress());
   }
 
-  /** The first error notification (type below 16384) among the informationals after the first n. */
-  private java.util.Optional<String> errorNotification(int n) {
-    List<io.natt.wire.PacketView.Ike> infos = responder.informationals();
-    return infos.subList(Math.min(n, infos.size()), infos.size()).stream()
-        .flatMap(i -> i.all(io.natt.wire.NotificationPayload.class).stream())
-        .filter(x -> x.type() < 16384)
-        .map(x -> x.notifyTypeValue().name())
-        .findFirst();
+  /**
+   * The IUT's refusal of its own Quick Mode: the first error notification (type below 16384) it
+   * sent after a Quick Mode message 1 of it, both since the last Quick Mode completed (the whole
+   * exchange may have run while phase1 was still being served).
+   */
+  private java.util.Optional<String> refusal() {
+    boolean offered = false;
+    for (io.natt.trace.TraceEntry e : trace.at(Trace.PEER)) {
+      if (e.direction() != io.natt.trace.Direction.RECEIVED
+          || e.datagram().monoNanos() <= quickModeSince
+          || !(e.view() instanceof io.natt.wire.PacketView.Ike i)
+          || !i.decrypted()) {
+        continue;
+      }
+      int type = i.header().exchangeType();
+      if (type == io.natt.wire.ExchangeType.QUICK.code()
+          && !i.all(io.natt.wire.SaPayload.class).isEmpty()) {
+        offered = true;
+      } else if (offered && type == io.natt.wire.ExchangeType.INFORMATIONAL.code()) {
+        java.util.Optional<String> error =
+            i.all(io.natt.wire.NotificationPayload.class).stream()
+                .filter(x -> x.type() < 16384)
+                .map(x -> x.notifyTypeValue().name())
+                .findFirst();
+        if (error.isPresent()) {
+          return error;
+        }
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   NatDetection natDetection() {
