@@ -561,7 +561,17 @@ public final class Ikev1Initiator {
       attrs.add(Attribute.basic(IpsecAttr.KEY_LENGTH, cfg.espCipher().keyLengthBits()));
     }
     Transform t = new Transform(1, cfg.espCipher().transformId(), attrs);
-    Proposal p = new Proposal(1, IpsecAttr.PROTO_IPSEC_ESP, spi, List.of(t));
+    List<Transform> offer = List.of(t);
+    if (cfg.knobs().has(Knobs.Deviation.MIXED_MODES) && IpsecAttr.isUdpEncapsulated(mode)) {
+      // an emulated IUT as initiator: the same transform again in the plain twin mode (5.1)
+      int plain = IpsecAttr.isTransport(mode) ? IpsecAttr.TRANSPORT : IpsecAttr.TUNNEL;
+      List<Attribute> twin = new ArrayList<>(attrs);
+      twin.set(2, Attribute.basic(IpsecAttr.ENCAPSULATION_MODE, plain));
+      offer = List.of(t, new Transform(2, cfg.espCipher().transformId(), twin));
+      listener.note(
+          "offers mode " + mode + " and its plain twin " + plain + " (deviation mixed-modes)");
+    }
+    Proposal p = new Proposal(1, IpsecAttr.PROTO_IPSEC_ESP, spi, offer);
     return new SaPayload(IpsecAttr.DOI_IPSEC, IpsecAttr.SIT_IDENTITY_ONLY, List.of(p));
   }
 

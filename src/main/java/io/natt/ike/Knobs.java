@@ -83,7 +83,10 @@ public record Knobs(
      * reserved bytes.
      */
     NAT_OA_MALFORMED(false),
-    /** (IUT) Answers Quick Mode with its transform twice: the chosen mode and its plain twin. */
+    /**
+     * (IUT) Answers Quick Mode with its transform twice: the chosen mode and its plain twin; as
+     * initiator, offers its UDP-encapsulated transform together with its plain twin.
+     */
     MIXED_MODES(false),
     /** (IUT) Sends back the initiator's own NAT-OA payloads instead of the addresses it sees. */
     NAT_OA_ECHOED(false),
