@@ -462,9 +462,7 @@ public final class Ikev1Initiator {
     SaPayload sa = quickModeSa(spiIn, offeredMode);
     List<Payload> rest = new ArrayList<>(List.of(sa, new NoncePayload(ni2), idci, idcr));
     if (IpsecAttr.isUdpTransport(offeredMode)) {
-      int type = natT.variant().map(NatTVariant::natOaType).orElse(PayloadType.NAT_OA.code());
-      rest.add(natOa(type, cfg.localAddress().getAddress()));
-      rest.add(natOa(type, cfg.remoteAddress().getAddress()));
+      rest.addAll(natOaPayloads());
     }
     byte[] hash1 = session.quickModeHash1(mid, Payloads.encodeChain(rest));
     List<Payload> qm1 = new ArrayList<>();
@@ -531,9 +529,22 @@ public final class Ikev1Initiator {
     return IpsecAttr.TRANSPORT;
   }
 
-  private static NatOaPayload natOa(int type, byte[] address) {
-    return new NatOaPayload(
-        type, address.length == 16 ? IdPayload.ID_IPV6_ADDR : IdPayload.ID_IPV4_ADDR, address);
+  /**
+   * NAT-OAi (this side's address) then NAT-OAr (the peer's address as this side sees it), of the
+   * agreed variant's type (RFC 3947 section 5.2); the deviations an emulated IUT takes as initiator
+   * change that: nat-oa-omitted (none), nat-oa-malformed (ID_FQDN, reserved bytes set),
+   * nat-oa-swapped (NAT-OAr first). The harness's own knobs never hold them (refused at load).
+   */
+  private List<Payload> natOaPayloads() {
+    int type = natT.variant().map(NatTVariant::natOaType).orElse(PayloadType.NAT_OA.code());
+    byte[] own = cfg.localAddress().getAddress();
+    byte[] peer = cfg.remoteAddress().getAddress();
+    Knobs k = cfg.knobs();
+    if (k.has(Knobs.Deviation.NAT_OA_OMITTED)) {
+      listener.note("no NAT-OA although it offers transport (deviation nat-oa-omitted)");
+      return List.of();
+    }
+    return NatOaPayloads.pair(type, own, peer, k, listener::note);
   }
 
   private SaPayload quickModeSa(byte[] spi, int mode) {
@@ -550,7 +561,17 @@ public final class Ikev1Initiator {
       attrs.add(Attribute.basic(IpsecAttr.KEY_LENGTH, cfg.espCipher().keyLengthBits()));
     }
     Transform t = new Transform(1, cfg.espCipher().transformId(), attrs);
-    Proposal p = new Proposal(1, IpsecAttr.PROTO_IPSEC_ESP, spi, List.of(t));
+    List<Transform> offer = List.of(t);
+    if (cfg.knobs().has(Knobs.Deviation.MIXED_MODES) && IpsecAttr.isUdpEncapsulated(mode)) {
+      // an emulated IUT as initiator: the same transform again in the plain twin mode (5.1)
+      int plain = IpsecAttr.isTransport(mode) ? IpsecAttr.TRANSPORT : IpsecAttr.TUNNEL;
+      List<Attribute> twin = new ArrayList<>(attrs);
+      twin.set(2, Attribute.basic(IpsecAttr.ENCAPSULATION_MODE, plain));
+      offer = List.of(t, new Transform(2, cfg.espCipher().transformId(), twin));
+      listener.note(
+          "offers mode " + mode + " and its plain twin " + plain + " (deviation mixed-modes)");
+    }
+    Proposal p = new Proposal(1, IpsecAttr.PROTO_IPSEC_ESP, spi, offer);
     return new SaPayload(IpsecAttr.DOI_IPSEC, IpsecAttr.SIT_IDENTITY_ONLY, List.of(p));
   }
 

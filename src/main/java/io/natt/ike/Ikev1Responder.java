@@ -876,7 +876,8 @@ public final class Ikev1Responder {
   /**
    * NAT-OAi (the initiator's address as it came) then NAT-OAr (the responder's own), of the agreed
    * variant's type, only when the responder chose UDP-Encapsulated-Transport (RFC 3947 section
-   * 5.2); the deviations nat-oa-omitted, nat-oa-in-tunnel and nat-oa-malformed change that.
+   * 5.2); the deviations nat-oa-omitted, nat-oa-in-tunnel, nat-oa-malformed and nat-oa-swapped
+   * change that.
    */
   private List<Payload> natOaPayloads(Datagram d, int mode, List<NatOaPayload> theirs) {
     Knobs k = cfg.knobs();
@@ -901,15 +902,7 @@ public final class Ikev1Responder {
       listener.note("responder: echoes the initiator's NAT-OA payloads (deviation nat-oa-echoed)");
       return List.of(theirs.get(0), theirs.get(1));
     }
-    if (k.has(Knobs.Deviation.NAT_OA_MALFORMED)) {
-      listener.note("responder: NAT-OA with ID_FQDN and reserved bytes set (nat-oa-malformed)");
-      return List.of(
-          new NatOaPayload(type, IdPayload.ID_FQDN, 0x010203, peer),
-          new NatOaPayload(type, IdPayload.ID_FQDN, 0x010203, own));
-    }
-    return List.of(
-        new NatOaPayload(type, IdPayload.ID_IPV4_ADDR, peer),
-        new NatOaPayload(type, IdPayload.ID_IPV4_ADDR, own));
+    return NatOaPayloads.pair(type, peer, own, k, n -> listener.note("responder: " + n));
   }
 
   /**

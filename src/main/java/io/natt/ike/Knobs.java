@@ -71,16 +71,29 @@ public record Knobs(
     ESP_SPI_ZERO(false),
     /** (IUT) Accepts inner packets from any source, not only the peer's Quick Mode identity. */
     NO_INNER_SOURCE_CHECK(false),
-    /** (IUT) Chooses UDP-Encapsulated-Transport without sending NAT-OAi and NAT-OAr back. */
+    /**
+     * (IUT) Chooses (as responder) or offers (as initiator) UDP-Encapsulated-Transport without
+     * sending NAT-OAi and NAT-OAr.
+     */
     NAT_OA_OMITTED(false),
     /** (IUT) Sends NAT-OAi and NAT-OAr also when it chose a tunnel mode. */
     NAT_OA_IN_TUNNEL(false),
-    /** (IUT) Sends its NAT-OA payloads with ID type ID_FQDN and non-zero reserved bytes. */
+    /**
+     * (IUT) Sends its NAT-OA payloads (as responder or initiator) with ID type ID_FQDN and non-zero
+     * reserved bytes.
+     */
     NAT_OA_MALFORMED(false),
-    /** (IUT) Answers Quick Mode with its transform twice: the chosen mode and its plain twin. */
+    /**
+     * (IUT) Answers Quick Mode with its transform twice: the chosen mode and its plain twin; as
+     * initiator, offers its UDP-encapsulated transform together with its plain twin.
+     */
     MIXED_MODES(false),
     /** (IUT) Sends back the initiator's own NAT-OA payloads instead of the addresses it sees. */
     NAT_OA_ECHOED(false),
+    /**
+     * (IUT) Sends NAT-OAr before NAT-OAi (as responder or initiator): the two addresses swapped.
+     */
+    NAT_OA_SWAPPED(false),
     /**
      * (IUT) Sends its NAT-D payloads with the RFC 3947 type (20) whatever variant was agreed: a
      * draft vendor ID answered with the RFC's payload types.

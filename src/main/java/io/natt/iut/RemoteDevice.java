@@ -60,8 +60,8 @@ public final class RemoteDevice implements Iut {
   /**
    * Runs the profile's {@code initiate} hook on a thread of its own (it may wait for the tunnel it
    * starts, which the harness builds meanwhile), with NATT_HARNESS_ADDRESS (the harness as the
-   * device sees it), NATT_HARNESS_INNER_NET and NATT_EXCHANGE (main or aggressive) set besides the
-   * usual ones; its outcome goes into the log.
+   * device sees it), NATT_HARNESS_INNER_NET, NATT_EXCHANGE (main or aggressive) and NATT_MODE
+   * (tunnel or transport) set besides the usual ones; its outcome goes into the log.
    */
   @Override
   public String initiate(Initiation i) {
@@ -78,7 +78,8 @@ public final class RemoteDevice implements Iut {
         Map.of(
             "NATT_HARNESS_ADDRESS", i.harnessAddress().getHostAddress(),
             "NATT_HARNESS_INNER_NET", i.harnessInnerNet(),
-            "NATT_EXCHANGE", i.aggressive() ? "aggressive" : "main");
+            "NATT_EXCHANGE", i.aggressive() ? "aggressive" : "main",
+            "NATT_MODE", i.mode());
     Thread t =
         new Thread(
             () -> {

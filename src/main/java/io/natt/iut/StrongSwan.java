@@ -188,7 +188,7 @@ public final class StrongSwan implements Iut {
                     "--ike",
                     StrongSwanInitiation.IKE,
                     "--child",
-                    "net",
+                    StrongSwanInitiation.child(i),
                     "--timeout",
                     "30"),
             "swanctl-initiate");
@@ -196,7 +196,9 @@ public final class StrongSwan implements Iut {
     t.start();
     return "swanctl --initiate --ike "
         + StrongSwanInitiation.IKE
-        + " --child net ("
+        + " --child "
+        + StrongSwanInitiation.child(i)
+        + " ("
         + i.exchangeName()
         + " to "
         + i.harnessAddress().getHostAddress()

@@ -6,13 +6,23 @@ import io.natt.nat.Host;
  * The connection the bundled charon initiates with when the harness is the responder: the same
  * identities and key as the responder connections, its remote address the harness as charon sees
  * it, and only the scenario's proposals (charon offers them in Main Mode message 1 or Aggressive
- * Mode message 1, and in Quick Mode message 1); its CHILD_SA is {@code net}, as theirs.
+ * Mode message 1, and in Quick Mode message 1); its CHILD_SAs are {@code net} (tunnel) and {@code
+ * host} (transport, {@code local_ts}/{@code remote_ts} dynamic: the two hosts' own addresses), as
+ * theirs, and {@link #child} names the one the scenario's Quick Mode asks for.
  */
 final class StrongSwanInitiation {
   /** The IKE connection's name. */
   static final String IKE = "harness-init";
 
   private StrongSwanInitiation() {}
+
+  /**
+   * The CHILD_SA charon initiates: {@code host} (mode = transport) for a transport-mode Quick Mode,
+   * else {@code net}. Against a NAT charon offers UDP-Encapsulated-Transport with NAT-OA for it.
+   */
+  static String child(Initiation i) {
+    return i.transport() ? "host" : "net";
+  }
 
   /** The swanctl.conf {@code base} with the initiating connection added to its connections. */
   static String conf(String base, Host iut, TargetProfile t, Initiation i) {

@@ -285,9 +285,15 @@ public final class EmulatedIut implements Channel, Iut {
       }
       natDetection = ike.natDetection();
       ChildSaKeys k =
-          ike.quickMode(
-              io.natt.ike.IdPayloads.subnet(cfg.protectedNet(), cfg.protectedPrefix()),
-              io.natt.ike.IdPayloads.subnet(Runner.ip(net[0]), Integer.parseInt(net[1])));
+          i.transport()
+              // transport mode: the two hosts' own addresses, NAT-OA behind a NAT (RFC 3947 5.2)
+              ? ike.quickMode(
+                  io.natt.ike.IdPayloads.host(cfg.localAddress()),
+                  io.natt.ike.IdPayloads.host(i.harnessAddress()),
+                  true)
+              : ike.quickMode(
+                  io.natt.ike.IdPayloads.subnet(cfg.protectedNet(), cfg.protectedPrefix()),
+                  io.natt.ike.IdPayloads.subnet(Runner.ip(net[0]), Integer.parseInt(net[1])));
       install(current, k);
     } catch (RuntimeException e) {
       trace.note("emulated IUT: its initiation failed: " + e.getMessage());
@@ -644,11 +650,14 @@ public final class EmulatedIut implements Channel, Iut {
    */
   private void answerTransport(Peer pr, Datagram d, PacketView.Esp esp, EspSa.Opened o) {
     Ikev1Responder responder = pr.responder;
+    io.natt.ike.Ikev1Initiator own = initiator;
     TransportMode t =
-        TransportMode.responder(
-            responder.initiatorNatOa(),
-            cfg.localAddress(),
-            (Inet4Address) responder.remoteEndpoint().getAddress());
+        own != null
+            ? TransportMode.initiator(own.peerNatOa(), cfg.localAddress(), own.remoteEndpoint())
+            : TransportMode.responder(
+                responder.initiatorNatOa(),
+                cfg.localAddress(),
+                (Inet4Address) responder.remoteEndpoint().getAddress());
     byte[] ip = t.received(o.nextHeader(), o.inner());
     trace.record(Direction.RECEIVED, d, new PacketView.Esp(esp.esp(), Optional.of(ip)));
     responder.authenticated(d.from(), d.to().getPort(), "a valid ESP packet");
@@ -677,7 +686,7 @@ public final class EmulatedIut implements Channel, Iut {
         return;
       }
       byte[] sealed = pr.out.seal(segment, p.protocol(), random);
-      Datagram sent = transport.send(pr.espLocalPort, responder.remoteEndpoint(), sealed);
+      Datagram sent = transport.send(pr.espLocalPort, remote(pr), sealed);
       trace.record(
           Direction.SENT,
           sent,

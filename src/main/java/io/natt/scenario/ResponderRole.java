@@ -33,6 +33,9 @@ final class ResponderRole {
   private final Initiation initiation;
   private int childrenTaken;
 
+  /** When the last Quick Mode completed: an error notification after a later message 1 ends one. */
+  private long quickModeSince = Long.MIN_VALUE;
+
   ResponderRole(
       ResponderConfig cfg,
       HarnessPeer peer,
@@ -77,6 +80,18 @@ final class ResponderRole {
               + " initiate hook)");
     }
     return java.util.Optional.empty();
+  }
+
+  /**
+   * Whether the IUT is asked for a transport-mode Quick Mode: the scenario's first {@code
+   * quick-mode} step says so (the loader refuses later ones of another mode with this role).
+   */
+  static boolean transport(List<Scenario.Step> steps) {
+    return steps.stream()
+        .filter(x -> x instanceof Scenario.Step.QuickMode)
+        .map(x -> ((Scenario.Step.QuickMode) x).transport())
+        .findFirst()
+        .orElse(false);
   }
 
   /** How the target's IUT is made to initiate, in words. */
@@ -125,17 +140,72 @@ final class ResponderRole {
   /** Serves until the IUT's next Quick Mode completed; its keys (inbound = the harness's SPI). */
   ChildSaKeys quickMode() {
     long deadline = System.nanoTime() + QUICK_MODE_WAIT.toNanos();
-    while (responder.children().size() <= childrenTaken && System.nanoTime() < deadline) {
+    java.util.Optional<String> refusal = refusal();
+    while (responder.children().size() <= childrenTaken
+        && refusal.isEmpty()
+        && System.nanoTime() < deadline) {
       responder.serve(SLICE);
+      refusal = refusal();
     }
     List<ChildSaKeys> c = responder.children();
+    if (c.size() <= childrenTaken && refusal.isPresent()) {
+      throw new Runner.StepFailed(
+          "the IUT ended its own Quick Mode with "
+              + refusal.get()
+              + " instead of message 3 (an IUT that cannot install the SA it negotiated, as"
+              + " kernel-libipsec with transport mode, gives up there)");
+    }
     if (c.size() <= childrenTaken) {
       throw new Runner.StepFailed(
           "the IUT started no Quick Mode that completed within "
               + QUICK_MODE_WAIT.toSeconds()
               + " s after its IKE SA came up");
     }
+    quickModeSince = System.nanoTime();
     return c.get(childrenTaken++);
+  }
+
+  /**
+   * The harness's end of the IUT's transport-mode SA pair: the IUT's NAT-OAi is its own address,
+   * its NAT-OAr the harness's address as it sees it (without them, the addresses as they came).
+   */
+  TransportMode transportEnd(java.net.Inet4Address own) {
+    return TransportMode.responder(
+        responder.initiatorNatOa(),
+        own,
+        (java.net.Inet4Address) responder.remoteEndpoint().getAddress());
+  }
+
+  /**
+   * The IUT's refusal of its own Quick Mode: the first error notification (type below 16384) it
+   * sent after a Quick Mode message 1 of it, both since the last Quick Mode completed (the whole
+   * exchange may have run while phase1 was still being served).
+   */
+  private java.util.Optional<String> refusal() {
+    boolean offered = false;
+    for (io.natt.trace.TraceEntry e : trace.at(Trace.PEER)) {
+      if (e.direction() != io.natt.trace.Direction.RECEIVED
+          || e.datagram().monoNanos() <= quickModeSince
+          || !(e.view() instanceof io.natt.wire.PacketView.Ike i)
+          || !i.decrypted()) {
+        continue;
+      }
+      int type = i.header().exchangeType();
+      if (type == io.natt.wire.ExchangeType.QUICK.code()
+          && !i.all(io.natt.wire.SaPayload.class).isEmpty()) {
+        offered = true;
+      } else if (offered && type == io.natt.wire.ExchangeType.INFORMATIONAL.code()) {
+        java.util.Optional<String> error =
+            i.all(io.natt.wire.NotificationPayload.class).stream()
+                .filter(x -> x.type() < 16384)
+                .map(x -> x.notifyTypeValue().name())
+                .findFirst();
+        if (error.isPresent()) {
+          return error;
+        }
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   NatDetection natDetection() {

@@ -612,7 +612,8 @@ public final class Runner {
               aggressive(),
               proposals.phase1(),
               proposals.esp(),
-              testbed.harnessInnerNet());
+              testbed.harnessInnerNet(),
+              ResponderRole.transport(s.steps()));
       return new ResponderRole(
           ResponderRole.config(
               testbed.harness().address(),
@@ -907,6 +908,9 @@ public final class Runner {
         if (responder != null) {
           child = responder.quickMode();
           peer.install(child);
+          if (q.transport()) {
+            peer.transport(responder.transportEnd(testbed.harness().address()));
+          }
         } else if (q.transport()) {
           child = TransportMode.quickMode(ike, cfg, q);
           peer.install(child);

@@ -87,6 +87,11 @@ public final class ScenarioLoader {
   /** Whether the file's harness.role is responder (read before the steps). */
   private boolean responderRole;
 
+  /** With role: responder, the mode of the first quick-mode step and its line. */
+  private String responderFirstMode;
+
+  private int responderFirstModeLine;
+
   /** Steps the harness as responder cannot take, and why. */
   static final Map<String, String> RESPONDER_REFUSES =
       Map.of(
@@ -943,6 +948,7 @@ public final class ScenarioLoader {
         }
         if (value == null) {
           transportSeen = persona != null && persona.mode().equals("transport");
+          responderMode(item, transportSeen);
           yield persona == null
               ? new Step.QuickMode(line, "tunnel")
               : new Step.QuickMode(line, persona.mode(), persona.protocol(), persona.port());
@@ -950,11 +956,14 @@ public final class ScenarioLoader {
         YamlMap m = value.map().allowedKeys(p, STEPS.get(kind));
         Step.QuickMode qm = quickMode(m, line);
         transportSeen = qm.transport();
-        if (qm.transport() && responderRole) {
+        responderMode(item, qm.transport());
+        if (responderRole && m.has("protocol")) {
           p.add(
-              item.error(
-                  "with role: responder the IUT initiates and chooses the mode; the harness's"
-                      + " responder answers tunnel mode"));
+              m.keyNode("protocol")
+                  .error(
+                      "with role: responder the IUT initiates and chooses its Quick Mode IDs (in"
+                          + " transport mode its own and the harness's address): protocol and"
+                          + " port selectors cannot be asked of it"));
         }
         Step onClient = forClient(m, qm, false);
         if (qm.transport() && onClient instanceof Step.OnClient oc && oc.client() > 1) {
@@ -1052,6 +1061,29 @@ public final class ScenarioLoader {
       case "replay" -> replay(item, settings(item, value, kind));
       default -> throw new IllegalStateException(kind); // STEPS and the switch agree
     };
+  }
+
+  /**
+   * With role: responder the IUT is asked once, before the steps, for a tunnel or a transport Quick
+   * Mode (the first quick-mode step's mode); a later quick-mode of the other mode is refused.
+   */
+  private void responderMode(YamlNode item, boolean transport) {
+    if (!responderRole) {
+      return;
+    }
+    if (responderFirstMode == null) {
+      responderFirstMode = transport ? "transport" : "tunnel";
+      responderFirstModeLine = item.line();
+    } else if (!responderFirstMode.equals(transport ? "transport" : "tunnel")) {
+      p.add(
+          item.error(
+              "with role: responder the IUT is asked for one kind of Quick Mode: the first"
+                  + " quick-mode (line "
+                  + responderFirstModeLine
+                  + ") asks for "
+                  + responderFirstMode
+                  + " mode"));
+    }
   }
 
   /**

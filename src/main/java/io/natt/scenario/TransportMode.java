@@ -53,22 +53,36 @@ record TransportMode(
    * NAT-OAr the IUT's own address; without them, the addresses as the harness sees them.
    */
   static TransportMode of(Ikev1Initiator ike, PeerConfig cfg, Scenario.Step.QuickMode q) {
-    List<NatOaPayload> oa = ike.peerNatOa();
-    byte[] ownSeen = usable(oa, 0) ? oa.get(0).address() : cfg.localAddress().getAddress();
-    byte[] peerOwn = usable(oa, 1) ? oa.get(1).address() : cfg.remoteAddress().getAddress();
-    return new TransportMode(
-        q.protocol(), q.port(), cfg.localAddress(), cfg.remoteAddress(), peerOwn, ownSeen);
+    return initiatorEnd(
+        q.protocol(), q.port(), ike.peerNatOa(), cfg.localAddress(), cfg.remoteAddress());
   }
 
   /**
-   * The emulated IUT's end (a responder): the initiator's NAT-OAi is its own address, its NAT-OAr
-   * the IUT's address as it sees it.
+   * A responder's end (the emulated IUT, or the harness as responder): the initiator's NAT-OAi is
+   * its own address, its NAT-OAr the responder's address as it sees it.
    */
   static TransportMode responder(
       List<NatOaPayload> initiatorOa, Inet4Address own, Inet4Address peer) {
     byte[] peerOwn = usable(initiatorOa, 0) ? initiatorOa.get(0).address() : peer.getAddress();
     byte[] ownSeen = usable(initiatorOa, 1) ? initiatorOa.get(1).address() : own.getAddress();
     return new TransportMode(0, 0, own, peer, peerOwn, ownSeen);
+  }
+
+  /**
+   * The initiator's end when the peer answered (the emulated IUT as initiator, or the harness's
+   * Quick Mode): the responder's NAT-OAi is how it sees this end, its NAT-OAr its own address;
+   * without them, the addresses as this end sees them. Any protocol (ICMP).
+   */
+  static TransportMode initiator(
+      List<NatOaPayload> responderOa, Inet4Address own, java.net.InetSocketAddress peer) {
+    return initiatorEnd(0, 0, responderOa, own, (Inet4Address) peer.getAddress());
+  }
+
+  private static TransportMode initiatorEnd(
+      int protocol, int port, List<NatOaPayload> oa, Inet4Address own, Inet4Address peer) {
+    byte[] ownSeen = usable(oa, 0) ? oa.get(0).address() : own.getAddress();
+    byte[] peerOwn = usable(oa, 1) ? oa.get(1).address() : peer.getAddress();
+    return new TransportMode(protocol, port, own, peer, peerOwn, ownSeen);
   }
 
   private static boolean usable(List<NatOaPayload> oa, int k) {

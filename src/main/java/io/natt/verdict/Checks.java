@@ -446,7 +446,16 @@ public final class Checks {
 
   static Judgement encapsulationMode(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
-    if (x.harnessFloat().isEmpty()) {
+    // an initiating IUT that starts on 4500 without a NAT moves the harness there too: its NAT-D
+    // tells whether it had a NAT to detect (or forces encapsulation, judged like a NAT)
+    IkeTraffic.InitiatorNat seen = x.iutInitiated() ? x.initiatorNat() : null;
+    if (seen != null && seen.view() != IkeTraffic.NatView.NAT) {
+      if (seen.view() == null) {
+        return Judgement.inconclusive(r, seen.why());
+      } else if (seen.view() == IkeTraffic.NatView.NONE) {
+        return Judgement.notApplicable(r, "no NAT was detected: " + seen.why());
+      }
+    } else if (seen == null && x.harnessFloat().isEmpty()) {
       return Judgement.notApplicable(r, "no NAT was detected (the harness did not float)");
     }
     Optional<NatTVariant> variant = x.agreedNatT();

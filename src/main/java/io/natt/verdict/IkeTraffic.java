@@ -390,6 +390,84 @@ final class IkeTraffic {
         .findFirst();
   }
 
+  /**
+   * What an initiating IUT had to conclude from NAT-D: a NAT between, none, or none but it fakes.
+   */
+  enum NatView {
+    /** The harness's NAT-D named the IUT or the harness elsewhere than they are: a NAT between. */
+    NAT,
+    /** Both sides' NAT-D named each where it was seen: no NAT between. */
+    NONE,
+    /**
+     * The harness's NAT-D showed no NAT, but the IUT's own NAT-D does not name it where the harness
+     * saw it: it forces UDP encapsulation (charon with kernel-libipsec fakes that hash).
+     */
+    FORCED
+  }
+
+  /** The NAT an initiating IUT saw ({@code view}), or why the trace cannot tell ({@code why}). */
+  record InitiatorNat(NatView view, String why) {}
+
+  /**
+   * For an IUT that initiated the first IKE SA: whether a NAT lay between as RFC 3947 section 3.2
+   * lets it find out, from the harness's NAT-D in Main Mode message 4 (Aggressive Mode message 2),
+   * the first hash that of the IUT's own address and the port the harness saw, another that of the
+   * harness; and when they show none, whether the IUT's own NAT-D names it where the harness saw
+   * it. A null {@code view} means the trace cannot tell. Without an agreed NAT-T variant there is
+   * no NAT-D, and no reason for UDP encapsulation: NONE.
+   */
+  InitiatorNat initiatorNat() {
+    if (agreedNatT().isEmpty()) {
+      return new InitiatorNat(NatView.NONE, "no NAT-T variant was agreed");
+    }
+    Optional<TraceEntry> harnessNatD = withKe(Direction.SENT);
+    Optional<TraceEntry> iutKe = withKe(Direction.RECEIVED);
+    if (harnessNatD.isEmpty() || iutKe.isEmpty()) {
+      return new InitiatorNat(null, "the key exchange did not get as far as the NAT-D payloads");
+    }
+    PacketView.Ike h = ike(harnessNatD.get()).orElseThrow();
+    List<io.natt.wire.NatDPayload> natd = h.all(io.natt.wire.NatDPayload.class);
+    Optional<String> alg = negotiatedHash();
+    if (natd.size() < 2 || alg.isEmpty() || alg.get().startsWith("unknown")) {
+      return new InitiatorNat(
+          null, "the harness sent no NAT-D pair, or the negotiated hash algorithm is unknown");
+    }
+    InetSocketAddress seen = iutKe.get().from();
+    InetSocketAddress harness = iutKe.get().to();
+    InetSocketAddress own = new InetSocketAddress(ctx.iutOwnAddress(), seen.getPort());
+    boolean iutMatches = Arrays.equals(natd.get(0).hash(), natdHash(alg.get(), h, own));
+    byte[] harnessHash = natdHash(alg.get(), h, harness);
+    boolean harnessMatches =
+        natd.stream().skip(1).anyMatch(n -> Arrays.equals(n.hash(), harnessHash));
+    if (!iutMatches || !harnessMatches) {
+      return new InitiatorNat(
+          NatView.NAT,
+          "the harness's NAT-D showed a NAT ("
+              + (iutMatches ? "its own hash" : "its hash of the IUT at " + endpoint(own))
+              + " did not match)");
+    }
+    Optional<TraceEntry> mine = iutNatDMessage();
+    List<io.natt.wire.NatDPayload> theirs =
+        mine.map(e -> ike(e).orElseThrow().all(io.natt.wire.NatDPayload.class)).orElse(List.of());
+    if (theirs.size() >= 2) {
+      byte[] real = natdHash(alg.get(), ike(mine.get()).orElseThrow(), seen);
+      if (theirs.stream().skip(1).noneMatch(n -> Arrays.equals(n.hash(), real))) {
+        return new InitiatorNat(
+            NatView.FORCED,
+            "no NAT between (the harness's NAT-D matched), but the IUT's own NAT-D does not name"
+                + " it at "
+                + endpoint(seen)
+                + ": it forces UDP encapsulation");
+      }
+    }
+    return new InitiatorNat(
+        NatView.NONE,
+        "no NAT between: the NAT-D of both sides named each at "
+            + endpoint(seen)
+            + " and "
+            + endpoint(harness));
+  }
+
   /** ESP SPIs the harness negotiated (both directions). */
   List<Long> espSpis() {
     return trace.keys().stream()

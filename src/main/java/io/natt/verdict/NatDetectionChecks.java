@@ -128,7 +128,11 @@ final class NatDetectionChecks {
           r, "the harness itself offered UDP encapsulation in Quick Mode");
     }
     Optional<TraceEntry> firstHarness4500 = x.harnessFloat();
-    for (TraceEntry e : x.iutSide()) {
+    // an initiating IUT that started on 4500 chose the port before any NAT-D (RFC 3947 section 4
+    // allows that): its port tells nothing of what it concluded
+    boolean startedOn4500 =
+        x.iutInitiated() && x.firstMessage1().map(e -> e.from().getPort() == 4500).orElse(false);
+    for (TraceEntry e : startedOn4500 ? List.<TraceEntry>of() : x.iutSide()) {
       if (!x.fromIut(e) || e.from().getPort() != 4500) {
         continue;
       }

@@ -26,14 +26,44 @@ import java.util.Optional;
 final class QuickModeChecks {
   private QuickModeChecks() {}
 
-  /** A Quick Mode answer of the IUT (with its SA), and the harness's request it answers. */
-  private record Answer(TraceEntry entry, PacketView.Ike view, Optional<TraceEntry> requestEntry) {
+  /**
+   * A Quick Mode message of the IUT with its SA: an answer (message 2) with the harness's request
+   * it answers, or, where the IUT sent message 1 itself ({@code iutStarted}: it initiated, or it
+   * rekeys), its own offer.
+   */
+  private record Answer(
+      TraceEntry entry,
+      PacketView.Ike view,
+      Optional<TraceEntry> requestEntry,
+      boolean iutStarted) {
     Optional<PacketView.Ike> request() {
       return requestEntry.flatMap(IkeTraffic::ike);
     }
 
+    /** The mode of the first transform: the one an answer chose. */
     int mode() {
       return IkeTraffic.encapsulationMode(view.all(SaPayload.class).get(0));
+    }
+
+    /** Every encapsulation mode in the SA: what an offer proposes. */
+    List<Integer> modes() {
+      return view.all(SaPayload.class).stream()
+          .flatMap(sa -> sa.proposals().stream())
+          .flatMap(p -> p.transforms().stream())
+          .flatMap(tr -> tr.attribute(IpsecAttr.ENCAPSULATION_MODE).stream())
+          .map(a -> (int) a.longValue())
+          .toList();
+    }
+
+    /** An answer that chose UDP-Encapsulated-Transport, or an offer that proposes it. */
+    boolean udpTransport() {
+      return iutStarted
+          ? modes().stream().anyMatch(IpsecAttr::isUdpTransport)
+          : IpsecAttr.isUdpTransport(mode());
+    }
+
+    String what() {
+      return iutStarted ? "offer (Quick Mode message 1)" : "answer (Quick Mode message 2)";
     }
 
     List<NatOaPayload> natOa() {
@@ -67,9 +97,26 @@ final class QuickModeChecks {
                                       && !i.all(SaPayload.class).isEmpty())
                           .orElse(false))
               .reduce((a, b) -> b);
-      out.add(new Answer(e, v, req));
+      out.add(new Answer(e, v, req, startedByIut(x, mid)));
     }
     return out;
+  }
+
+  /** Whether the first Quick Mode message with this message ID at the harness came from the IUT. */
+  private static boolean startedByIut(IkeTraffic x, long mid) {
+    return x.peer().stream()
+        .filter(s -> s.direction() == Direction.SENT || s.direction() == Direction.RECEIVED)
+        .filter(
+            s ->
+                ike(s)
+                    .map(
+                        i ->
+                            i.header().exchangeType() == ExchangeType.QUICK.code()
+                                && i.header().messageId() == mid)
+                    .orElse(false))
+        .findFirst()
+        .map(s -> s.direction() == Direction.RECEIVED)
+        .orElse(false);
   }
 
   private static String modeName(int mode) {
@@ -78,27 +125,52 @@ final class QuickModeChecks {
 
   /**
    * Where the IUT chose a transport mode: UDP-Encapsulated-Transport of the agreed variant when a
-   * NAT lies between (the harness floated to 4500), plain Transport when none does (section 5.1:
-   * UDP encapsulation SHOULD be used with a NAT and SHOULD NOT without). The harness offers the
-   * mode its own NAT-D found; when that offer and the float disagree (a knob), the trace cannot
-   * tell whether there is a NAT: INCONCLUSIVE.
+   * NAT lies between, plain Transport when none does (section 5.1: UDP encapsulation SHOULD be used
+   * with a NAT and SHOULD NOT without). As responder the IUT's answer is judged, a NAT shown by the
+   * harness's float; the harness offers the mode its own NAT-D found, and when that offer and the
+   * float disagree (a knob), the trace cannot tell whether there is a NAT: INCONCLUSIVE. As
+   * initiator its offer is judged (it must propose the right transport mode), a NAT shown by the
+   * NAT-D it received ({@link IkeTraffic#initiatorNat}); an IUT that forces encapsulation (its own
+   * NAT-D fakes a NAT that is not there) has its own reason, which the trace cannot judge.
    */
   static Judgement transportEncapsulationMode(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
     List<Answer> transport =
-        answers(x).stream().filter(a -> IpsecAttr.isTransport(a.mode())).toList();
+        answers(x).stream()
+            .filter(
+                a ->
+                    a.iutStarted()
+                        ? a.modes().stream().anyMatch(IpsecAttr::isTransport)
+                        : IpsecAttr.isTransport(a.mode()))
+            .toList();
     if (transport.isEmpty()) {
-      return Judgement.notApplicable(r, "the IUT chose no transport mode in Quick Mode");
+      return Judgement.notApplicable(r, "the IUT chose or offered no transport mode in Quick Mode");
     }
     boolean nat = x.harnessFloat().isPresent();
+    String natWhy =
+        nat
+            ? "a NAT was detected: the harness floated"
+            : "no NAT between: the harness stayed on 500";
+    if (x.iutInitiated()) {
+      IkeTraffic.InitiatorNat seen = x.initiatorNat();
+      if (seen.view() == null) {
+        return Judgement.inconclusive(r, seen.why());
+      }
+      if (seen.view() == IkeTraffic.NatView.FORCED) {
+        return Judgement.notApplicable(r, seen.why() + "; the trace cannot judge that choice");
+      }
+      nat = seen.view() == IkeTraffic.NatView.NAT;
+      natWhy = seen.why();
+    }
     Optional<NatTVariant> variant = x.agreedNatT();
+    int udp = variant.map(NatTVariant::udpTransportMode).orElse(-1);
     List<Evidence> wrong = new ArrayList<>();
     for (Answer a : transport) {
       int offered =
           a.request()
               .map(q -> IkeTraffic.encapsulationMode(q.all(SaPayload.class).get(0)))
               .orElse(-1);
-      if (offered != -1 && IpsecAttr.isUdpTransport(offered) != nat) {
+      if (!a.iutStarted() && offered != -1 && IpsecAttr.isUdpTransport(offered) != nat) {
         return Judgement.inconclusive(
             r,
             "the harness offered mode "
@@ -106,41 +178,52 @@ final class QuickModeChecks {
                 + (nat ? " although it floated to 4500" : " without floating to 4500")
                 + " (a knob): the trace does not tell whether a NAT lies between");
       }
-      int mode = a.mode();
+      List<Integer> modes = a.iutStarted() ? a.modes() : List.of(a.mode());
       boolean ok =
           nat
-              ? (variant.isPresent()
-                  ? mode == variant.get().udpTransportMode()
-                  : IpsecAttr.isUdpTransport(mode))
-              : mode == IpsecAttr.TRANSPORT;
+              ? modes.stream()
+                  .anyMatch(m -> variant.isPresent() ? m == udp : IpsecAttr.isUdpTransport(m))
+              : modes.contains(IpsecAttr.TRANSPORT);
       if (!ok) {
         wrong.add(
             Evidence.of(
                 a.entry().ref(),
-                nat
-                    ? "UDP-Encapsulated-Transport "
-                        + variant.map(v -> String.valueOf(v.udpTransportMode())).orElse("4/61444")
-                        + " (a NAT was detected: the harness floated)"
-                    : "Transport 2 (no NAT between: the harness stayed on 500)",
-                modeName(mode)));
+                (nat
+                        ? "UDP-Encapsulated-Transport "
+                            + variant
+                                .map(v -> String.valueOf(v.udpTransportMode()))
+                                .orElse("4/61444")
+                        : "Transport 2")
+                    + " in the IUT's "
+                    + a.what()
+                    + " ("
+                    + natWhy
+                    + ")",
+                "modes " + modes.stream().map(QuickModeChecks::modeName).toList()));
       }
     }
     return Judgement.byFindings(
         r,
         wrong,
-        "Quick Mode chose "
+        "Quick Mode "
+            + (x.iutInitiated() ? "offers of the IUT (the initiator) propose " : "chose ")
             + (nat ? "UDP-Encapsulated-Transport with a NAT between" : "plain Transport, no NAT"),
         nat
-            ? "with a NAT between, the IUT chose a transport mode other than UDP-Encapsulated-Transport"
-            : "without a NAT between, the IUT still chose UDP-Encapsulated-Transport");
+            ? "with a NAT between, the IUT chose or offered a transport mode other than"
+                + " UDP-Encapsulated-Transport"
+            : "without a NAT between, the IUT still chose or offered UDP-Encapsulated-Transport");
   }
 
-  /** With UDP-Encapsulated-Transport chosen, the answer carries NAT-OAi and NAT-OAr (5.2). */
+  /**
+   * NAT-OAi and NAT-OAr go with UDP-Encapsulated-Transport (5.2): in the responder's answer that
+   * selected it, and in the initiator's offer that proposes it ("The initiator MUST send the
+   * payloads if it proposes any UDP-Encapsulated-Transport mode").
+   */
   static Judgement natOaSent(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
-    List<Answer> udp = answers(x).stream().filter(a -> IpsecAttr.isUdpTransport(a.mode())).toList();
+    List<Answer> udp = answers(x).stream().filter(Answer::udpTransport).toList();
     if (udp.isEmpty()) {
-      return Judgement.notApplicable(r, "the IUT chose no UDP-Encapsulated-Transport mode");
+      return Judgement.notApplicable(r, "the IUT chose or offered no UDP-Encapsulated-Transport");
     }
     List<Evidence> wrong = new ArrayList<>();
     for (Answer a : udp) {
@@ -148,35 +231,42 @@ final class QuickModeChecks {
         wrong.add(
             Evidence.of(
                 a.entry().ref(),
-                "NAT-OAi and NAT-OAr with mode " + modeName(a.mode()),
+                "NAT-OAi and NAT-OAr in the IUT's " + a.what() + " with UDP-Encapsulated-Transport",
                 a.natOa().size() + " NAT-OA payloads (" + a.view().summary() + ")"));
       }
     }
     return Judgement.byFindings(
         r,
         wrong,
-        "every Quick Mode answer with UDP-Encapsulated-Transport carries NAT-OAi and NAT-OAr",
-        "the IUT chose UDP-Encapsulated-Transport without sending both original addresses");
+        "every Quick Mode "
+            + (udp.stream().allMatch(Answer::iutStarted) ? "offer" : "answer")
+            + " of the IUT with UDP-Encapsulated-Transport carries NAT-OAi and NAT-OAr",
+        "the IUT chose or offered UDP-Encapsulated-Transport without sending both original"
+            + " addresses");
   }
 
   /**
-   * The responder's NAT-OAi is the initiator's address as the responder perceives it (5.2: behind a
-   * NAT, the NAT's public address), which is the source of the harness's Quick Mode message 1 at
-   * the observation point nearest to the IUT. Echoing the initiator's own NAT-OAi (its private
-   * address) gives the initiator nothing to fix its checksums with.
+   * NAT-OAi names the initiator's address (5.2). As responder the IUT's NAT-OAi is the initiator's
+   * address as it perceives it (behind a NAT, the NAT's public address), which is the source of the
+   * harness's Quick Mode message 1 at the observation point nearest to the IUT; echoing the
+   * initiator's own NAT-OAi (its private address) gives the initiator nothing to fix its checksums
+   * with. As initiator the IUT's NAT-OAi is its own address and its NAT-OAr the responder's address
+   * as it sees it (where it sent its Quick Mode message 1).
    */
   static Judgement natOaInitiatorAddress(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
     List<Answer> udp =
-        answers(x).stream()
-            .filter(a -> IpsecAttr.isUdpTransport(a.mode()) && !a.natOa().isEmpty())
-            .toList();
+        answers(x).stream().filter(a -> a.udpTransport() && !a.natOa().isEmpty()).toList();
     if (udp.isEmpty()) {
       return Judgement.notApplicable(
-          r, "the IUT sent no NAT-OA with a UDP-Encapsulated-Transport answer");
+          r, "the IUT sent no NAT-OA with UDP-Encapsulated-Transport chosen or offered");
     }
     List<Evidence> wrong = new ArrayList<>();
     for (Answer a : udp) {
+      if (a.iutStarted()) {
+        initiatorAddresses(x, a).ifPresent(wrong::add);
+        continue;
+      }
       Optional<TraceEntry> seen = a.requestEntry().flatMap(x::atIutSide);
       if (seen.isEmpty()) {
         return Judgement.inconclusive(
@@ -202,21 +292,68 @@ final class QuickModeChecks {
     return Judgement.byFindings(
         r,
         wrong,
-        "NAT-OAi names the initiator's address as the IUT perceived it",
-        "the IUT's NAT-OAi is not the initiator's address as the IUT perceived it");
+        "NAT-OAi names the initiator's address ("
+            + (udp.stream().allMatch(Answer::iutStarted)
+                ? "the IUT's own, and NAT-OAr the harness as the IUT sent to it"
+                : "as the IUT perceived it")
+            + ")",
+        "the IUT's NAT-OA payloads do not name the initiator's and the responder's addresses as"
+            + " RFC 3947 5.2 defines them");
+  }
+
+  /**
+   * The IUT as initiator: NAT-OAi its own address (the context's, behind a forwarding NAT the
+   * private one), NAT-OAr the harness's address where the IUT sent its offer (as the harness sees
+   * it when no NAT is in front of the harness, else as seen nearest to the IUT); empty when right.
+   */
+  private static Optional<Evidence> initiatorAddresses(IkeTraffic x, Answer a) {
+    byte[] own = x.context().iutOwnAddress().getAddress();
+    Optional<byte[]> harness =
+        x.context().harnessBehindNat()
+            ? x.atIutSide(a.entry()).map(e -> e.to().getAddress().getAddress())
+            : Optional.of(a.entry().to().getAddress().getAddress());
+    List<NatOaPayload> oa = a.natOa();
+    boolean oaiOk = java.util.Arrays.equals(oa.get(0).address(), own);
+    boolean oarOk =
+        oa.size() < 2
+            || harness.isEmpty()
+            || java.util.Arrays.equals(oa.get(1).address(), harness.get());
+    if (oaiOk && oarOk) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Evidence.of(
+            a.entry().ref(),
+            "NAT-OAi "
+                + IdPayload.formatAddress(own)
+                + " (the IUT's own address)"
+                + harness
+                    .map(h -> ", NAT-OAr " + IdPayload.formatAddress(h) + " (where it sent to)")
+                    .orElse(""),
+            oa.stream()
+                .map(p -> "NAT-OA " + IdPayload.formatAddress(p.address()))
+                .toList()
+                .toString()));
   }
 
   /**
    * NAT-OA only with UDP-Encapsulated-Transport: the responder MUST send it only then (5.2), and in
-   * tunnel mode neither end should send original addresses.
+   * tunnel mode neither end should send original addresses. Only the IUT's answers are judged: of
+   * an initiator RFC 3947 asks NAT-OA when it proposes UDP-Encapsulated-Transport (and allows it
+   * with a tunnel mode proposed beside), and otherwise only that it SHOULD NOT send them in tunnel
+   * mode, which is not this MUST.
    */
   static Judgement natOaNotInTunnel(Trace t, Requirement r) {
     IkeTraffic x = new IkeTraffic(t);
     List<Answer> other =
-        answers(x).stream().filter(a -> !IpsecAttr.isUdpTransport(a.mode())).toList();
+        answers(x).stream()
+            .filter(a -> !a.iutStarted() && !IpsecAttr.isUdpTransport(a.mode()))
+            .toList();
     if (other.isEmpty()) {
       return Judgement.notApplicable(
-          r, "no Quick Mode answer of the IUT with a mode other than UDP-Encapsulated-Transport");
+          r,
+          "no Quick Mode answer of the IUT with a mode other than UDP-Encapsulated-Transport"
+              + (x.iutInitiated() ? " (the IUT initiated: it sent offers, not answers)" : ""));
     }
     List<Evidence> wrong = new ArrayList<>();
     for (Answer a : other) {

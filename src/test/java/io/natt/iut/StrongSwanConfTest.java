@@ -123,6 +123,40 @@ public class StrongSwanConfTest {
   }
 
   @Test
+  public void aTransportInitiationAsksForTheTransportChildOfTheInitiatingConnection()
+      throws Exception {
+    TargetProfile t = bundled(Set.of("ikev1", "ikev1-main"));
+    Initiation tunnel =
+        new Initiation(
+            (Inet4Address) InetAddress.getByName("203.0.113.3"),
+            "harness.example.org",
+            false,
+            "aes128-sha256-modp2048",
+            "aes128-sha256",
+            "10.0.2.0/24");
+    Initiation transport =
+        new Initiation(
+            tunnel.harnessAddress(),
+            tunnel.harnessId(),
+            false,
+            tunnel.phase1Proposal(),
+            tunnel.espProposal(),
+            tunnel.harnessInnerNet(),
+            true);
+    assertEquals(StrongSwanInitiation.child(tunnel), "net");
+    assertEquals(StrongSwanInitiation.child(transport), "host");
+    // the child swanctl --initiate names is in harness-init, in transport mode between the hosts
+    String added = StrongSwanInitiation.connection(iut(), t, transport);
+    int host = added.indexOf("      host {\n");
+    assertTrue(host > 0, added);
+    String child = added.substring(host, added.indexOf("      }\n", host));
+    assertTrue(child.contains("mode = transport\n"), child);
+    assertTrue(child.contains("local_ts = dynamic\n"), child);
+    assertTrue(child.contains("remote_ts = dynamic\n"), child);
+    assertTrue(child.contains("esp_proposals = aes128-sha256\n"), child);
+  }
+
+  @Test
   public void keepAliveIsTheProfilesKeepaliveInterval() throws Exception {
     TargetProfile t =
         TargetLoader.load(
