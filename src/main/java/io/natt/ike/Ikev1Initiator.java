@@ -735,14 +735,14 @@ public final class Ikev1Initiator {
   private void rejectIfError(PacketView.Ike v, String what) {
     for (NotificationPayload n : v.all(NotificationPayload.class)) {
       int type = n.notifyType();
+      boolean quickMode = what.startsWith("Quick Mode");
       if (type == NotifyType.NO_PROPOSAL_CHOSEN.code()
           || type == NotifyType.ATTRIBUTES_NOT_SUPPORTED.code()
           || type == NotifyType.INVALID_TRANSFORM_ID.code()
-          || type == NotifyType.INVALID_KEY_INFORMATION.code()) {
+          || type == NotifyType.INVALID_KEY_INFORMATION.code()
+          || (quickMode && type == NotifyType.INVALID_ID_INFORMATION.code())) {
         throw new ProposalRefused(
-            what.startsWith("Quick Mode")
-                ? ProposalRefused.Phase.ESP
-                : ProposalRefused.Phase.PHASE1,
+            quickMode ? ProposalRefused.Phase.ESP : ProposalRefused.Phase.PHASE1,
             NotifyType.valueOf(type).name(),
             what);
       }

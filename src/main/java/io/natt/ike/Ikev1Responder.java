@@ -108,6 +108,12 @@ public final class Ikev1Responder {
   private volatile String peerIdentity;
   private volatile boolean initialContact;
 
+  /**
+   * Looks at the initiator identity (ID_ci) of each Quick Mode before it is answered: null accepts
+   * it, a reason refuses it with INVALID_ID_INFORMATION (none set: every identity is accepted).
+   */
+  private volatile java.util.function.Function<IdPayload, String> quickModeGate;
+
   public Ikev1Responder(
       ResponderConfig cfg, Channel channel, PeerListener listener, SecureRandom rnd) {
     this.cfg = cfg;
@@ -855,6 +861,13 @@ public final class Ikev1Responder {
       sendNotify(d, NotifyType.NO_PROPOSAL_CHOSEN.code());
       return;
     }
+    java.util.function.Function<IdPayload, String> gate = quickModeGate;
+    String refused = gate == null || ids.isEmpty() ? null : gate.apply(ids.get(0));
+    if (refused != null) {
+      listener.note("responder: Quick Mode refused: " + refused + ": INVALID_ID_INFORMATION");
+      sendNotify(d, NotifyType.INVALID_ID_INFORMATION.code());
+      return;
+    }
     s.quickModes.put(mid, q);
     ps.advance(mid, dec.lastBlock());
     List<NatOaPayload> theirOa = dec.view().all(NatOaPayload.class);
@@ -1036,6 +1049,15 @@ public final class Ikev1Responder {
   private volatile boolean peerDpd;
   private volatile long lastDpdAckNanos;
   private long dpdSequence;
+
+  /**
+   * Sets what decides, from its initiator identity (ID_ci), whether a Quick Mode is refused: the
+   * function returns null to accept, or the reason, which is noted, to answer
+   * INVALID_ID_INFORMATION (an encrypted Informational) instead of Quick Mode message 2.
+   */
+  public void quickModeGate(java.util.function.Function<IdPayload, String> gate) {
+    this.quickModeGate = gate;
+  }
 
   /**
    * Answers the DPD vendor ID when the initiator announces it (the emulated IUT, which then runs

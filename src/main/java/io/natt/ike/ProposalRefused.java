@@ -2,9 +2,11 @@ package io.natt.ike;
 
 /**
  * The IUT refused what the harness proposed: NO_PROPOSAL_CHOSEN, ATTRIBUTES_NOT_SUPPORTED or
- * INVALID_TRANSFORM_ID to a proposal, or INVALID_KEY_INFORMATION to the Diffie-Hellman exchange of
- * a group it had accepted. This is a set-up mismatch between the scenario and the device's
- * configuration, not a verdict on NAT traversal.
+ * INVALID_TRANSFORM_ID to a proposal, INVALID_KEY_INFORMATION to the Diffie-Hellman exchange of a
+ * group it had accepted, or INVALID_ID_INFORMATION to a Quick Mode's identities (the tunnel's inner
+ * addresses, {@link #identities()}). This is a set-up mismatch between the scenario and the
+ * device's configuration, not a verdict on NAT traversal (except where refusing the tunnel is the
+ * IUT's answer, as to a second client with another's inner address, RFC 3948 section 5.1).
  */
 public final class ProposalRefused extends IkeException {
   /** Which proposal the refusal is about. */
@@ -38,6 +40,11 @@ public final class ProposalRefused extends IkeException {
   /** The harness's message it answered, for example "Main Mode message 1". */
   public String answeredMessage() {
     return answeredMessage;
+  }
+
+  /** INVALID_ID_INFORMATION to a Quick Mode: the IUT refused the tunnel's identities. */
+  public boolean identities() {
+    return notification.equals("INVALID_ID_INFORMATION");
   }
 
   /** INVALID_KEY_INFORMATION: the group was accepted but the IUT could not do the exchange. */

@@ -74,7 +74,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * detection and whatever has no owner go there, as with one IKE SA. On INITIAL-CONTACT (RFC 3947
  * section 6) it removes the other IKE SAs whose initiator sent the same ID (a Delete of each, its
  * ESP SAs forgotten); with the deviation {@code INITIAL_CONTACT_BY_ADDRESS} those from the same
- * address instead, with {@code INITIAL_CONTACT_IGNORED} none.
+ * address instead, with {@code INITIAL_CONTACT_IGNORED} none. Opt-in, compliant ({@link
+ * #launcher(Knobs, SecureRandom, boolean)}): it refuses, with INVALID_ID_INFORMATION, a Quick Mode
+ * whose initiator identity overlaps that of another IKE SA's ESP SA pair (RFC 3948 section 5.1).
  *
  * <p>Limits: ESP always travels in UDP on the port the initiator used (a knob that answers plain
  * tunnel mode changes only what Quick Mode says).
@@ -104,12 +106,24 @@ public final class EmulatedIut implements Channel, Iut {
   /** Its own initiator, once it was asked to initiate (the harness is then the responder). */
   private volatile io.natt.ike.Ikev1Initiator initiator;
 
+  /**
+   * Refuses a Quick Mode whose initiator identity overlaps that of another IKE SA's installed ESP
+   * SA pair (RFC 3948 section 5.1, one compliant way); off unless asked for ({@link
+   * #launcher(Knobs, SecureRandom, boolean)}).
+   */
+  private final boolean refuseOverlap;
+
   private EmulatedIut(
-      NsExecutor ns, DatagramPort transport, ResponderConfig cfg, SecureRandom random) {
+      NsExecutor ns,
+      DatagramPort transport,
+      ResponderConfig cfg,
+      SecureRandom random,
+      boolean refuseOverlap) {
     this.ns = ns;
     this.transport = transport;
     this.cfg = cfg;
     this.random = random;
+    this.refuseOverlap = refuseOverlap;
     this.current = newPeer();
     this.thread = new Thread(this::serveLoop, "emulated-iut");
     thread.setDaemon(true);
@@ -147,8 +161,57 @@ public final class EmulatedIut implements Channel, Iut {
     Ikev1Responder r = new Ikev1Responder(cfg, this, new TraceRecorder(trace), random);
     r.enableDpd();
     Peer p = new Peer(peers.size() + removed.size() + 1, r);
+    if (refuseOverlap) {
+      r.quickModeGate(ci -> overlapping(p, ci));
+    }
     peers.add(p);
     return p;
+  }
+
+  /**
+   * Why a Quick Mode of peer {@code p} with initiator identity {@code ci} is refused: another IKE
+   * SA's installed ESP SA pair already has an overlapping identity (two clients with one inner
+   * address, RFC 3948 section 5.1); null when none has.
+   */
+  private String overlapping(Peer p, io.natt.wire.IdPayload ci) {
+    for (Peer o : peers) {
+      io.natt.wire.IdPayload theirs = o == p || o.out == null ? null : peerIdentity(o);
+      if (theirs != null && overlaps(theirs, ci)) {
+        String why =
+            "its initiator identity overlaps the ESP SA pair of "
+                + o.describe()
+                + " (refuses overlapping tunnels, RFC 3948 section 5.1)";
+        trace.note("emulated IUT: Quick Mode of " + p.describe() + " refused: " + why);
+        return why;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether two IPv4 address or subnet identities share an address; other types never (it cannot
+   * tell, so it does not refuse).
+   */
+  static boolean overlaps(io.natt.wire.IdPayload a, io.natt.wire.IdPayload b) {
+    int[] x = prefix(a);
+    int[] y = prefix(b);
+    if (x == null || y == null) {
+      return false;
+    }
+    int mask = x[1] & y[1];
+    return (x[0] & mask) == (y[0] & mask);
+  }
+
+  /** An IPv4 address or subnet identity as {address, mask}; null for another type. */
+  private static int[] prefix(io.natt.wire.IdPayload id) {
+    java.nio.ByteBuffer d = java.nio.ByteBuffer.wrap(id.data());
+    if (id.idType() == io.natt.wire.IdPayload.ID_IPV4_ADDR && id.data().length == 4) {
+      return new int[] {d.getInt(), -1};
+    }
+    if (id.idType() == io.natt.wire.IdPayload.ID_IPV4_ADDR_SUBNET && id.data().length == 8) {
+      return new int[] {d.getInt(), d.getInt()};
+    }
+    return null;
   }
 
   /**
@@ -157,12 +220,23 @@ public final class EmulatedIut implements Channel, Iut {
    * deviate).
    */
   public static Iut.Launcher launcher(Knobs knobs, SecureRandom random) {
+    return launcher(knobs, random, false);
+  }
+
+  /**
+   * As {@link #launcher(Knobs, SecureRandom)}; with {@code refuseOverlap} it refuses, with
+   * INVALID_ID_INFORMATION, a Quick Mode whose initiator identity (ID_ci) overlaps that of an ESP
+   * SA pair another IKE SA holds: a compliant way to keep two clients with one inner address apart
+   * (RFC 3948 section 5.1), not a deviation.
+   */
+  public static Iut.Launcher launcher(Knobs knobs, SecureRandom random, boolean refuseOverlap) {
     return (testbed, target) ->
         start(
             testbed.openIutPort(List.of(500, 4500)),
             testbed.iut().address(),
             responderConfig(target, knobs),
-            random);
+            random,
+            refuseOverlap);
   }
 
   /** A responder accepting everything, for the target, with the given knobs. */
@@ -189,7 +263,7 @@ public final class EmulatedIut implements Channel, Iut {
       ns.close();
       throw e;
     }
-    EmulatedIut e = new EmulatedIut(ns, t, cfg, random);
+    EmulatedIut e = new EmulatedIut(ns, t, cfg, random, false);
     e.trace.note("emulated IUT serving on " + iut.address().getHostAddress() + ": " + cfg);
     e.thread.start();
     return e;
@@ -201,8 +275,22 @@ public final class EmulatedIut implements Channel, Iut {
    */
   public static EmulatedIut start(
       DatagramPort port, Inet4Address address, ResponderConfig cfg, SecureRandom random) {
-    EmulatedIut e = new EmulatedIut(null, port, cfg, random);
-    e.trace.note("emulated IUT serving on " + address.getHostAddress() + ": " + cfg);
+    return start(port, address, cfg, random, false);
+  }
+
+  private static EmulatedIut start(
+      DatagramPort port,
+      Inet4Address address,
+      ResponderConfig cfg,
+      SecureRandom random,
+      boolean refuseOverlap) {
+    EmulatedIut e = new EmulatedIut(null, port, cfg, random, refuseOverlap);
+    e.trace.note(
+        "emulated IUT serving on "
+            + address.getHostAddress()
+            + ": "
+            + cfg
+            + (refuseOverlap ? ", refuses overlapping tunnels" : ""));
     e.thread.start();
     return e;
   }

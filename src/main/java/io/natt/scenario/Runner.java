@@ -101,8 +101,16 @@ public final class Runner {
     /** The strongSwan the project bundles, configured from the target profile. */
     record Bundled() implements IutLaunch {}
 
-    /** The harness's own IKEv1 responder as the IUT, with knobs (a mutant when they deviate). */
-    record Emulated(Knobs knobs) implements IutLaunch {}
+    /**
+     * The harness's own IKEv1 responder as the IUT, with knobs (a mutant when they deviate); with
+     * {@code refuseOverlap} it refuses a tunnel whose inner address another client's tunnel has
+     * (RFC 3948 section 5.1, compliant).
+     */
+    record Emulated(Knobs knobs, boolean refuseOverlap) implements IutLaunch {
+      public Emulated(Knobs knobs) {
+        this(knobs, false);
+      }
+    }
   }
 
   /**
@@ -394,7 +402,7 @@ public final class Runner {
     /** How to start the IUT this run faces. */
     private Iut.Launcher launcher() {
       if (launch instanceof IutLaunch.Emulated e) {
-        return EmulatedIut.launcher(e.knobs(), rnd);
+        return EmulatedIut.launcher(e.knobs(), rnd, e.refuseOverlap());
       }
       boolean dpd = Scenario.Step.dpd(s.steps());
       if (launch instanceof IutLaunch.Bundled || (dpd && target.launchesStrongSwan())) {
@@ -685,8 +693,13 @@ public final class Runner {
           r = new StepResult(step.line(), name, Status.FAILED, e.getMessage(), secs(t0));
           stopped = true;
         } catch (ProposalRefused e) {
-          refused = Optional.of(refusal(e));
-          r = new StepResult(step.line(), name, Status.ERROR, refused.get(), secs(t0));
+          if (e.identities()) {
+            // the tunnel's identities refused (not a proposal): a failed step, no proposal hint
+            r = new StepResult(step.line(), name, Status.FAILED, e.getMessage(), secs(t0));
+          } else {
+            refused = Optional.of(refusal(e));
+            r = new StepResult(step.line(), name, Status.ERROR, refused.get(), secs(t0));
+          }
           stopped = true;
         } catch (IkeException e) {
           r = new StepResult(step.line(), name, Status.FAILED, e.getMessage(), secs(t0));
