@@ -177,18 +177,22 @@ public final class ConformanceRun {
     int code = exitCode(results, matrix, accepted);
     List<String> known = knownMustFailures(results, accepted);
     out.println();
+    String accepting =
+        "the FAIL of MUST "
+            + String.join(", ", known)
+            + " is listed in "
+            + settings.target()
+            + " known-results and accepted (--accept-known)";
     out.println(
         "natt: exit "
             + code
             + " ("
-            + meaning(code)
             + (known.isEmpty()
-                ? ""
-                : "; the FAIL of MUST "
-                    + String.join(", ", known)
-                    + " is listed in "
-                    + settings.target()
-                    + " known-results and accepted (--accept-known)")
+                ? meaning(code)
+                : code == OK
+                    ? "no MUST requirement failed but the known ones, nothing left undecided: "
+                        + accepting
+                    : meaning(code) + "; " + accepting)
             + ")");
     return code;
   }
