@@ -81,10 +81,6 @@ public final class KernelTestbed implements Testbed {
               r.layout(),
               r.layout().harnessBehind().stream().findFirst().map(Nat::behaviour),
               !r.layout().iutBehind().isEmpty(),
-              r.layout().clients(),
-              r.layout().harnessBehind().stream().findFirst().map(Nat::dropFragments).orElse(false),
-              r.layout().harnessBehind().stream().skip(1).findFirst().orElse(null),
-              r.layout().harnessForward(),
               r.iutAddress(),
               r.protectedHost());
         }
@@ -165,26 +161,17 @@ public final class KernelTestbed implements Testbed {
       Inet4Address iutAddress,
       Inet4Address protectedAddress) {
     return build(
-        new Layout(List.of(), List.of()),
-        harnessNat,
-        iutBehindNat,
-        1,
-        false,
-        null,
-        List.of(),
-        iutAddress,
-        protectedAddress);
+        new Layout(List.of(), List.of()), harnessNat, iutBehindNat, iutAddress, protectedAddress);
   }
 
-  /** The same, with {@code clients} client hosts behind the harness's NAT ({@link ClientHosts}). */
+  /**
+   * The same, with the rest of the scenario's layout: further clients ({@link ClientHosts}), the
+   * harness's NAT dropping fragments, a carrier's NAT outside it, ports it forwards to the harness.
+   */
   static KernelTestbed build(
       Layout layout,
       Optional<NatBehaviour> harnessNat,
       boolean iutBehindNat,
-      int clients,
-      boolean dropFragments,
-      Nat carrier,
-      List<Integer> harnessForward,
       Inet4Address iutAddress,
       Inet4Address protectedAddress) {
     harnessNat
@@ -196,11 +183,12 @@ public final class KernelTestbed implements Testbed {
     requireRoot();
     NetNs.removeLeftovers();
     KernelTestbed t = new KernelTestbed(harnessNat.orElse(null), iutBehindNat);
-    t.clients = clients;
+    t.clients = layout.clients();
     t.layout = layout;
-    t.dropFragments = dropFragments;
-    t.carrier = carrier;
-    t.harnessForward = List.copyOf(harnessForward);
+    t.dropFragments =
+        layout.harnessBehind().stream().findFirst().map(Nat::dropFragments).orElse(false);
+    t.carrier = layout.harnessBehind().stream().skip(1).findFirst().orElse(null);
+    t.harnessForward = layout.harnessForward();
     try {
       t.create(iutAddress, protectedAddress);
       return t;

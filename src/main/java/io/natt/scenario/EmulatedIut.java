@@ -889,22 +889,12 @@ public final class EmulatedIut implements Channel, Iut {
 
   /** Whether an IPv4 address or subnet identity covers the address (null, or another type: yes). */
   static boolean covers(io.natt.wire.IdPayload id, byte[] address) {
-    if (id == null) {
+    int[] p = id == null ? null : prefix(id);
+    if (p == null || address.length != 4) {
       return true;
     }
-    byte[] d = id.data();
-    if (id.idType() == io.natt.wire.IdPayload.ID_IPV4_ADDR && d.length == 4) {
-      return java.util.Arrays.equals(d, address);
-    }
-    if (id.idType() == io.natt.wire.IdPayload.ID_IPV4_ADDR_SUBNET && d.length == 8) {
-      for (int k = 0; k < 4; k++) {
-        if ((address[k] & d[4 + k]) != (d[k] & d[4 + k])) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return true;
+    int a = java.nio.ByteBuffer.wrap(address).getInt();
+    return (a & p[1]) == (p[0] & p[1]);
   }
 
   private boolean inProtectedNet(byte[] dst) {

@@ -989,17 +989,18 @@ public final class Checks {
   }
 
   /** An inner IPv4 packet carrying ICMP, decoded. */
-  private record Echo(io.natt.wire.Ipv4Packet ip, io.natt.wire.IcmpMessage icmp) {}
+  record InnerIcmp(io.natt.wire.Ipv4Packet ip, io.natt.wire.IcmpMessage icmp) {}
 
   /** The decrypted inner packet of an ESP entry, decoded, when it carries ICMP. */
-  private static Optional<Echo> echo(byte[] ipBytes) {
+  static Optional<InnerIcmp> echo(byte[] ipBytes) {
     try {
       io.natt.wire.Ipv4Packet ip = io.natt.wire.Ipv4Packet.decode(ipBytes);
       if (ip.protocol() != io.natt.wire.Ipv4Packet.ICMP) {
         return Optional.empty();
       }
       return Optional.of(
-          new Echo(ip, io.natt.wire.IcmpMessage.decode(new io.natt.wire.WireReader(ip.payload()))));
+          new InnerIcmp(
+              ip, io.natt.wire.IcmpMessage.decode(new io.natt.wire.WireReader(ip.payload()))));
     } catch (MalformedException e) {
       return Optional.empty();
     }
@@ -1025,7 +1026,7 @@ public final class Checks {
       if (!(e.view() instanceof PacketView.Esp esp) || esp.inner().isEmpty()) {
         continue;
       }
-      Optional<Echo> m = echo(esp.inner().get());
+      Optional<InnerIcmp> m = echo(esp.inner().get());
       if (m.isEmpty()) {
         continue;
       }
@@ -1060,7 +1061,7 @@ public final class Checks {
         if (e.direction() == Direction.RECEIVED
             && e.view() instanceof PacketView.Esp esp
             && esp.inner().isPresent()) {
-          Optional<Echo> a = echo(esp.inner().get());
+          Optional<InnerIcmp> a = echo(esp.inner().get());
           if (a.isPresent() && answers(a.get().icmp(), a.get().ip().dst(), qip, qm)) {
             how = "an echo reply to it through the tunnel";
           }

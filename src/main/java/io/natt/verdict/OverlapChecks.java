@@ -6,11 +6,8 @@ import io.natt.trace.TraceEntry;
 import io.natt.wire.ExchangeType;
 import io.natt.wire.IcmpMessage;
 import io.natt.wire.IdPayload;
-import io.natt.wire.Ipv4Packet;
-import io.natt.wire.MalformedException;
 import io.natt.wire.NotificationPayload;
 import io.natt.wire.PacketView;
-import io.natt.wire.WireReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -313,16 +310,16 @@ final class OverlapChecks {
   }
 
   private static Optional<Echo> echo(TraceEntry e, byte[] inner) {
-    try {
-      Ipv4Packet ip = Ipv4Packet.decode(inner);
-      if (ip.protocol() != Ipv4Packet.ICMP) {
-        return Optional.empty();
-      }
-      IcmpMessage m = IcmpMessage.decode(new WireReader(ip.payload()));
-      return Optional.of(new Echo(e, m.type(), ip.src(), ip.dst(), m.echoId(), m.echoSeq()));
-    } catch (MalformedException x) {
-      return Optional.empty();
-    }
+    return Checks.echo(inner)
+        .map(
+            x ->
+                new Echo(
+                    e,
+                    x.icmp().type(),
+                    x.ip().src(),
+                    x.ip().dst(),
+                    x.icmp().echoId(),
+                    x.icmp().echoSeq()));
   }
 
   private static String addr(byte[] a) {
