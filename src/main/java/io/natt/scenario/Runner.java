@@ -275,6 +275,21 @@ public final class Runner {
         : Optional.of("the target does not claim " + missing);
   }
 
+  /**
+   * Puts captured frames into the trace on the harness's monotonic clock, through one pair of clock
+   * readings ({@code wallNow} and {@code monoNow}, taken together once for the whole run): the
+   * frames keep the order and spacing of their capture timestamps. (Reading both clocks anew for
+   * each frame let a thread that was preempted between the two readings shift a frame by the time
+   * it waited, and put an answer a millisecond later before its request.)
+   */
+  static void observeFrames(
+      Trace trace, String point, List<CapturedFrame> frames, Instant wallNow, long monoNow) {
+    for (CapturedFrame f : frames) {
+      long ago = Duration.between(f.time(), wallNow).toNanos();
+      trace.observe(point, f.time(), monoNow - ago, f.bytes());
+    }
+  }
+
   /** One run's mutable state. */
   private static final class Execution {
     private final Scenario s;
@@ -476,11 +491,10 @@ public final class Runner {
       } finally {
         testbed.notes().forEach(trace::note);
         closeAll(captures);
+        Instant wallNow = Instant.now();
+        long monoNow = System.nanoTime();
         for (Capture c : captures) {
-          for (CapturedFrame f : c.frames()) {
-            long ago = Duration.between(f.time(), Instant.now()).toNanos();
-            trace.observe(c.point(), f.time(), System.nanoTime() - ago, f.bytes());
-          }
+          observeFrames(trace, c.point(), c.frames(), wallNow, monoNow);
         }
         if (iut != null) {
           iutLog = iut.log();

@@ -341,7 +341,9 @@ public final class Checks {
     return wrong.isEmpty()
         ? Judgement.pass(
             r,
-            judged + " IKE packets of the floated SA used UDP 4500 to the harness's 4500 endpoint",
+            judged
+                + (judged == 1 ? " IKE packet" : " IKE packets")
+                + " of the floated SA used UDP 4500 to the harness's 4500 endpoint",
             List.of(
                 Evidence.of(atSide.get().ref(), "UDP(4500, Y)", "UDP(4500, " + y.getPort() + ")")))
         : Judgement.fail(r, "the IUT did not follow the harness to port 4500", wrong);

@@ -67,6 +67,41 @@ public class NatBackendEquivalenceTest {
     return m;
   }
 
+  /**
+   * The requirements (or scenario outcomes) on which the backends differ, each with both verdicts
+   * and their reasons, and where both traces are: what one needs to tell a backend's fault from the
+   * IUT's timing.
+   */
+  static String explain(
+      Map<String, String> ko, Map<String, String> eo, ScenarioResult k, ScenarioResult e) {
+    java.util.Set<String> keys = new java.util.TreeSet<>(ko.keySet());
+    keys.addAll(eo.keySet());
+    StringBuilder b = new StringBuilder();
+    for (String key : keys) {
+      if (java.util.Objects.equals(ko.get(key), eo.get(key))) {
+        continue;
+      }
+      b.append(
+          String.format(
+              "    %s: kernel %s (%s), emulated %s (%s)%n",
+              key, ko.get(key), reason(k, key), eo.get(key), reason(e, key)));
+    }
+    b.append("    traces: ")
+        .append(REPORT.resolve(KernelTestbed.NAME))
+        .append(" and ")
+        .append(REPORT.resolve(EmulatedTestbed.NAME))
+        .append(", folder of the scenario id");
+    return b.toString();
+  }
+
+  private static String reason(ScenarioResult r, String id) {
+    return r.judgements().stream()
+        .filter(j -> j.id().equals(id))
+        .map(Judgement::reason)
+        .findFirst()
+        .orElse("-");
+  }
+
   @Test
   public void everyScenarioGivesTheSameVerdictsUnderBothBackends() {
     Integration.require();
@@ -133,7 +168,7 @@ public class NatBackendEquivalenceTest {
               "  %-40s kernel %-14s %5.1f s   emulated %-14s %5.1f s%n",
               name, k.verdict(), p.kernelNanos() / 1e9, e.verdict(), p.emulatedNanos() / 1e9));
       if (!ko.equals(eo) && !DIFFERENCES.containsKey(name)) {
-        differences.add(name + ":\n    kernel   " + ko + "\n    emulated " + eo);
+        differences.add(name + ":\n" + explain(ko, eo, k, e));
       }
       assertTrue(
           k.error().isEmpty() || DIFFERENCES.containsKey(name),
