@@ -60,7 +60,9 @@ CONF
 
 # The profile claims ikev1-aggressive: a second connection, the same but for Aggressive Mode
 # (charon picks a peer config by exchange; one with aggressive = yes refuses Main Mode PSK).
-# one connection: its name, then any extra line (aggressive = yes)
+# Scenarios with further clients behind the harness's NAT give client N the identity
+# client-N.<harness id>, with the same key: two more connections accept *.<harness id>.
+# one connection: its name, any extra line (aggressive = yes), the identity it accepts
 connection() {
   cat <<CONN
   $1 {
@@ -75,7 +77,7 @@ connection() {
     }
     remote {
       auth = psk
-      id = $NATT_HARNESS_ID
+      id = $3
     }
     children {
       net {
@@ -98,13 +100,16 @@ CONN
 
 cat > "$NATT_WORKDIR/swanctl.conf" <<CONF
 connections {
-$(connection harness "")
-$(connection harness-am "aggressive = yes")
+$(connection harness "" "$NATT_HARNESS_ID")
+$(connection clients "" "*.$NATT_HARNESS_ID")
+$(connection harness-am "aggressive = yes" "$NATT_HARNESS_ID")
+$(connection clients-am "aggressive = yes" "*.$NATT_HARNESS_ID")
 }
 secrets {
   ike-harness {
     id-1 = $NATT_HARNESS_ID
     id-2 = $NATT_IUT_ID
+    id-3 = *.$NATT_HARNESS_ID
     secret = $psk
   }
 }

@@ -19,8 +19,9 @@ import org.testng.annotations.Test;
  * strongSwan started through a plain script (testsuites/targets/strongswan-command.yaml, {@code
  * launch: { command: exec ./strongswan-launch.sh }}) gives the same verdicts as the bundled {@code
  * launch: strongswan}, through the normal run path (ScenarioExecution, Runner, Iuts): a phase-1
- * float, a rebinding that charon is known to FAIL, and ESP with the IUT's keepalives, on the kernel
- * backend; the float also on the emulated backend. Prints the wall times of both.
+ * float, a rebinding that charon is known to FAIL, ESP with the IUT's keepalives, and two clients
+ * behind one NAT (client 2 with an identity of its own), on the kernel backend; the float also on
+ * the emulated backend. Prints the wall times of both.
  */
 public class LaunchCommandEquivalenceTest {
   static final Path REPORT =
@@ -33,6 +34,7 @@ public class LaunchCommandEquivalenceTest {
           new Case("testsuites/rfc3947/mm-float-behind-nat.yaml", KernelTestbed.NAME),
           new Case("testsuites/rfc3947/nat-rebinding.yaml", KernelTestbed.NAME),
           new Case("testsuites/rfc3948/iut-keepalive.yaml", KernelTestbed.NAME),
+          new Case("testsuites/rfc3948/two-clients-one-nat.yaml", KernelTestbed.NAME),
           new Case("testsuites/rfc3947/mm-float-behind-nat.yaml", EmulatedTestbed.NAME));
 
   @Test
