@@ -290,6 +290,29 @@ public final class Runner {
     }
   }
 
+  /**
+   * The wall clock and the monotonic clock read at (nearly) the same moment: the monotonic reading
+   * between two wall-clock readings at most 100 microseconds apart (or, after ten tries on a busy
+   * machine, the closest pair), and the wall time halfway between those two.
+   */
+  record ClockPair(Instant wall, long mono) {
+    static ClockPair read() {
+      ClockPair best = null;
+      long bestGap = Long.MAX_VALUE;
+      for (int k = 0; k < 10 && bestGap > 100_000; k++) {
+        Instant a = Instant.now();
+        long m = System.nanoTime();
+        Instant b = Instant.now();
+        long gap = Duration.between(a, b).toNanos();
+        if (gap < bestGap) {
+          bestGap = gap;
+          best = new ClockPair(a.plusNanos(gap / 2), m);
+        }
+      }
+      return best;
+    }
+  }
+
   /** One run's mutable state. */
   private static final class Execution {
     private final Scenario s;
@@ -491,10 +514,9 @@ public final class Runner {
       } finally {
         testbed.notes().forEach(trace::note);
         closeAll(captures);
-        Instant wallNow = Instant.now();
-        long monoNow = System.nanoTime();
+        ClockPair now = ClockPair.read();
         for (Capture c : captures) {
-          observeFrames(trace, c.point(), c.frames(), wallNow, monoNow);
+          observeFrames(trace, c.point(), c.frames(), now.wall(), now.mono());
         }
         if (iut != null) {
           iutLog = iut.log();

@@ -1,6 +1,7 @@
 package io.natt.scenario;
 
 import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertTrue;
 
 import io.natt.net.CapturedFrame;
 import io.natt.trace.Trace;
@@ -47,5 +48,16 @@ public class CaptureClockTest {
     assertEquals(first, monoNow - 7_000_000_000L);
     assertEquals(seen.get(1).datagram().monoNanos() - first, 1_000L);
     assertEquals(seen.get(2).datagram().monoNanos() - first, 2_000_000L);
+  }
+
+  @Test
+  public void theClockPairNamesOneMomentOnBothClocks() {
+    Runner.ClockPair p = Runner.ClockPair.read();
+    long mono = System.nanoTime();
+    Instant wall = Instant.now();
+    long skew = java.time.Duration.between(p.wall(), wall).toNanos() - (mono - p.mono());
+    // the two readings were taken together: what passed since is the same on both clocks, within
+    // a generous bound (a thread may be preempted between the last two readings above)
+    assertTrue(Math.abs(skew) < 1_000_000_000L, "skew " + skew + " ns");
   }
 }
