@@ -513,6 +513,7 @@ public final class Runner {
         error = Optional.of(e.getMessage());
       } finally {
         testbed.notes().forEach(trace::note);
+        trace.observedUntil(System.nanoTime());
         closeAll(captures);
         ClockPair now = ClockPair.read();
         for (Capture c : captures) {

@@ -30,6 +30,7 @@ public final class Trace {
   private final java.util.Map<String, Integer> frames = new java.util.HashMap<>();
   private TraceContext context;
   private final long t0 = System.nanoTime();
+  private Long observedUntil;
 
   /** Records a packet of the harness's own peer. */
   public synchronized TraceEntry record(Direction direction, Datagram d, PacketView view) {
@@ -87,6 +88,21 @@ public final class Trace {
         new TraceEntry(entries.size() + 1, point, nextFrame(point), Direction.OBSERVED, d, view);
     entries.add(e);
     return e;
+  }
+
+  /**
+   * When the harness stopped observing (its monotonic clock, as the entries' times): a silence of
+   * the IUT lasts until then, not only until the last packet of the trace.
+   */
+  public synchronized void observedUntil(long monoNanos) {
+    observedUntil = monoNanos;
+  }
+
+  /** When the harness stopped observing, where the trace says it. */
+  public synchronized java.util.OptionalLong observedUntil() {
+    return observedUntil == null
+        ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(observedUntil);
   }
 
   /** A line of what the harness concluded (NAT detected, float, ...), kept with the trace. */

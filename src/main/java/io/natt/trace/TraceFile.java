@@ -36,6 +36,7 @@ import java.util.Optional;
  * entry point=peer dir=RECEIVED t=2000000 from=... to=... udp=... plain=...   (decrypted IKE payloads)
  * entry point=peer dir=RECEIVED t=3000000 from=... to=... udp=... inner=...   (decrypted ESP inner packet)
  * entry point=nat-public dir=OBSERVED t=4000000 from=... to=... other=IPv4 protocol 1
+ * observed-until t=5000000   (when the harness stopped observing; optional)
  * </pre>
  *
  * Each entry keeps its observation point, direction, time (nanoseconds from the first entry),
@@ -109,6 +110,7 @@ public final class TraceFile {
       }
       b.append('\n');
     }
+    t.observedUntil().ifPresent(u -> b.append("observed-until t=").append(u - t0).append('\n'));
     return b.toString();
   }
 
@@ -179,9 +181,13 @@ public final class TraceFile {
                   new SaKeys.Esp(
                       Long.parseLong(rest.strip(), 16), "", new byte[0], "", new byte[0]));
           case "entry" -> entry(t, rest);
+          case "observed-until" ->
+              t.observedUntil(Long.parseLong(need(fields(rest, List.of()), "t")));
           default ->
               throw new IllegalArgumentException(
-                  "unknown line kind '" + kind + "' (title, context, esp-spi, entry)");
+                  "unknown line kind '"
+                      + kind
+                      + "' (title, context, esp-spi, entry, observed-until)");
         }
       } catch (IllegalArgumentException | MalformedException e) {
         throw new TraceFileException(where + e.getMessage());

@@ -797,7 +797,11 @@ public final class Checks {
     if (start.isEmpty()) {
       return Judgement.inconclusive(r, "the IUT never sent anything from port 4500 (no float)");
     }
-    long end = side.stream().mapToLong(e -> e.datagram().monoNanos()).max().orElseThrow();
+    // the silence after the IUT's last packet lasts until the harness stopped observing
+    long end =
+        Math.max(
+            side.stream().mapToLong(e -> e.datagram().monoNanos()).max().orElseThrow(),
+            t.observedUntil().orElse(Long.MIN_VALUE));
     long limit = KEEPALIVE_M.plus(KEEPALIVE_SLACK).toNanos();
     List<TraceEntry> after =
         fromIut.stream()
