@@ -255,7 +255,13 @@ public final class Checks {
     }
     Optional<TraceEntry> atSide = x.atIutSide(floatAt.get());
     if (atSide.isEmpty()) {
-      return Judgement.inconclusive(r, "the harness's first 4500 packet was not seen near the IUT");
+      return Judgement.inconclusive(
+          r,
+          "the harness's first 4500 packet ("
+              + floatAt.get().ref()
+              + ") was not seen near the IUT (at "
+              + t.context().iutSidePoint()
+              + ")");
     }
     InetSocketAddress y = atSide.get().from();
     PacketView.Ike floated = ike(floatAt.get()).orElseThrow();
@@ -336,7 +342,10 @@ public final class Checks {
     }
     if (judged == 0) {
       return Judgement.inconclusive(
-          r, "the IUT sent no IKE packet of the floated SA after the float");
+          r,
+          "the IUT sent no IKE packet of the floated SA after the float ("
+              + atSide.get().ref()
+              + ")");
     }
     return wrong.isEmpty()
         ? Judgement.pass(
