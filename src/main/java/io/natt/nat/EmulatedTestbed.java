@@ -92,9 +92,6 @@ public final class EmulatedTestbed implements Testbed {
   /** The observation point between two NATs in a row: the harness NAT's public side. */
   static final String BETWEEN_NATS = "home-public";
 
-  /** The ports a NAT in front of the IUT must forward (and the only ones it may). */
-  static final List<Integer> IUT_FORWARD = List.of(500, 4500);
-
   private final boolean inMemory;
   private final Testbed.Nat nat;
   private final Testbed.Remote remote;
@@ -332,111 +329,7 @@ public final class EmulatedTestbed implements Testbed {
 
   /** Why the emulated backend cannot build the layout, if it cannot. */
   static Optional<String> refusal(Layout layout) {
-    Optional<String> iutPlace = iutPlacementRefusal(layout, "emulated NAT backend");
-    Optional<String> clientPlace = ClientHosts.refusal(layout, "emulated NAT backend");
-    if (clientPlace.isPresent()) {
-      return clientPlace;
-    }
-    if (iutPlace.isPresent()) {
-      return iutPlace;
-    }
-    return harnessForwardRefusal(layout, "emulated NAT backend")
-        .or(() -> carrierRefusal(layout, "emulated NAT backend"));
-  }
-
-  /**
-   * Why a backend ({@code who}) cannot put the harness behind a NAT that forwards ports to it (the
-   * harness as responder, the IUT initiating to the NAT's public address): both backends realise
-   * one such NAT, forwarding exactly UDP 500 and 4500, with the IUT on the public side and no
-   * further clients.
-   */
-  static Optional<String> harnessForwardRefusal(Layout layout, String who) {
-    if (layout.harnessForward().isEmpty()) {
-      return Optional.empty();
-    }
-    if (layout.harnessBehind().size() != 1) {
-      return Optional.of(
-          "a NAT forwarding ports to the harness needs the harness behind exactly one NAT on the "
-              + who
-              + " (it has "
-              + layout.harnessBehind().size()
-              + ")");
-    }
-    String name = layout.harnessBehind().get(0).name();
-    if (!layout.iutBehind().isEmpty() || layout.clients() > 1) {
-      return Optional.of(
-          "NAT "
-              + name
-              + " forwarding ports to the harness with "
-              + (layout.clients() > 1 ? "further clients" : "the IUT behind a NAT as well")
-              + " is not supported by the "
-              + who
-              + " yet");
-    }
-    if (!new java.util.HashSet<>(layout.harnessForward())
-        .equals(new java.util.HashSet<>(IUT_FORWARD))) {
-      return Optional.of(
-          "the harness behind NAT "
-              + name
-              + " answers the IUT on UDP 500 and 4500: the "
-              + who
-              + " needs exactly 'forward: [500, 4500]' (it has "
-              + layout.harnessForward()
-              + ")");
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * Why a backend ({@code who}) cannot put two NATs in a row in front of the harness as the layout
-   * says: both backends realise at most two, with the IUT on the public side.
-   */
-  static Optional<String> carrierRefusal(Layout layout, String who) {
-    if (layout.harnessBehind().size() > 2) {
-      return Optional.of("more than two NATs in a row are not supported by the " + who + " yet");
-    }
-    if (layout.harnessBehind().size() == 2 && !layout.iutBehind().isEmpty()) {
-      return Optional.of(
-          "two NATs in a row in front of the harness with the IUT behind a NAT as well are not"
-              + " supported by the "
-              + who
-              + " yet");
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * Why a backend ({@code who}, e.g. "kernel NAT backend") cannot place the IUT as the layout says:
-   * both backends realise one NAT in front of the IUT forwarding exactly UDP 500 and 4500.
-   */
-  static Optional<String> iutPlacementRefusal(Layout layout, String who) {
-    if (layout.iutBehind().size() > 1) {
-      return Optional.of(
-          "two NATs in a row in front of the IUT are not supported by the " + who + " yet");
-    }
-    if (!layout.iutBehind().isEmpty()) {
-      String name = layout.iutBehind().get(0).name();
-      if (layout.harnessBehind().stream().anyMatch(n -> n.name().equals(name))) {
-        return Optional.of(
-            "NAT "
-                + name
-                + " cannot be in front of both the harness and the IUT (give each side a NAT of"
-                + " its own)");
-      }
-      if (!new java.util.HashSet<>(layout.iutForward())
-          .equals(new java.util.HashSet<>(IUT_FORWARD))) {
-        return Optional.of(
-            "the IUT behind NAT "
-                + name
-                + " is reached only through the ports that NAT forwards, and the harness"
-                + " initiates on UDP 500 and 4500: the "
-                + who
-                + " needs exactly 'forward: [500, 4500]' (it has "
-                + layout.iutForward()
-                + ")");
-      }
-    }
-    return Optional.empty();
+    return LayoutLimits.refusal(layout, "emulated NAT backend");
   }
 
   /** UDP ports a scenario without a NAT sends from (IKE, then NAT-T). */

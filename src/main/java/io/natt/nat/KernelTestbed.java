@@ -254,20 +254,12 @@ public final class KernelTestbed implements Testbed {
         EXPIRY_SLACK);
   }
 
-  /** Why the kernel backend cannot build the layout, if it cannot. */
+  /**
+   * Why the kernel backend cannot build the layout, if it cannot. A filtering it cannot realise
+   * makes a scenario NOT_APPLICABLE instead (realisesFiltering); build() still refuses it.
+   */
   static Optional<String> refusal(Layout layout) {
-    Optional<String> iutPlace = EmulatedTestbed.iutPlacementRefusal(layout, "kernel NAT backend");
-    Optional<String> clientPlace = ClientHosts.refusal(layout, "kernel NAT backend");
-    if (clientPlace.isPresent()) {
-      return clientPlace;
-    }
-    if (iutPlace.isPresent()) {
-      return iutPlace;
-    }
-    // a filtering it cannot realise makes a scenario NOT_APPLICABLE (realisesFiltering); build()
-    // still refuses it
-    return EmulatedTestbed.harnessForwardRefusal(layout, "kernel NAT backend")
-        .or(() -> EmulatedTestbed.carrierRefusal(layout, "kernel NAT backend"));
+    return LayoutLimits.refusal(layout, "kernel NAT backend");
   }
 
   /** Why the kernel backend cannot realise one NAT's behaviour, if it cannot. */
