@@ -6,6 +6,7 @@ import static io.natt.verdict.IkeTraffic.ike;
 import io.natt.trace.Direction;
 import io.natt.trace.Trace;
 import io.natt.trace.TraceEntry;
+import io.natt.wire.DeletePayload;
 import io.natt.wire.Hex;
 import io.natt.wire.IdPayload;
 import io.natt.wire.Ikev2Message;
@@ -806,11 +807,22 @@ public final class Checks {
     if (start.isEmpty()) {
       return Judgement.inconclusive(r, "the IUT never sent anything from port 4500 (no float)");
     }
-    // the silence after the IUT's last packet lasts until the harness stopped observing
+    // the silence after the IUT's last packet lasts until the harness stopped observing, or until
+    // either side deleted an SA: after that the IUT may owe no keepalive
+    long observed = t.observedUntil().orElse(Long.MIN_VALUE);
+    long startNanos = start.get().datagram().monoNanos();
+    long deleted =
+        x.peer().stream()
+            .filter(
+                e -> e.view() instanceof PacketView.Ike i && !i.all(DeletePayload.class).isEmpty())
+            .mapToLong(e -> e.datagram().monoNanos())
+            .filter(n -> n >= startNanos)
+            .min()
+            .orElse(Long.MAX_VALUE);
     long end =
         Math.max(
             side.stream().mapToLong(e -> e.datagram().monoNanos()).max().orElseThrow(),
-            t.observedUntil().orElse(Long.MIN_VALUE));
+            Math.min(observed, deleted));
     long limit = KEEPALIVE_M.plus(KEEPALIVE_SLACK).toNanos();
     List<TraceEntry> after =
         fromIut.stream()
